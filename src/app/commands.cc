@@ -1,0 +1,237 @@
+#include "app/commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/routes.h"
+#include "audit/trail.h"
+#include "auth/accounts.h"
+#include "auth/authenticator.h"
+#include "auth/authorizer.h"
+#include "auth/crypto.h"
+#include "core/business_calendar.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "db/migrations.h"
+#include "demo/demo_data.h"
+#include "http/server.h"
+#include "patients/service.h"
+
+namespace ck::app {
+namespace {
+
+using Json = nlohmann::json;
+
+int Fail(const Status& st) {
+  Json err = {{"error", st.message()},
+              {"code", std::string(ErrorCodeName(st.code()))},
+              {"field", st.field().empty() ? Json(nullptr) : Json(st.field())}};
+  std::cerr << err.dump(-1, ' ', false, Json::error_handler_t::replace) << std::endl;
+  return st.code() == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<Config> LoadWithFlags(const CommonFlags& common, char** env) {
+  CK_ASSIGN_OR_RETURN(Config cfg, LoadConfig(common.config_path, env));
+  if (!common.db.empty()) cfg.db.path = common.db;
+  CK_RETURN_IF_ERROR(InitLogging(cfg.log.level));
+  CK_RETURN_IF_ERROR(auth::InitCrypto());
+  return cfg;
+}
+
+db::Database::Options DbOptions(const Config& cfg) {
+  db::Database::Options o;
+  o.path = cfg.db.path;
+  o.readers = cfg.db.readers;
+  o.busy_timeout_ms = cfg.db.busy_timeout_ms;
+  o.synchronous_full = cfg.db.synchronous == "full";
+  return o;
+}
+
+Result<auth::PasswordCost> CostOf(const Config& cfg) {
+  return auth::ParsePasswordCost(cfg.auth.password_cost);
+}
+
+BusinessCalendar CalendarOf(const Config& cfg, Timestamp now) {
+  BusinessCalendar::Options o;
+  o.holidays = cfg.calendar.holidays;
+  if (cfg.calendar.us_federal_holidays) {
+    int year = static_cast<int>(DateOf(now).year());
+    for (int y = year - 1; y <= year + 2; ++y) {
+      auto h = UsFederalHolidays(y);
+      o.holidays.insert(o.holidays.end(), h.begin(), h.end());
+    }
+  }
+  return BusinessCalendar(o);
+}
+
+}  // namespace
+
+int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
+  auto cfg_or = LoadWithFlags(common, env);
+  if (!cfg_or.ok()) return Fail(cfg_or.status());
+  Config cfg = *cfg_or;
+  if (!flags.http.empty()) cfg.http.listen = flags.http;
+  if (!flags.tls_cert.empty()) cfg.http.tls_cert = flags.tls_cert;
+  if (!flags.tls_key.empty()) cfg.http.tls_key = flags.tls_key;
+  auto listen = ParseHostPort(cfg.http.listen, "http.listen");
+  if (!listen.ok()) return Fail(listen.status());
+  auto cost = CostOf(cfg);
+  if (!cost.ok()) return Fail(cost.status());
+
+  auto db_or = db::OpenDatabase(DbOptions(cfg));
+  if (!db_or.ok()) return Fail(db_or.status());
+  db::Database& db = **db_or;
+
+  SystemClock clock;
+  BusinessCalendar calendar = CalendarOf(cfg, clock.Now());
+  (void)calendar;  // used by the domain services as they land (tasks, transitions)
+  auth::Authenticator authenticator(
+      db, clock,
+      {.session_idle = cfg.auth.session_idle_minutes * kMillisPerMinute,
+       .session_max = cfg.auth.session_max_hours * kMillisPerHour,
+       .lockout_threshold = cfg.auth.lockout_threshold,
+       .lockout_duration = cfg.auth.lockout_minutes * kMillisPerMinute,
+       .password_cost = *cost});
+  auth::Accounts accounts(db, clock, &authenticator, *cost);
+  auth::Authorizer authorizer(clock);
+  patients::Service patient_service(db, clock, authorizer,
+                                    {.break_glass_max_minutes = cfg.auth.break_glass_max_minutes});
+
+  if (flags.demo) {
+    auto has_users = demo::HasUsers(db);
+    if (!has_users.ok()) return Fail(has_users.status());
+    if (!*has_users) {
+      auto seeded = demo::Seed(db, accounts, clock, {});
+      if (!seeded.ok()) return Fail(seeded.status());
+      spdlog::info("demo data created");
+    }
+  }
+
+  http::Metrics metrics;
+  http::Router router(authenticator, authorizer, db, clock);
+  Services services{db, clock, authenticator, accounts, patient_service, metrics};
+  MountRoutes(router, services);
+
+  http::ServerOptions so;
+  so.host = listen->host;
+  so.port = listen->port;
+  so.io_threads = cfg.http.io_threads;
+  so.worker_threads = cfg.http.worker_threads;
+  so.max_body_bytes = cfg.http.max_body_bytes;
+  so.max_connections = cfg.http.max_connections;
+  so.tls_cert = cfg.http.tls_cert;
+  so.tls_key = cfg.http.tls_key;
+  so.allow_plaintext_non_loopback = cfg.http.allow_plaintext_non_loopback;
+  so.shutdown_grace_ms = cfg.http.shutdown_grace_ms;
+  so.access_log = cfg.log.access_log;
+  auto server = http::Server::Create(so, router, metrics);
+  if (!server.ok()) return Fail(server.status());
+
+  std::string scheme = (*server)->tls() ? "https" : "http";
+  std::string host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
+  std::cout << "casekeeper " << CK_VERSION << " listening on " << scheme << "://" << host << ":"
+            << (*server)->port() << "\n";
+  if (flags.demo) {
+    std::cout << "demo logins (password \"" << demo::kDemoPassword << "\"):";
+    for (const auto& l : demo::DemoLogins()) std::cout << " " << l.username << " (" << l.role << ")";
+    std::cout << "\n";
+  }
+  std::cout << std::flush;
+  (*server)->Run();
+  spdlog::info("server stopped; closing the database");
+  db.Close();
+  FlushLogging();
+  std::cout << "casekeeper stopped cleanly" << std::endl;
+  return 0;
+}
+
+int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags, char** env, std::istream& in) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto role = auth::ParseRole(flags.role);
+  if (!role.ok()) return Fail(role.status());
+  auto cost = CostOf(*cfg);
+  if (!cost.ok()) return Fail(cost.status());
+  std::string password;
+  std::getline(in, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto db = db::OpenDatabase(DbOptions(*cfg));
+  if (!db.ok()) return Fail(db.status());
+  SystemClock clock;
+  auth::Accounts accounts(**db, clock, nullptr, *cost);
+  auth::Actor actor;
+  actor.request_id = "cli-user-add";
+  auth::NewUser nu{flags.username, flags.display_name, *role, std::nullopt, password};
+  if (!flags.team.empty()) {
+    auto teams = accounts.ListTeams();
+    if (!teams.ok()) return Fail(teams.status());
+    for (const auto& t : *teams) {
+      if (t.name == flags.team) nu.team_id = t.id;
+    }
+    if (!nu.team_id) {
+      auto t = accounts.AddTeam(actor, flags.team);
+      if (!t.ok()) return Fail(t.status());
+      nu.team_id = t->id;
+    }
+  }
+  auto user = accounts.AddUser(actor, nu);
+  if (!user.ok()) return Fail(user.status());
+  std::cout << Json{{"id", user->id}, {"username", user->username}, {"role", flags.role}}.dump()
+            << std::endl;
+  return 0;
+}
+
+int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto opts = DbOptions(*cfg);
+  opts.migrate = false;
+  opts.create = false;
+  opts.readers = 1;
+  auto db = db::OpenDatabase(opts);
+  if (!db.ok()) return Fail(db.status());
+  Status st = (*db)->Backup(flags.out);
+  if (!st.ok()) return Fail(st);
+  std::cout << Json{{"backup", flags.out}}.dump() << std::endl;
+  return 0;
+}
+
+int RunAuditVerify(const CommonFlags& common, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto opts = DbOptions(*cfg);
+  opts.migrate = false;
+  opts.create = false;
+  opts.readers = 1;
+  auto db = db::OpenDatabase(opts);
+  if (!db.ok()) return Fail(db.status());
+  auto report = audit::Verify(**db);
+  if (!report.ok()) return Fail(report.status());
+  Json out = {{"intact", report->intact},
+              {"records", report->records},
+              {"first_broken_id", report->first_broken_id ? Json(*report->first_broken_id) : Json(nullptr)},
+              {"problem", report->problem},
+              {"head_hash", report->head_hash}};
+  std::cout << out.dump() << std::endl;
+  return report->intact ? 0 : 1;
+}
+
+int RunMigrate(const CommonFlags& common, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto opts = DbOptions(*cfg);
+  opts.migrate = false;
+  auto db = db::OpenDatabase(opts);
+  if (!db.ok()) return Fail(db.status());
+  std::vector<int> applied;
+  Status st = db::Migrate(**db, db::BuiltinMigrations(), &applied);
+  if (!st.ok()) return Fail(st);
+  auto version = db::SchemaVersion(**db);
+  if (!version.ok()) return Fail(version.status());
+  std::cout << Json{{"applied", applied}, {"schema_version", *version}}.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace ck::app

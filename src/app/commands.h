@@ -1,0 +1,39 @@
+// The subcommands. Each returns the process exit code: 0 success, 2 bad input
+// (with a one-line JSON error on stderr), 1 any other failure.
+#pragma once
+
+#include <istream>
+#include <string>
+
+namespace ck::app {
+
+struct CommonFlags {
+  std::string config_path;
+  std::string db;  // overrides db.path
+};
+
+struct ServeFlags {
+  std::string http;  // overrides http.listen
+  bool demo = false;
+  std::string tls_cert;
+  std::string tls_key;
+};
+
+struct UserAddFlags {
+  std::string username;
+  std::string role;
+  std::string display_name;
+  std::string team;
+};
+
+struct BackupFlags {
+  std::string out;
+};
+
+int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env);
+int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags, char** env, std::istream& in);
+int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env);
+int RunAuditVerify(const CommonFlags& common, char** env);
+int RunMigrate(const CommonFlags& common, char** env);
+
+}  // namespace ck::app

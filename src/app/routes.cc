@@ -1,0 +1,29 @@
+#include "app/routes.h"
+
+#include "audit/routes.h"
+#include "auth/routes.h"
+#include "http/json.h"
+#include "patients/routes.h"
+
+namespace ck::app {
+
+void MountRoutes(http::Router& router, Services& s) {
+  router.Add(http::Method::kGet, "/healthz", {.on_io_thread = true},
+             [](http::Request&) -> Result<http::Response> {
+               http::Response r;
+               r.body = R"({"status":"ok"})";
+               return r;
+             });
+  router.Add(http::Method::kGet, "/metrics", {.on_io_thread = true},
+             [&s](http::Request&) -> Result<http::Response> {
+               http::Response r;
+               r.content_type = "text/plain; version=0.0.4";
+               r.body = s.metrics.Render();
+               return r;
+             });
+  auth::RegisterRoutes(router, s.authenticator, s.accounts);
+  patients::RegisterRoutes(router, s.patients);
+  audit::RegisterRoutes(router, s.db, s.clock);
+}
+
+}  // namespace ck::app

@@ -1,0 +1,25 @@
+// The one visible list of everything casekeeper serves over HTTP.
+#pragma once
+
+#include "auth/accounts.h"
+#include "auth/authenticator.h"
+#include "core/clock.h"
+#include "db/database.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "patients/service.h"
+
+namespace ck::app {
+
+struct Services {
+  db::Database& db;
+  const Clock& clock;
+  auth::Authenticator& authenticator;
+  auth::Accounts& accounts;
+  patients::Service& patients;
+  http::Metrics& metrics;
+};
+
+void MountRoutes(http::Router& router, Services& services);
+
+}  // namespace ck::app

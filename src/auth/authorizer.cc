@@ -1,0 +1,98 @@
+#include "auth/authorizer.h"
+
+namespace ck::auth {
+
+std::string_view AccessName(Access a) {
+  switch (a) {
+    case Access::kCareTeam: return "care_team";
+    case Access::kTeam: return "team";
+    case Access::kBreakGlass: return "break_glass";
+    case Access::kOrganisation: return "organisation";
+  }
+  return "unknown";
+}
+
+bool RoleHas(Role role, Permission p) {
+  using P = Permission;
+  switch (role) {
+    case Role::kCaseManager:
+      return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
+             p == P::kBreakGlass || p == P::kViewOwnAccount;
+    case Role::kSupervisor:
+      return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
+             p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kViewOwnAccount;
+    case Role::kAuditor:
+      return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
+             p == P::kViewOwnAccount;
+    case Role::kAdmin:
+      return p == P::kManageUsers || p == P::kViewOwnAccount;
+    case Role::kIntegration:
+      return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients;
+  }
+  return false;
+}
+
+Status Authorizer::Require(const Principal& principal, Permission permission) {
+  if (RoleHas(principal.role, permission)) return Status::Ok();
+  return PermissionDenied("the " + std::string(RoleName(principal.role)) + " role may not " +
+                          std::string(PermissionName(permission)));
+}
+
+Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Principal& principal,
+                                              int64_t patient_id) const {
+  CK_ASSIGN_OR_RETURN(auto exists, conn.Query("SELECT 1 FROM patients WHERE id = ?", {patient_id}));
+  if (exists.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
+  const Status denied = PermissionDenied(
+      "not on this patient's care team; request break-the-glass access with a reason if this is "
+      "an emergency");
+  switch (principal.role) {
+    case Role::kAuditor:
+    case Role::kIntegration:
+      return Access::kOrganisation;
+    case Role::kAdmin:
+      return PermissionDenied("administrators have no access to clinical data");
+    case Role::kCaseManager:
+    case Role::kSupervisor:
+      break;
+  }
+  CK_ASSIGN_OR_RETURN(auto member,
+                      conn.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
+                                 "user_id = ? AND removed_at IS NULL",
+                                 {patient_id, principal.user_id}));
+  if (!member.empty()) return Access::kCareTeam;
+  if (principal.role == Role::kSupervisor && principal.team_id) {
+    CK_ASSIGN_OR_RETURN(auto team,
+                        conn.Query("SELECT 1 FROM care_team_members m JOIN users u ON u.id = "
+                                   "m.user_id WHERE m.patient_id = ? AND m.removed_at IS NULL "
+                                   "AND u.team_id = ? LIMIT 1",
+                                   {patient_id, *principal.team_id}));
+    if (!team.empty()) return Access::kTeam;
+  }
+  CK_ASSIGN_OR_RETURN(auto glass,
+                      conn.Query("SELECT 1 FROM break_glass_grants WHERE user_id = ? AND "
+                                 "patient_id = ? AND expires_at > ? LIMIT 1",
+                                 {principal.user_id, patient_id, clock_.Now()}));
+  if (!glass.empty()) return Access::kBreakGlass;
+  return denied;
+}
+
+Result<Timestamp> Authorizer::GrantBreakGlass(db::Connection& conn, const Principal& principal,
+                                              int64_t patient_id, const std::string& reason,
+                                              int minutes, int max_minutes) const {
+  CK_RETURN_IF_ERROR(Require(principal, Permission::kBreakGlass));
+  if (reason.size() < 10) return InvalidArgument("give a reason of at least 10 characters", "reason");
+  if (reason.size() > 1000) return InvalidArgument("must be at most 1000 characters", "reason");
+  if (minutes < 1 || minutes > max_minutes)
+    return InvalidArgument("must be between 1 and " + std::to_string(max_minutes), "minutes");
+  CK_ASSIGN_OR_RETURN(auto exists, conn.Query("SELECT 1 FROM patients WHERE id = ?", {patient_id}));
+  if (exists.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
+  Timestamp now = clock_.Now();
+  Timestamp expires = now + minutes * kMillisPerMinute;
+  CK_RETURN_IF_ERROR(conn.Exec("INSERT INTO break_glass_grants (user_id, patient_id, reason, "
+                               "granted_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                               {principal.user_id, patient_id, reason, now, expires})
+                         .status());
+  return expires;
+}
+
+}  // namespace ck::auth

@@ -1,0 +1,70 @@
+// Configuration: defaults, then a TOML file, then CASEKEEPER_* environment
+// variables, then command-line flags (applied by the caller).
+//
+//   Result<Config> cfg = LoadConfig("casekeeper.toml", environ);
+//
+// Environment variables are named CASEKEEPER_<SECTION>_<KEY>, upper case, e.g.
+// CASEKEEPER_HTTP_LISTEN=127.0.0.1:9000 or CASEKEEPER_AUTH_SESSION_IDLE_MINUTES=5.
+// Unknown keys in the file are an error (a typo must not silently weaken security).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+
+namespace ck {
+
+struct Config {
+  struct Db {
+    std::string path = "casekeeper.db";  // a file path (SQLite) or postgresql:// URL
+    int readers = 4;                     // reader connections in the pool
+    int busy_timeout_ms = 5000;
+    std::string synchronous = "normal";  // SQLite PRAGMA synchronous: normal | full
+  } db;
+  struct Http {
+    std::string listen = "127.0.0.1:8080";
+    int io_threads = 2;
+    int worker_threads = 4;  // database work runs here, never on the I/O threads
+    int64_t max_body_bytes = 1 << 20;
+    int max_connections = 10000;
+    std::string tls_cert;  // PEM paths; both set turns TLS on
+    std::string tls_key;
+    // Plain HTTP is refused on non-loopback addresses unless this is true.
+    bool allow_plaintext_non_loopback = false;
+    int shutdown_grace_ms = 10000;
+  } http;
+  struct Auth {
+    int session_idle_minutes = 15;
+    int session_max_hours = 12;
+    int lockout_threshold = 5;  // failed sign-ins in a row before a lock
+    int lockout_minutes = 15;
+    int break_glass_max_minutes = 240;
+    // libsodium argon2id cost; "interactive" (default), "moderate" or "sensitive".
+    std::string password_cost = "interactive";
+  } auth;
+  struct Calendar {
+    std::vector<Date> holidays;
+    bool us_federal_holidays = true;  // add US federal holidays for nearby years
+  } calendar;
+  struct Log {
+    std::string level = "info";  // trace | debug | info | warn | error | off
+    bool access_log = true;
+  } log;
+};
+
+// Loads `path` (empty: no file) over the defaults, then applies `env`
+// (a NULL-terminated environ-style array; may be null). InvalidArgument names the
+// offending key, e.g. field "http.max_body_bytes".
+Result<Config> LoadConfig(const std::string& path, char** env);
+
+// Parses "host:port" or "[v6]:port". Port 0 asks the OS for a free port.
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+Result<HostPort> ParseHostPort(std::string_view text, std::string_view field);
+
+}  // namespace ck

@@ -1,0 +1,129 @@
+#include "demo/demo_data.h"
+
+#include <random>
+
+#include "audit/trail.h"
+#include "patients/model.h"
+#include "patients/store.h"
+
+namespace ck::demo {
+namespace {
+
+struct DemoUser {
+  const char* username;
+  const char* display;
+  auth::Role role;
+  int team;  // index into kTeams, -1 for none
+};
+
+constexpr const char* kTeams[] = {"North Team", "South Team"};
+
+constexpr DemoUser kUsers[] = {
+    {"admin", "Ada Admin", auth::Role::kAdmin, -1},
+    {"sup.okafor", "Grace Okafor, RN (supervisor)", auth::Role::kSupervisor, 0},
+    {"cm.rivera", "Maria Rivera, RN", auth::Role::kCaseManager, 0},
+    {"cm.chen", "David Chen, MSW", auth::Role::kCaseManager, 0},
+    {"cm.johnson", "Aisha Johnson, RN", auth::Role::kCaseManager, 0},
+    {"sup.novak", "Petra Novak, LCSW (supervisor)", auth::Role::kSupervisor, 1},
+    {"cm.garcia", "Luis Garcia, RN", auth::Role::kCaseManager, 1},
+    {"cm.nguyen", "Linh Nguyen, MSW", auth::Role::kCaseManager, 1},
+    {"auditor.patel", "Ravi Patel (compliance)", auth::Role::kAuditor, -1},
+    {"ehr.feed", "Riverside EHR interface", auth::Role::kIntegration, -1},
+};
+
+// Invented name parts; combinations are random, not people.
+constexpr const char* kGiven[] = {
+    "Alma",   "Bruno",  "Carmen", "Dmitri", "Elena",   "Farid",  "Gloria", "Hiro",   "Imani",
+    "Jonas",  "Keiko",  "Lionel", "Marisol", "Nadia",  "Omar",   "Priya",  "Quentin", "Rosa",
+    "Samuel", "Tamsin", "Ulises", "Vera",   "Walter", "Ximena", "Yusuf",  "Zora",   "Agnes",
+    "Bernard", "Celia", "Desmond", "Esther", "Floyd", "Hattie", "Ignacio", "June",  "Kwame"};
+constexpr const char* kFamily[] = {
+    "Abernathy", "Balogun", "Castellano", "Dubois",  "Eriksen", "Fonseca", "Gallagher",
+    "Haddad",    "Ivanova", "Jablonski",  "Kowalczyk", "Lindqvist", "Mbeki", "Nakamura",
+    "Oyelaran",  "Pereira", "Quintero",   "Rasmussen", "Szabo",   "Thibodeaux", "Umarov",
+    "Valdivia",  "Whitfield", "Xiong",    "Yamamoto", "Zielinski", "Albright", "Brennan",
+    "Cardenas",  "Delacroix", "Espinoza", "Fairbanks"};
+
+}  // namespace
+
+std::vector<DemoLogin> DemoLogins() {
+  std::vector<DemoLogin> out;
+  for (const DemoUser& u : kUsers) {
+    if (u.role != auth::Role::kIntegration) out.push_back({u.username, std::string(auth::RoleName(u.role))});
+  }
+  return out;
+}
+
+Result<bool> HasUsers(db::Database& db) {
+  bool any = false;
+  CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT 1 FROM users LIMIT 1"));
+    any = !rows.empty();
+    return Status::Ok();
+  }));
+  return any;
+}
+
+Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, const Clock& clock,
+                                    const Options& options) {
+  CK_ASSIGN_OR_RETURN(bool has_users, HasUsers(db));
+  if (has_users) return FailedPrecondition("database already has users; demo data goes into a new one");
+  auth::Actor system;
+  system.request_id = "demo-seed";
+  std::vector<int64_t> team_ids;
+  for (const char* name : kTeams) {
+    CK_ASSIGN_OR_RETURN(auth::Team t, accounts.AddTeam(system, name));
+    team_ids.push_back(t.id);
+  }
+  std::vector<std::pair<int64_t, auth::Role>> case_managers;
+  for (const DemoUser& u : kUsers) {
+    auth::NewUser nu;
+    nu.username = u.username;
+    nu.display_name = u.display;
+    nu.role = u.role;
+    if (u.team >= 0) nu.team_id = team_ids[static_cast<size_t>(u.team)];
+    if (u.role != auth::Role::kIntegration) nu.password = kDemoPassword;
+    CK_ASSIGN_OR_RETURN(auth::User created, accounts.AddUser(system, nu));
+    if (u.role == auth::Role::kCaseManager) case_managers.emplace_back(created.id, u.role);
+  }
+
+  std::mt19937_64 rng(options.seed);
+  auto pick = [&](auto& arr) { return arr[rng() % std::size(arr)]; };
+  Timestamp now = clock.Now();
+  Date today = DateOf(now);
+  CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
+    for (int i = 0; i < options.patients; ++i) {
+      patients::NewPatient np;
+      np.given_name = pick(kGiven);
+      np.family_name = pick(kFamily);
+      int age = 19 + static_cast<int>(rng() % 76);
+      std::chrono::sys_days birth =
+          std::chrono::sys_days{today} - std::chrono::days{age * 365 + static_cast<int>(rng() % 365)};
+      np.birth_date = FormatDate(Date{birth});
+      static constexpr const char* kSex[] = {"female", "male", "female", "male", "other", "unknown"};
+      uint64_t s = rng() % 100;
+      np.administrative_sex = s < 50 ? kSex[0] : s < 97 ? kSex[1] : s < 99 ? kSex[4] : kSex[5];
+      CK_ASSIGN_OR_RETURN(patients::Patient p, patients::InsertPatient(c, np, now));
+      // Most patients have a primary case manager; a few await assignment.
+      if (i % 12 != 11) {
+        auto [cm, _] = case_managers[static_cast<size_t>(i) % case_managers.size()];
+        CK_RETURN_IF_ERROR(
+            patients::InsertCareTeamMember(c, p.id, cm, "primary_case_manager", now).status());
+      }
+    }
+    audit::Event e;
+    e.at = now;
+    e.username = "system";
+    e.role = "system";
+    e.action = "demo.seed";
+    e.entity_type = "database";
+    e.entity_id = "demo";
+    e.outcome = "success";
+    e.request_id = "demo-seed";
+    e.detail = std::to_string(options.patients) + " synthetic patients";
+    return audit::Append(c, e);
+  }));
+  return DemoLogins();
+}
+
+}  // namespace ck::demo

@@ -1,0 +1,37 @@
+// Synthetic demo data: teams, one user per role, and a caseload of generated
+// (not real) patients on care teams. Deterministic for a given seed. Grows as
+// each capability lands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/accounts.h"
+#include "core/clock.h"
+#include "db/database.h"
+
+namespace ck::demo {
+
+struct DemoLogin {
+  std::string username;
+  std::string role;
+};
+
+inline constexpr const char* kDemoPassword = "casekeeper-demo";
+
+struct Options {
+  int patients = 240;
+  uint64_t seed = 2026;
+};
+
+// Fills an empty database. FailedPrecondition if it already has users.
+Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, const Clock& clock,
+                                    const Options& options);
+
+// Whether the database has any user (an initialised deployment).
+Result<bool> HasUsers(db::Database& db);
+
+// The logins Seed() creates, for printing on later starts.
+std::vector<DemoLogin> DemoLogins();
+
+}  // namespace ck::demo

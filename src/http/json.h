@@ -1,0 +1,38 @@
+// JSON bodies in and out, with errors that name the offending field.
+//
+//   CK_ASSIGN_OR_RETURN(auto body, ParseJsonObject(req));
+//   CK_ASSIGN_OR_RETURN(std::string name, RequiredString(body, "family_name", 100));
+//   return JsonResponse(201, {{"id", id}});
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "http/request.h"
+
+namespace ck::http {
+
+using Json = nlohmann::json;
+
+// The body as a JSON object. InvalidArgument with field "body" for malformed
+// JSON (naming the byte offset), invalid UTF-8, nesting deeper than 32 levels,
+// or anything but an object.
+Result<Json> ParseJsonObject(const Request& req);
+
+// Serialises without throwing (invalid UTF-8 is replaced).
+std::string DumpJson(const Json& j);
+Response JsonResponse(int status, const Json& body);
+
+// Field readers: InvalidArgument naming the field when it is missing (for the
+// required ones), of the wrong type, empty, or longer than max_len bytes.
+Result<std::string> RequiredString(const Json& obj, const char* field, size_t max_len);
+Result<std::optional<std::string>> OptionalString(const Json& obj, const char* field,
+                                                  size_t max_len);
+Result<std::optional<int64_t>> OptionalInt(const Json& obj, const char* field);
+Result<std::optional<bool>> OptionalBool(const Json& obj, const char* field);
+// InvalidArgument for any key not in `allowed` (catches typos that would be silently dropped).
+Status RejectUnknownFields(const Json& obj, std::initializer_list<const char*> allowed);
+
+}  // namespace ck::http

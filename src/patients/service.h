@@ -1,0 +1,55 @@
+// The patient registry's rules: validation, care-team assignment, break-the-glass,
+// and an audit record for every read and write of patient data.
+//
+//   patients::Service svc(db, clock, authorizer, {});
+//   Result<Patient> p = svc.Create(principal, actor, {"Ana", "Lima", "1950-02-03", "female"});
+//
+// Access to one patient is checked by the router before these run (see
+// auth/authorizer.h); methods here that take a patient id assume it passed.
+#pragma once
+
+#include <vector>
+
+#include "auth/authorizer.h"
+#include "auth/model.h"
+#include "core/clock.h"
+#include "db/database.h"
+#include "patients/model.h"
+
+namespace ck::patients {
+
+class Service {
+ public:
+  struct Options {
+    int break_glass_max_minutes = 240;
+  };
+  Service(db::Database& db, const Clock& clock, const auth::Authorizer& authorizer, Options options)
+      : db_(db), clock_(clock), authorizer_(authorizer), options_(options) {}
+
+  // Validates (InvalidArgument naming the field), stores, puts a creating case
+  // manager or supervisor on the care team, audits.
+  Result<Patient> Create(const auth::Principal& who, const auth::Actor& actor, const NewPatient& p);
+  Result<Patient> Get(const auth::Actor& actor, int64_t patient_id);
+  Result<std::vector<Patient>> List(const auth::Principal& who, const auth::Actor& actor,
+                                    int64_t after_id, int limit);
+
+  Result<std::vector<CareTeamMember>> CareTeam(const auth::Actor& actor, int64_t patient_id);
+  // A supervisor assigns a member of their own team (PermissionDenied otherwise).
+  Result<CareTeamMember> AddCareTeamMember(const auth::Principal& who, const auth::Actor& actor,
+                                           int64_t patient_id, int64_t user_id,
+                                           const std::string& member_role);
+
+  // Time-limited emergency access with a reason; audited and flagged.
+  Result<Timestamp> BreakGlass(const auth::Principal& who, const auth::Actor& actor,
+                               int64_t patient_id, const std::string& reason, int minutes);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  const auth::Authorizer& authorizer_;
+  const Options options_;
+};
+
+Status ValidateNewPatient(const NewPatient& p, Date today);
+
+}  // namespace ck::patients

@@ -1,0 +1,280 @@
+// Authorization: every role against every kind of protected route, patient
+// access through care teams, team supervision and break-the-glass.
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+#include "audit/trail.h"
+#include "auth/accounts.h"
+#include "http/json.h"
+#include "patients/routes.h"
+#include "patients/store.h"
+#include "testing/temp_db.h"
+
+namespace ck::http {
+namespace {
+
+using auth::Permission;
+using auth::Role;
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(auth::InitCrypto().ok());
+    db_ = testing::OpenTestDatabase(dir_, "sqlite");
+    authn_ = std::make_unique<auth::Authenticator>(
+        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
+    accounts_ = std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
+    authz_ = std::make_unique<auth::Authorizer>(clock_);
+    router_ = std::make_unique<Router>(*authn_, *authz_, *db_, clock_);
+    patients_ = std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
+
+    auto team_a = accounts_->AddTeam({}, "A");
+    auto team_b = accounts_->AddTeam({}, "B");
+    ASSERT_TRUE(team_a.ok() && team_b.ok());
+    struct U {
+      const char* name;
+      Role role;
+      std::optional<int64_t> team;
+    } users[] = {{"cm.one", Role::kCaseManager, team_a->id},  {"cm.two", Role::kCaseManager, team_a->id},
+                 {"cm.other", Role::kCaseManager, team_b->id}, {"sup.a", Role::kSupervisor, team_a->id},
+                 {"sup.b", Role::kSupervisor, team_b->id},     {"auditor", Role::kAuditor, std::nullopt},
+                 {"admin", Role::kAdmin, std::nullopt}};
+    for (const U& u : users) {
+      auto created = accounts_->AddUser({}, {u.name, "", u.role, u.team, "password-1234"});
+      ASSERT_TRUE(created.ok()) << created.status().ToString();
+      ids_[u.name] = created->id;
+      auto login = authn_->SignIn(u.name, "password-1234", "setup");
+      ASSERT_TRUE(login.ok());
+      tokens_[u.name] = login->token;
+    }
+    auto integ = accounts_->AddUser({}, {"ehr", "", Role::kIntegration, std::nullopt, ""});
+    ASSERT_TRUE(integ.ok());
+    tokens_["ehr"] = *authn_->IssueApiToken({}, integ->id, "feed", std::nullopt);
+
+    // Patient 1 is cm.one's; patient 2 has nobody yet.
+    ASSERT_TRUE(db_->Write([&](db::Connection& c) -> Status {
+                     CK_ASSIGN_OR_RETURN(auto p1, patients::InsertPatient(
+                                                      c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
+                     CK_ASSIGN_OR_RETURN(auto p2, patients::InsertPatient(
+                                                      c, {"Bo", "Park", "1960-03-04", "male"}, 0));
+                     (void)p2;
+                     return patients::InsertCareTeamMember(c, p1.id, ids_["cm.one"],
+                                                           "primary_case_manager", 0)
+                         .status();
+                   })
+                    .ok());
+
+    // One probe route per permission.
+    for (Permission p : {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
+                         Permission::kWritePatient, Permission::kViewOwnAccount,
+                         Permission::kManageCareTeam, Permission::kBreakGlass}) {
+      router_->Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)), {.permission = p},
+                   [](Request&) -> Result<Response> { return JsonResponse(200, {{"ok", true}}); });
+    }
+    router_->Add(Method::kGet, "/probe/patient/{patient_id}",
+                 {.permission = Permission::kReadPatient, .patient_param = "patient_id"},
+                 [](Request& req) -> Result<Response> {
+                   return JsonResponse(200, {{"access", req.access}});
+                 });
+    patients::RegisterRoutes(*router_, *patients_);
+  }
+
+  Response Call(Method m, const std::string& path, const std::string& who, std::string body = {}) {
+    Request req;
+    req.method = m;
+    size_t q = path.find('?');
+    req.path = path.substr(0, q);
+    if (q != std::string::npos) req.query_string = path.substr(q + 1);
+    req.request_id = "test";
+    req.body = std::move(body);
+    if (!who.empty()) req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
+    return router_->Execute(req);
+  }
+
+  int Denials() {
+    int n = 0;
+    EXPECT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                     CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied'"));
+                     n = static_cast<int>(rows.at(0).Int(0));
+                     return Status::Ok();
+                   })
+                    .ok());
+    return n;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{*ParseTimestamp("2026-11-27T09:00:00Z")};
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<auth::Authenticator> authn_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<auth::Authorizer> authz_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<patients::Service> patients_;
+  std::map<std::string, int64_t> ids_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
+  // Expected status per (role's user, permission route).
+  std::map<std::string, std::map<std::string, int>> want = {
+      {"cm.one", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
+                  {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 200}}},
+      {"sup.a", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
+                 {"account.view", 200}, {"care_team.manage", 200}, {"patient.break_glass", 200}}},
+      {"auditor", {{"audit.read", 200}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 403},
+                   {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
+      {"admin", {{"audit.read", 403}, {"users.manage", 200}, {"patient.list", 403}, {"patient.write", 403},
+                 {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
+      {"ehr", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
+               {"account.view", 403}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
+  };
+  for (const auto& [user, routes] : want) {
+    for (const auto& [perm, status] : routes) {
+      EXPECT_EQ(Call(Method::kGet, "/probe/" + perm, user).status, status) << user << " " << perm;
+      EXPECT_EQ(Call(Method::kGet, "/probe/" + perm, "").status, 401) << perm;
+    }
+  }
+}
+
+TEST_F(RouterTest, DenialsAreAudited) {
+  int before = Denials();
+  EXPECT_EQ(Call(Method::kGet, "/probe/audit.read", "cm.one").status, 403);
+  EXPECT_EQ(Denials(), before + 1);
+}
+
+TEST_F(RouterTest, PatientAccessFollowsTheCareTeam) {
+  struct Case {
+    const char* user;
+    int patient;
+    int status;
+    const char* access;
+  } cases[] = {
+      {"cm.one", 1, 200, "care_team"},   {"cm.two", 1, 403, ""},       {"cm.other", 1, 403, ""},
+      {"sup.a", 1, 200, "team"},         {"sup.b", 1, 403, ""},        {"auditor", 1, 200, "organisation"},
+      {"ehr", 1, 200, "organisation"},   {"admin", 1, 403, ""},        {"cm.one", 2, 403, ""},
+      {"cm.one", 99, 404, ""},
+  };
+  for (const Case& c : cases) {
+    Response r = Call(Method::kGet, "/probe/patient/" + std::to_string(c.patient), c.user);
+    EXPECT_EQ(r.status, c.status) << c.user << " patient " << c.patient << ": " << r.body;
+    if (c.status == 200) {
+      EXPECT_EQ(Json::parse(r.body)["access"], c.access) << c.user;
+    }
+  }
+  EXPECT_EQ(Call(Method::kGet, "/probe/patient/abc", "cm.one").status, 400);
+  EXPECT_EQ(Call(Method::kGet, "/probe/patient/-1", "cm.one").status, 400);
+}
+
+TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.two").status, 403);
+  Response no_reason = Call(Method::kPost, "/api/v1/patients/1/break-glass", "cm.two", R"({"reason":"x"})");
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(Json::parse(no_reason.body)["field"], "reason");
+  Response granted = Call(Method::kPost, "/api/v1/patients/1/break-glass", "cm.two",
+                          R"({"reason":"covering for cm.one during ED visit","minutes":30})");
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  Response read = Call(Method::kGet, "/api/v1/patients/1", "cm.two");
+  EXPECT_EQ(read.status, 200);
+  // The read is flagged in the audit trail.
+  bool flagged = false;
+  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT detail FROM audit_log WHERE action = "
+                                                          "'patient.read' AND user_id = ?",
+                                                          {ids_["cm.two"]}));
+                   flagged = !rows.empty() && rows.at(0).Text(0).find("access=break_glass") == 0;
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_TRUE(flagged);
+  clock_.Advance(31 * kMillisPerMinute);
+  // Sessions idle out after 15 minutes; sign in again to test the grant's expiry alone.
+  tokens_["cm.two"] = authn_->SignIn("cm.two", "password-1234", "r")->token;
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.two").status, 403) << "the grant expired";
+}
+
+TEST_F(RouterTest, AdminsCannotBreakTheGlass) {
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/1/break-glass", "admin",
+                 R"({"reason":"curious about this patient"})")
+                .status,
+            403);
+}
+
+TEST_F(RouterTest, CaseManagersSeeOnlyTheirCaseloadInLists) {
+  Response r = Call(Method::kGet, "/api/v1/patients", "cm.one");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Json::parse(r.body)["items"].size(), 1u);
+  Response other = Call(Method::kGet, "/api/v1/patients", "cm.other");
+  EXPECT_EQ(Json::parse(other.body)["items"].size(), 0u);
+  Response all = Call(Method::kGet, "/api/v1/patients", "auditor");
+  EXPECT_EQ(Json::parse(all.body)["items"].size(), 2u);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients?limit=0", "auditor").status, 400);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients?limit=x", "auditor").status, 400);
+}
+
+TEST_F(RouterTest, SupervisorsAssignOnlyTheirOwnTeam) {
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
+                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                .status,
+            201);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/2", "cm.two").status, 200);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
+                 R"({"user_id":)" + std::to_string(ids_["cm.other"]) + "}")
+                .status,
+            403);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
+                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                .status,
+            409);
+}
+
+TEST_F(RouterTest, CreatingAPatientValidatesEveryField) {
+  struct Case {
+    const char* body;
+    int status;
+    const char* field;
+  } cases[] = {
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 201, ""},
+      {R"({"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-13-01","administrative_sex":"female"})", 400, "birth_date"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"2990-01-01","administrative_sex":"female"})", 400, "birth_date"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"f"})", 400, "administrative_sex"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female","ssn":"1"})", 400, "ssn"},
+      {R"({"given_name":"   ","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
+      {R"({"given_name":["A"],"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
+      {R"([1,2,3])", 400, "body"},
+      {R"({"given_name":)", 400, "body"},
+      {"", 400, "body"},
+      {"{\"given_name\":\"\xff\xfe\"}", 400, "body"},
+  };
+  for (const Case& c : cases) {
+    Response r = Call(Method::kPost, "/api/v1/patients", "cm.one", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " → " << r.body;
+    if (c.status == 400) {
+      EXPECT_EQ(Json::parse(r.body)["field"], c.field) << c.body;
+    }
+  }
+}
+
+TEST_F(RouterTest, DeeplyNestedJsonIsRejectedNotRecursedInto) {
+  std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Response r = Call(Method::kPost, "/api/v1/patients", "cm.one", deep);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Json::parse(r.body)["field"], "body");
+}
+
+TEST_F(RouterTest, UnknownPathsAndMethods) {
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/nothing-here", "cm.one").status, 404);
+  EXPECT_EQ(Call(Method::kDelete, "/api/v1/patients", "cm.one").status, 405);
+}
+
+TEST_F(RouterTest, CookieAuthenticationWorks) {
+  Request req;
+  req.method = Method::kGet;
+  req.path = "/probe/account.view";
+  req.headers.emplace_back("cookie", "theme=dark; ck_session=" + tokens_["cm.one"] + "; x=1");
+  EXPECT_EQ(router_->Execute(req).status, 200);
+}
+
+}  // namespace
+}  // namespace ck::http

@@ -1,0 +1,137 @@
+// Black-box tests of the administrator's subcommands.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "server_process.h"
+#include "testing/temp_db.h"
+
+namespace ck::blackbox {
+namespace {
+
+using Json = nlohmann::json;
+
+TEST(Cli, HelpOnEverySubcommand) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"serve", "--help"}, {"user", "add", "--help"}, {"backup", "--help"},
+           {"audit", "verify", "--help"}, {"migrate", "--help"}}) {
+    CommandResult r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0];
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0] << r.out;
+  }
+}
+
+TEST(Cli, BadArgumentsExit2WithOneLineJson) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {}, {"frobnicate"}, {"backup", "--db", "x.db"}, {"user", "add", "--username", "x"}}) {
+    CommandResult r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2);
+    ASSERT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(Json::parse(r.err).contains("error"));
+  }
+}
+
+TEST(Cli, UserAddReadsThePasswordFromStdinAndTheUserCanSignIn) {
+  testing::TempDir dir;
+  std::string db = dir.File("u.db");
+  CommandResult r = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role", "case_manager",
+                            "--team", "East"},
+                           "a-long-enough-password\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["username"], "cm.new");
+  CommandResult dup = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role", "case_manager"},
+                             "a-long-enough-password\n");
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_EQ(Json::parse(dup.err)["field"], "username");
+  CommandResult weak = RunCli({"user", "add", "--db", db, "--username", "cm.weak", "--role", "case_manager"},
+                              "short\n");
+  EXPECT_EQ(weak.exit_code, 2);
+  EXPECT_EQ(Json::parse(weak.err)["field"], "password");
+  CommandResult role = RunCli({"user", "add", "--db", db, "--username", "x.y", "--role", "wizard"}, "pw\n");
+  EXPECT_EQ(role.exit_code, 2);
+  EXPECT_EQ(Json::parse(role.err)["field"], "role");
+  ServerProcess server(db);
+  ASSERT_TRUE(server.started());
+  EXPECT_FALSE(Login(server.port(), "cm.new", "a-long-enough-password").empty());
+}
+
+TEST(Cli, OnlineBackupWhileTheServerWritesRestoresEverything) {
+  testing::TempDir dir;
+  std::string db = dir.File("live.db");
+  ServerProcess server(db, {"--demo"});
+  ASSERT_TRUE(server.started()) << server.Stderr();
+  std::string token = Login(server.port(), "cm.rivera", "casekeeper-demo");
+  std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + token}};
+  std::atomic<bool> stop{false};
+  std::atomic<int> created{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop && i < 300; ++i) {
+      Json p = {{"given_name", "Backup"}, {"family_name", "Test" + std::to_string(i)},
+                {"birth_date", "1970-01-01"}, {"administrative_sex", "unknown"}};
+      if (Http(server.port(), "POST", "/api/v1/patients", p.dump(), auth).status == 201) ++created;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::string out = dir.File("backup.db");
+  CommandResult r = RunCli({"backup", "--db", db, "--out", out});
+  stop = true;
+  writer.join();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(out));
+  // The restored copy opens, has the demo users and a consistent audit chain.
+  CommandResult verify = RunCli({"audit", "verify", "--db", out});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(Json::parse(verify.out)["intact"].get<bool>());
+  ServerProcess restored(out);
+  ASSERT_TRUE(restored.started()) << restored.Stderr();
+  std::string t2 = Login(restored.port(), "cm.rivera", "casekeeper-demo");
+  ASSERT_FALSE(t2.empty());
+  HttpResponse list = Http(restored.port(), "GET", "/api/v1/patients?limit=500", "",
+                           {{"Authorization", "Bearer " + t2}});
+  EXPECT_EQ(list.status, 200);
+  EXPECT_GT(Json::parse(list.body)["items"].size(), 20u);
+  EXPECT_GT(created.load(), 0);
+}
+
+TEST(Cli, BackupOfAMissingDatabaseFails) {
+  testing::TempDir dir;
+  CommandResult r = RunCli({"backup", "--db", dir.File("none.db"), "--out", dir.File("b.db")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("b.db")));
+}
+
+TEST(Cli, AuditVerifyNamesTheFirstTamperedRecord) {
+  testing::TempDir dir;
+  std::string db = dir.File("a.db");
+  {
+    ServerProcess server(db, {"--demo"});
+    ASSERT_TRUE(server.started());
+    for (int i = 0; i < 3; ++i) Login(server.port(), "cm.chen", "casekeeper-demo");
+  }
+  CommandResult ok = RunCli({"audit", "verify", "--db", db});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  int64_t records = Json::parse(ok.out)["records"];
+  EXPECT_GT(records, 10);
+  std::string tamper = "sqlite3 " + db +
+                       " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome='failure' WHERE id=5\"";
+  ASSERT_EQ(std::system(tamper.c_str()), 0);
+  CommandResult bad = RunCli({"audit", "verify", "--db", db});
+  EXPECT_EQ(bad.exit_code, 1);
+  Json report = Json::parse(bad.out);
+  EXPECT_FALSE(report["intact"].get<bool>());
+  EXPECT_EQ(report["first_broken_id"], 5);
+}
+
+TEST(Cli, MigrateReportsWhatItApplied) {
+  testing::TempDir dir;
+  std::string db = dir.File("m.db");
+  CommandResult first = RunCli({"migrate", "--db", db});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_FALSE(Json::parse(first.out)["applied"].empty());
+  CommandResult second = RunCli({"migrate", "--db", db});
+  EXPECT_TRUE(Json::parse(second.out)["applied"].empty());
+}
+
+}  // namespace
+}  // namespace ck::blackbox

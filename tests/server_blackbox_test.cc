@@ -1,0 +1,294 @@
+// Black-box tests of `casekeeper serve`: the real binary on a free loopback port.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <random>
+#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
+
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "server_process.h"
+#include "testing/temp_db.h"
+
+namespace ck::blackbox {
+namespace {
+
+using Json = nlohmann::json;
+constexpr const char* kDemoPassword = "casekeeper-demo";
+
+class DemoServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    server_ = new ServerProcess(dir_->File("demo.db"), {"--demo"},
+                                {"CASEKEEPER_HTTP_MAX_BODY_BYTES=4096"});
+    ASSERT_TRUE(server_->started()) << server_->Stderr();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  static int port() { return server_->port(); }
+  static std::map<std::string, std::string> Bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  static testing::TempDir* dir_;
+  static ServerProcess* server_;
+};
+testing::TempDir* DemoServerTest::dir_ = nullptr;
+ServerProcess* DemoServerTest::server_ = nullptr;
+
+TEST_F(DemoServerTest, BannerPrintsTheDemoLogins) {
+  EXPECT_NE(server_->banner().find("cm.rivera"), std::string::npos);
+  EXPECT_NE(server_->banner().find(kDemoPassword), std::string::npos);
+}
+
+TEST_F(DemoServerTest, HealthzAndSecurityHeaders) {
+  HttpResponse r = Http(port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Json::parse(r.body)["status"], "ok");
+  EXPECT_NE(r.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(r.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(r.headers["x-frame-options"], "DENY");
+  EXPECT_EQ(r.headers["cache-control"], "no-store");
+  EXPECT_EQ(r.headers["x-request-id"].size(), 16u);
+}
+
+TEST_F(DemoServerTest, RequestIdIsEchoedWhenSane) {
+  EXPECT_EQ(Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "abc-123"}}).headers["x-request-id"],
+            "abc-123");
+  EXPECT_NE(Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "bad id<script>"}}).headers["x-request-id"],
+            "bad id<script>");
+}
+
+TEST_F(DemoServerTest, LoginSetsAHardenedCookieAndTheTokenWorks) {
+  HttpResponse r = Http(port(), "POST", "/api/v1/auth/login",
+                        Json{{"username", "cm.rivera"}, {"password", kDemoPassword}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string& cookie = r.headers["set-cookie"];
+  EXPECT_NE(cookie.find("ck_session=cks_"), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  std::string token = Json::parse(r.body)["token"];
+  HttpResponse me = Http(port(), "GET", "/api/v1/auth/me", "", Bearer(token));
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(Json::parse(me.body)["username"], "cm.rivera");
+  std::string session = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/auth/me", "", {{"Cookie", session}}).status, 200);
+  EXPECT_EQ(Http(port(), "POST", "/api/v1/auth/logout", "", Bearer(token)).status, 200);
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/auth/me", "", Bearer(token)).status, 401);
+}
+
+TEST_F(DemoServerTest, WrongPasswordIs401WithJsonError) {
+  HttpResponse r = Http(port(), "POST", "/api/v1/auth/login",
+                        Json{{"username", "cm.chen"}, {"password", "nope-nope-nope"}}.dump());
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Json::parse(r.body)["error"], "invalid username or password");
+  EXPECT_EQ(Http(port(), "POST", "/api/v1/auth/login", R"({"username":"cm.chen"})").status, 400);
+}
+
+TEST_F(DemoServerTest, UnauthenticatedApiCallsAre401) {
+  for (const char* path : {"/api/v1/patients", "/api/v1/patients/1", "/api/v1/users", "/api/v1/audit",
+                           "/api/v1/auth/me"}) {
+    HttpResponse r = Http(port(), "GET", path);
+    EXPECT_EQ(r.status, 401) << path;
+    EXPECT_TRUE(Json::parse(r.body).contains("error")) << path;
+  }
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/patients", "", Bearer("cks_forged")).status, 401);
+}
+
+TEST_F(DemoServerTest, ForbiddenIs403) {
+  std::string admin = Login(port(), "admin", kDemoPassword);
+  ASSERT_FALSE(admin.empty());
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/patients/1", "", Bearer(admin)).status, 403);
+  std::string cm = Login(port(), "cm.chen", kDemoPassword);
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/users", "", Bearer(cm)).status, 403);
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/users", "", Bearer(admin)).status, 200);
+}
+
+TEST_F(DemoServerTest, DemoCaseloadIsThereAndScopedToTheCaseManager) {
+  std::string token = Login(port(), "cm.rivera", kDemoPassword);
+  HttpResponse r = Http(port(), "GET", "/api/v1/patients?limit=500", "", Bearer(token));
+  ASSERT_EQ(r.status, 200);
+  auto items = Json::parse(r.body)["items"];
+  EXPECT_GT(items.size(), 20u);
+  EXPECT_LT(items.size(), 240u);
+  int64_t mine = items[0]["id"];
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/patients/" + std::to_string(mine), "", Bearer(token)).status, 200);
+}
+
+TEST_F(DemoServerTest, OversizedBodyIs413) {
+  std::string token = Login(port(), "cm.rivera", kDemoPassword);
+  std::string big = "{\"given_name\":\"" + std::string(10000, 'a') + "\"}";
+  HttpResponse r = Http(port(), "POST", "/api/v1/patients", big, Bearer(token));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(Json::parse(r.body)["field"], "body");
+  EXPECT_EQ(Http(port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(DemoServerTest, MalformedJsonIs400NamingTheField) {
+  std::string token = Login(port(), "cm.rivera", kDemoPassword);
+  HttpResponse r = Http(port(), "POST", "/api/v1/patients", "{\"given_name\": \"A\",", Bearer(token));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Json::parse(r.body)["field"], "body");
+  HttpResponse typed = Http(port(), "POST", "/api/v1/patients",
+                            R"({"given_name":"A","family_name":"B","birth_date":19900101,"administrative_sex":"male"})",
+                            Bearer(token));
+  EXPECT_EQ(typed.status, 400);
+  EXPECT_EQ(Json::parse(typed.body)["field"], "birth_date");
+}
+
+TEST_F(DemoServerTest, MalformedHttpIs400AndTheServerCarriesOn) {
+  std::string reply = RawExchange(port(), "GARBAGE\r\n\r\n");
+  EXPECT_NE(reply.find("400"), std::string::npos) << reply;
+  std::string bad_header = RawExchange(port(), "GET /healthz HTTP/1.1\r\nHost x\r\n\r\n");
+  EXPECT_NE(bad_header.find("400"), std::string::npos) << bad_header;
+  EXPECT_EQ(Http(port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(DemoServerTest, RandomBytesNeverCrashTheServer) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    std::string junk(static_cast<size_t>(rng() % 2048), '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    if (i % 3 == 0) junk = "POST /api/v1/auth/login HTTP/1.1\r\nContent-Length: 40\r\n\r\n" + junk;
+    RawExchange(port(), junk, 50);
+  }
+  EXPECT_EQ(Http(port(), "GET", "/healthz").status, 200);
+  std::string token = Login(port(), "cm.johnson", kDemoPassword);
+  EXPECT_FALSE(token.empty());
+}
+
+TEST_F(DemoServerTest, MetricsCountRequestsByRoute) {
+  Http(port(), "GET", "/healthz");
+  HttpResponse r = Http(port(), "GET", "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("casekeeper_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("casekeeper_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_EQ(r.body.find("/api/v1/patients/1\""), std::string::npos) << "raw paths never become labels";
+}
+
+TEST_F(DemoServerTest, AuditorSeesTheTrailAndItVerifies) {
+  std::string auditor = Login(port(), "auditor.patel", kDemoPassword);
+  HttpResponse verify = Http(port(), "GET", "/api/v1/audit/verify", "", Bearer(auditor));
+  ASSERT_EQ(verify.status, 200);
+  EXPECT_TRUE(Json::parse(verify.body)["intact"].get<bool>());
+  HttpResponse list = Http(port(), "GET", "/api/v1/audit?limit=5", "", Bearer(auditor));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(Json::parse(list.body)["items"].size(), 5u);
+}
+
+TEST_F(DemoServerTest, HeadGivesHeadersOnly) {
+  HttpResponse r = Http(port(), "HEAD", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.empty());
+}
+
+TEST_F(DemoServerTest, ManyConcurrentClients) {
+  std::string token = Login(port(), "cm.rivera", kDemoPassword);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (Http(port(), "GET", "/api/v1/patients?limit=5", "", Bearer(token)).status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 200);
+}
+
+TEST(ServeTest, RefusesPlainHttpOnANonLoopbackAddress) {
+  testing::TempDir dir;
+  CommandResult r = RunCli({"serve", "--db", dir.File("x.db"), "--http", "0.0.0.0:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("refusing plain HTTP"), std::string::npos) << r.err;
+}
+
+TEST(ServeTest, ServesTlsWithHsts) {
+  testing::TempDir dir;
+  std::string cert = dir.File("cert.pem"), key = dir.File("key.pem");
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
+                    key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ServerProcess server(dir.File("tls.db"), {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_TRUE(server.started()) << server.Stderr();
+  EXPECT_NE(server.banner().find("https://"), std::string::npos);
+  HttpResponse r = Http(server.port(), "GET", "/healthz", "", {}, /*tls=*/true);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.headers["strict-transport-security"].find("max-age"), std::string::npos);
+}
+
+TEST(ServeTest, BadTlsFilesAreAClearError) {
+  testing::TempDir dir;
+  CommandResult r = RunCli({"serve", "--db", dir.File("x.db"), "--http", "127.0.0.1:0", "--tls-cert",
+                            dir.File("missing.pem"), "--tls-key", dir.File("missing.key")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Json::parse(r.err)["field"], "http.tls_cert");
+}
+
+TEST(ServeTest, GracefulShutdownFinishesTheRequestInFlight) {
+  testing::TempDir dir;
+  std::string db = dir.File("g.db");
+  ServerProcess server(db, {"--demo"});
+  ASSERT_TRUE(server.started()) << server.Stderr();
+  std::string token = Login(server.port(), "cm.rivera", kDemoPassword);
+  ASSERT_FALSE(token.empty());
+  // An idle keep-alive connection, which shutdown closes at once.
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket idle(ioc), busy(ioc);
+  net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server.port()));
+  idle.connect(ep);
+  busy.connect(ep);
+  std::string body = R"({"given_name":"Shut","family_name":"Down","birth_date":"1961-05-06","administrative_sex":"female"})";
+  std::string head = "POST /api/v1/patients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                     "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n";
+  // Half the request arrives, then SIGTERM, then the rest.
+  net::write(busy, net::buffer(head + body.substr(0, 20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  server.Signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  net::write(busy, net::buffer(body.substr(20)));
+  std::string reply;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    size_t n = busy.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    reply.append(buf, n);
+  }
+  EXPECT_NE(reply.find("HTTP/1.1 201"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
+  EXPECT_EQ(server.Wait(15000), 0) << server.Stderr();
+  // A clean close checkpoints the write-ahead log into the database file.
+  EXPECT_TRUE(!std::filesystem::exists(db + "-wal") || std::filesystem::file_size(db + "-wal") == 0);
+  // New connections are refused once it is down, and the write is durable.
+  ServerProcess again(db);
+  ASSERT_TRUE(again.started());
+  std::string t2 = Login(again.port(), "cm.rivera", kDemoPassword);
+  HttpResponse list = Http(again.port(), "GET", "/api/v1/patients?limit=500", "", {{"Authorization", "Bearer " + t2}});
+  EXPECT_NE(list.body.find("\"family_name\":\"Down\""), std::string::npos);
+}
+
+TEST(ServeTest, RefusesADatabaseFromANewerCasekeeper) {
+  testing::TempDir dir;
+  std::string db = dir.File("n.db");
+  ASSERT_EQ(RunCli({"migrate", "--db", db}).exit_code, 0);
+  std::string cmd = "sqlite3 " + db +
+                    " \"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  CommandResult r = RunCli({"serve", "--db", db, "--http", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("newer than this casekeeper"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ck::blackbox

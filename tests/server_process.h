@@ -1,0 +1,64 @@
+// Black-box test support: runs the real casekeeper binary as a child process
+// on a free loopback port, and talks HTTP(S) to it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ck::blackbox {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `casekeeper args...` to completion with `stdin_text` on its stdin.
+CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                     const std::vector<std::string>& extra_env = {});
+
+class ServerProcess {
+ public:
+  // Starts `casekeeper serve --db db_path --http 127.0.0.1:0 extra...` and waits
+  // for its "listening on" line. Check started() before use.
+  ServerProcess(const std::string& db_path, std::vector<std::string> extra_args = {},
+                std::vector<std::string> extra_env = {});
+  ~ServerProcess();  // SIGKILL if still running
+
+  bool started() const { return port_ != 0; }
+  int port() const { return port_; }
+  const std::string& banner() const { return banner_; }
+  void Signal(int sig);
+  // Waits for exit; returns the exit status (or -1 on timeout / signal).
+  int Wait(int timeout_ms);
+  std::string Stderr();  // what it printed to stderr so far (files are read back)
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string banner_;
+  std::string stdout_path_, stderr_path_;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// One request on a new connection (or TLS connection when tls is true).
+HttpResponse Http(int port, const std::string& method, const std::string& target,
+                  const std::string& body = "", const std::map<std::string, std::string>& headers = {},
+                  bool tls = false);
+
+// Sends raw bytes and returns whatever comes back before the server closes or
+// `timeout_ms` passes.
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 2000);
+
+// Signs in and returns the bearer token (empty on failure).
+std::string Login(int port, const std::string& username, const std::string& password);
+
+}  // namespace ck::blackbox

@@ -13,9 +13,13 @@ namespace {
 using Json = nlohmann::json;
 
 TEST(Cli, HelpOnEverySubcommand) {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"serve", "--help"}, {"user", "add", "--help"}, {"backup", "--help"},
-           {"audit", "verify", "--help"}, {"migrate", "--help"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"serve", "--help"},
+                                             {"user", "add", "--help"},
+                                             {"backup", "--help"},
+                                             {"audit", "verify", "--help"},
+                                             {"migrate", "--help"}}) {
     CommandResult r = RunCli(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0] << r.out;
@@ -35,20 +39,22 @@ TEST(Cli, BadArgumentsExit2WithOneLineJson) {
 TEST(Cli, UserAddReadsThePasswordFromStdinAndTheUserCanSignIn) {
   testing::TempDir dir;
   std::string db = dir.File("u.db");
-  CommandResult r = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role", "case_manager",
-                            "--team", "East"},
+  CommandResult r = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role",
+                            "case_manager", "--team", "East"},
                            "a-long-enough-password\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Json::parse(r.out)["username"], "cm.new");
-  CommandResult dup = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role", "case_manager"},
-                             "a-long-enough-password\n");
+  CommandResult dup =
+      RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role", "case_manager"},
+             "a-long-enough-password\n");
   EXPECT_EQ(dup.exit_code, 1);
   EXPECT_EQ(Json::parse(dup.err)["field"], "username");
-  CommandResult weak = RunCli({"user", "add", "--db", db, "--username", "cm.weak", "--role", "case_manager"},
-                              "short\n");
+  CommandResult weak = RunCli(
+      {"user", "add", "--db", db, "--username", "cm.weak", "--role", "case_manager"}, "short\n");
   EXPECT_EQ(weak.exit_code, 2);
   EXPECT_EQ(Json::parse(weak.err)["field"], "password");
-  CommandResult role = RunCli({"user", "add", "--db", db, "--username", "x.y", "--role", "wizard"}, "pw\n");
+  CommandResult role =
+      RunCli({"user", "add", "--db", db, "--username", "x.y", "--role", "wizard"}, "pw\n");
   EXPECT_EQ(role.exit_code, 2);
   EXPECT_EQ(Json::parse(role.err)["field"], "role");
   ServerProcess server(db);
@@ -67,8 +73,10 @@ TEST(Cli, OnlineBackupWhileTheServerWritesRestoresEverything) {
   std::atomic<int> created{0};
   std::thread writer([&] {
     for (int i = 0; !stop && i < 300; ++i) {
-      Json p = {{"given_name", "Backup"}, {"family_name", "Test" + std::to_string(i)},
-                {"birth_date", "1970-01-01"}, {"administrative_sex", "unknown"}};
+      Json p = {{"given_name", "Backup"},
+                {"family_name", "Test" + std::to_string(i)},
+                {"birth_date", "1970-01-01"},
+                {"administrative_sex", "unknown"}};
       if (Http(server.port(), "POST", "/api/v1/patients", p.dump(), auth).status == 201) ++created;
     }
   });
@@ -113,8 +121,9 @@ TEST(Cli, AuditVerifyNamesTheFirstTamperedRecord) {
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   int64_t records = Json::parse(ok.out)["records"];
   EXPECT_GT(records, 10);
-  std::string tamper = "sqlite3 " + db +
-                       " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome='failure' WHERE id=5\"";
+  std::string tamper =
+      "sqlite3 " + db +
+      " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome='failure' WHERE id=5\"";
   ASSERT_EQ(std::system(tamper.c_str()), 0);
   CommandResult bad = RunCli({"audit", "verify", "--db", db});
   EXPECT_EQ(bad.exit_code, 1);

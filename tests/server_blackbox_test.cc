@@ -2,13 +2,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <random>
-#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
-
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
+#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
 
 #include "server_process.h"
 #include "testing/temp_db.h"
@@ -59,9 +58,11 @@ TEST_F(DemoServerTest, HealthzAndSecurityHeaders) {
 }
 
 TEST_F(DemoServerTest, RequestIdIsEchoedWhenSane) {
-  EXPECT_EQ(Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "abc-123"}}).headers["x-request-id"],
-            "abc-123");
-  EXPECT_NE(Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "bad id<script>"}}).headers["x-request-id"],
+  EXPECT_EQ(
+      Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "abc-123"}}).headers["x-request-id"],
+      "abc-123");
+  EXPECT_NE(Http(port(), "GET", "/healthz", "", {{"X-Request-Id", "bad id<script>"}})
+                .headers["x-request-id"],
             "bad id<script>");
 }
 
@@ -92,8 +93,8 @@ TEST_F(DemoServerTest, WrongPasswordIs401WithJsonError) {
 }
 
 TEST_F(DemoServerTest, UnauthenticatedApiCallsAre401) {
-  for (const char* path : {"/api/v1/patients", "/api/v1/patients/1", "/api/v1/users", "/api/v1/audit",
-                           "/api/v1/auth/me"}) {
+  for (const char* path : {"/api/v1/patients", "/api/v1/patients/1", "/api/v1/users",
+                           "/api/v1/audit", "/api/v1/auth/me"}) {
     HttpResponse r = Http(port(), "GET", path);
     EXPECT_EQ(r.status, 401) << path;
     EXPECT_TRUE(Json::parse(r.body).contains("error")) << path;
@@ -118,7 +119,9 @@ TEST_F(DemoServerTest, DemoCaseloadIsThereAndScopedToTheCaseManager) {
   EXPECT_GT(items.size(), 20u);
   EXPECT_LT(items.size(), 240u);
   int64_t mine = items[0]["id"];
-  EXPECT_EQ(Http(port(), "GET", "/api/v1/patients/" + std::to_string(mine), "", Bearer(token)).status, 200);
+  EXPECT_EQ(
+      Http(port(), "GET", "/api/v1/patients/" + std::to_string(mine), "", Bearer(token)).status,
+      200);
 }
 
 TEST_F(DemoServerTest, OversizedBodyIs413) {
@@ -132,12 +135,14 @@ TEST_F(DemoServerTest, OversizedBodyIs413) {
 
 TEST_F(DemoServerTest, MalformedJsonIs400NamingTheField) {
   std::string token = Login(port(), "cm.rivera", kDemoPassword);
-  HttpResponse r = Http(port(), "POST", "/api/v1/patients", "{\"given_name\": \"A\",", Bearer(token));
+  HttpResponse r =
+      Http(port(), "POST", "/api/v1/patients", "{\"given_name\": \"A\",", Bearer(token));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Json::parse(r.body)["field"], "body");
-  HttpResponse typed = Http(port(), "POST", "/api/v1/patients",
-                            R"({"given_name":"A","family_name":"B","birth_date":19900101,"administrative_sex":"male"})",
-                            Bearer(token));
+  HttpResponse typed = Http(
+      port(), "POST", "/api/v1/patients",
+      R"({"given_name":"A","family_name":"B","birth_date":19900101,"administrative_sex":"male"})",
+      Bearer(token));
   EXPECT_EQ(typed.status, 400);
   EXPECT_EQ(Json::parse(typed.body)["field"], "birth_date");
 }
@@ -167,10 +172,12 @@ TEST_F(DemoServerTest, MetricsCountRequestsByRoute) {
   Http(port(), "GET", "/healthz");
   HttpResponse r = Http(port(), "GET", "/metrics");
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("casekeeper_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+  EXPECT_NE(r.body.find(
+                "casekeeper_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
             std::string::npos);
   EXPECT_NE(r.body.find("casekeeper_http_request_duration_seconds_bucket"), std::string::npos);
-  EXPECT_EQ(r.body.find("/api/v1/patients/1\""), std::string::npos) << "raw paths never become labels";
+  EXPECT_EQ(r.body.find("/api/v1/patients/1\""), std::string::npos)
+      << "raw paths never become labels";
 }
 
 TEST_F(DemoServerTest, AuditorSeesTheTrailAndItVerifies) {
@@ -214,8 +221,9 @@ TEST(ServeTest, RefusesPlainHttpOnANonLoopbackAddress) {
 TEST(ServeTest, ServesTlsWithHsts) {
   testing::TempDir dir;
   std::string cert = dir.File("cert.pem"), key = dir.File("key.pem");
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
-                    key + " -out " + cert + " >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " + key +
+      " -out " + cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   ServerProcess server(dir.File("tls.db"), {"--tls-cert", cert, "--tls-key", key});
   ASSERT_TRUE(server.started()) << server.Stderr();
@@ -227,8 +235,9 @@ TEST(ServeTest, ServesTlsWithHsts) {
 
 TEST(ServeTest, BadTlsFilesAreAClearError) {
   testing::TempDir dir;
-  CommandResult r = RunCli({"serve", "--db", dir.File("x.db"), "--http", "127.0.0.1:0", "--tls-cert",
-                            dir.File("missing.pem"), "--tls-key", dir.File("missing.key")});
+  CommandResult r =
+      RunCli({"serve", "--db", dir.File("x.db"), "--http", "127.0.0.1:0", "--tls-cert",
+              dir.File("missing.pem"), "--tls-key", dir.File("missing.key")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(Json::parse(r.err)["field"], "http.tls_cert");
 }
@@ -244,13 +253,16 @@ TEST(ServeTest, GracefulShutdownFinishesTheRequestInFlight) {
   namespace net = boost::asio;
   net::io_context ioc;
   net::ip::tcp::socket idle(ioc), busy(ioc);
-  net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server.port()));
+  net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"),
+                            static_cast<unsigned short>(server.port()));
   idle.connect(ep);
   busy.connect(ep);
-  std::string body = R"({"given_name":"Shut","family_name":"Down","birth_date":"1961-05-06","administrative_sex":"female"})";
-  std::string head = "POST /api/v1/patients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-                     "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                     "\r\n\r\n";
+  std::string body =
+      R"({"given_name":"Shut","family_name":"Down","birth_date":"1961-05-06","administrative_sex":"female"})";
+  std::string head =
+      "POST /api/v1/patients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n";
   // Half the request arrives, then SIGTERM, then the rest.
   net::write(busy, net::buffer(head + body.substr(0, 20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -269,12 +281,14 @@ TEST(ServeTest, GracefulShutdownFinishesTheRequestInFlight) {
   EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
   EXPECT_EQ(server.Wait(15000), 0) << server.Stderr();
   // A clean close checkpoints the write-ahead log into the database file.
-  EXPECT_TRUE(!std::filesystem::exists(db + "-wal") || std::filesystem::file_size(db + "-wal") == 0);
+  EXPECT_TRUE(!std::filesystem::exists(db + "-wal") ||
+              std::filesystem::file_size(db + "-wal") == 0);
   // New connections are refused once it is down, and the write is durable.
   ServerProcess again(db);
   ASSERT_TRUE(again.started());
   std::string t2 = Login(again.port(), "cm.rivera", kDemoPassword);
-  HttpResponse list = Http(again.port(), "GET", "/api/v1/patients?limit=500", "", {{"Authorization", "Bearer " + t2}});
+  HttpResponse list = Http(again.port(), "GET", "/api/v1/patients?limit=500", "",
+                           {{"Authorization", "Bearer " + t2}});
   EXPECT_NE(list.body.find("\"family_name\":\"Down\""), std::string::npos);
 }
 
@@ -282,8 +296,9 @@ TEST(ServeTest, RefusesADatabaseFromANewerCasekeeper) {
   testing::TempDir dir;
   std::string db = dir.File("n.db");
   ASSERT_EQ(RunCli({"migrate", "--db", db}).exit_code, 0);
-  std::string cmd = "sqlite3 " + db +
-                    " \"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)\"";
+  std::string cmd =
+      "sqlite3 " + db +
+      " \"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)\"";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   CommandResult r = RunCli({"serve", "--db", db, "--http", "127.0.0.1:0"});
   EXPECT_EQ(r.exit_code, 1);

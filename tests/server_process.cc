@@ -6,8 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
-
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -20,6 +18,7 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
 
 extern char** environ;
 
@@ -46,8 +45,9 @@ std::string TempPath(const std::string& stem) {
 }
 
 // Spawns the binary with stdio redirected to files; returns the pid.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& in_path, const std::string& out_path,
-            const std::string& err_path, const std::vector<std::string>& extra_env) {
+pid_t Spawn(const std::vector<std::string>& args, const std::string& in_path,
+            const std::string& out_path, const std::string& err_path,
+            const std::vector<std::string>& extra_env) {
   std::vector<std::string> argv_s = {CK_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -188,8 +188,9 @@ int ServerProcess::Wait(int timeout_ms) {
 
 std::string ServerProcess::Stderr() { return ReadFile(stderr_path_); }
 
-HttpResponse Http(int port, const std::string& method, const std::string& target, const std::string& body,
-                  const std::map<std::string, std::string>& headers, bool tls) {
+HttpResponse Http(int port, const std::string& method, const std::string& target,
+                  const std::string& body, const std::map<std::string, std::string>& headers,
+                  bool tls) {
   net::io_context ioc;
   tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   if (tls) {
@@ -208,7 +209,8 @@ HttpResponse Http(int port, const std::string& method, const std::string& target
 std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
   net::io_context ioc;
   tcp::socket sock(ioc);
-  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  sock.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   boost::system::error_code ec;
   net::write(sock, net::buffer(bytes), ec);
   std::string out;

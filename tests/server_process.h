@@ -51,8 +51,8 @@ struct HttpResponse {
 
 // One request on a new connection (or TLS connection when tls is true).
 HttpResponse Http(int port, const std::string& method, const std::string& target,
-                  const std::string& body = "", const std::map<std::string, std::string>& headers = {},
-                  bool tls = false);
+                  const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {}, bool tls = false);
 
 // Sends raw bytes and returns whatever comes back before the server closes or
 // `timeout_ms` passes.

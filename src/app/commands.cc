@@ -135,7 +135,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
             << (*server)->port() << "\n";
   if (flags.demo) {
     std::cout << "demo logins (password \"" << demo::kDemoPassword << "\"):";
-    for (const auto& l : demo::DemoLogins()) std::cout << " " << l.username << " (" << l.role << ")";
+    for (const auto& l : demo::DemoLogins())
+      std::cout << " " << l.username << " (" << l.role << ")";
     std::cout << "\n";
   }
   std::cout << std::flush;
@@ -209,11 +210,12 @@ int RunAuditVerify(const CommonFlags& common, char** env) {
   if (!db.ok()) return Fail(db.status());
   auto report = audit::Verify(**db);
   if (!report.ok()) return Fail(report.status());
-  Json out = {{"intact", report->intact},
-              {"records", report->records},
-              {"first_broken_id", report->first_broken_id ? Json(*report->first_broken_id) : Json(nullptr)},
-              {"problem", report->problem},
-              {"head_hash", report->head_hash}};
+  Json out = {
+      {"intact", report->intact},
+      {"records", report->records},
+      {"first_broken_id", report->first_broken_id ? Json(*report->first_broken_id) : Json(nullptr)},
+      {"problem", report->problem},
+      {"head_hash", report->head_hash}};
   std::cout << out.dump() << std::endl;
   return report->intact ? 0 : 1;
 }

@@ -31,11 +31,13 @@ int main(int argc, char** argv) {
   CLI::App* user_cmd = app.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);
   ck::app::UserAddFlags user_add;
-  CLI::App* user_add_cmd = user_cmd->add_subcommand("add", "Add a user; the password is read from stdin");
+  CLI::App* user_add_cmd =
+      user_cmd->add_subcommand("add", "Add a user; the password is read from stdin");
   add_common(user_add_cmd);
   user_add_cmd->add_option("--username", user_add.username, "Login name")->required();
-  user_add_cmd->add_option("--role", user_add.role,
-                           "case_manager | supervisor | auditor | admin | integration")
+  user_add_cmd
+      ->add_option("--role", user_add.role,
+                   "case_manager | supervisor | auditor | admin | integration")
       ->required();
   user_add_cmd->add_option("--display-name", user_add.display_name, "Name shown in the app");
   user_add_cmd->add_option("--team", user_add.team, "Team name (created if missing)");

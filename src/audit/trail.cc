@@ -61,8 +61,8 @@ std::string HashOf(int64_t id, const Event& e, const std::string& prev_hash) {
 }
 
 Status Append(db::Connection& conn, const Event& event) {
-  CK_ASSIGN_OR_RETURN(auto head,
-                      conn.Query("SELECT last_id, last_hash FROM audit_chain_head WHERE singleton = 1"));
+  CK_ASSIGN_OR_RETURN(
+      auto head, conn.Query("SELECT last_id, last_hash FROM audit_chain_head WHERE singleton = 1"));
   if (head.empty()) return DataLoss("audit chain head is missing");
   int64_t id = head.at(0).Int(0) + 1;
   std::string prev = head.at(0).Text(1);
@@ -114,8 +114,8 @@ Result<VerifyReport> Verify(db::Database& db) {
           prev = r.hash;
           return Status::Ok();
         }));
-    CK_ASSIGN_OR_RETURN(auto head,
-                        c.Query("SELECT last_id, last_hash FROM audit_chain_head WHERE singleton = 1"));
+    CK_ASSIGN_OR_RETURN(
+        auto head, c.Query("SELECT last_id, last_hash FROM audit_chain_head WHERE singleton = 1"));
     if (head.empty()) {
       broken(expected_id, "the audit chain head is missing");
     } else if (head.at(0).Int(0) != expected_id - 1 || head.at(0).Text(1) != prev) {

@@ -33,9 +33,9 @@ struct Event {
   std::string entity_type;  // "patient", "user", "session", ...
   std::string entity_id;
   std::optional<int64_t> patient_id;
-  std::string outcome;      // "success", "denied", "failure"
+  std::string outcome;  // "success", "denied", "failure"
   std::string request_id;
-  std::string detail;       // short, free of patient data beyond ids
+  std::string detail;  // short, free of patient data beyond ids
 };
 
 struct Record : Event {

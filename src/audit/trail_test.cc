@@ -40,8 +40,9 @@ class AuditTrailTest : public ::testing::Test {
   // What an attacker with the database file can do: drop the triggers first.
   void Tamper(const std::string& sql, const db::Params& params = {}) {
     ASSERT_TRUE(db_->Write([&](db::Connection& c) -> Status {
-                     CK_RETURN_IF_ERROR(c.ExecScript("DROP TRIGGER IF EXISTS audit_log_no_update;"
-                                                     "DROP TRIGGER IF EXISTS audit_log_no_delete;"));
+                     CK_RETURN_IF_ERROR(
+                         c.ExecScript("DROP TRIGGER IF EXISTS audit_log_no_update;"
+                                      "DROP TRIGGER IF EXISTS audit_log_no_delete;"));
                      return c.Exec(sql, params).status();
                    })
                     .ok());
@@ -72,9 +73,8 @@ TEST_F(AuditTrailTest, DatabaseRefusesUpdateAndDelete) {
     return c.Exec("UPDATE audit_log SET outcome = 'denied' WHERE id = 3").status();
   });
   EXPECT_FALSE(upd.ok());
-  Status del = db_->Write([](db::Connection& c) {
-    return c.Exec("DELETE FROM audit_log WHERE id = 3").status();
-  });
+  Status del = db_->Write(
+      [](db::Connection& c) { return c.Exec("DELETE FROM audit_log WHERE id = 3").status(); });
   EXPECT_FALSE(del.ok());
   EXPECT_TRUE(MustVerify().intact);
 }
@@ -84,10 +84,10 @@ TEST_F(AuditTrailTest, EditingAnyFieldIsDetected) {
   struct Edit {
     const char* column;
     db::Value value;
-  } edits[] = {{"at", int64_t{5}},          {"user_id", int64_t{8}},     {"user_id", nullptr},
-               {"username", "someone"},     {"role", "auditor"},         {"action", "patient.list"},
-               {"entity_type", "user"},     {"entity_id", "999"},        {"patient_id", int64_t{1}},
-               {"outcome", "denied"},       {"request_id", "forged"},    {"detail", ""},
+  } edits[] = {{"at", int64_t{5}},      {"user_id", int64_t{8}},  {"user_id", nullptr},
+               {"username", "someone"}, {"role", "auditor"},      {"action", "patient.list"},
+               {"entity_type", "user"}, {"entity_id", "999"},     {"patient_id", int64_t{1}},
+               {"outcome", "denied"},   {"request_id", "forged"}, {"detail", ""},
                {"prev_hash", "00"}};
   for (const Edit& edit : edits) {
     SetUp();  // fresh chain each time

@@ -23,9 +23,8 @@ audit::Event EventFor(const Actor& actor, Timestamp now, std::string action, int
 }
 
 Result<User> LoadUser(db::Connection& c, int64_t id) {
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kUserColumns +
-                                             " FROM users WHERE id = ?",
-                                         {id}));
+  CK_ASSIGN_OR_RETURN(
+      auto rows, c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", {id}));
   if (rows.empty()) return NotFound("no user with id " + std::to_string(id));
   return UserFromRow(rows.at(0));
 }
@@ -61,8 +60,8 @@ Status ValidateUsername(const std::string& username) {
   if (!(username[0] >= 'a' && username[0] <= 'z'))
     return InvalidArgument("must start with a lower-case letter", "username");
   for (char ch : username) {
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-              ch == '-';
+    bool ok =
+        (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
     if (!ok) return InvalidArgument("may contain only a-z, 0-9, '.', '_' and '-'", "username");
   }
   return Status::Ok();
@@ -89,7 +88,8 @@ Result<User> Accounts::AddUser(const Actor& actor, const NewUser& nu) {
     CK_ASSIGN_OR_RETURN(hash, HashPassword(nu.password, cost_));
   }
   std::string display = nu.display_name.empty() ? nu.username : nu.display_name;
-  if (display.size() > 200) return InvalidArgument("must be at most 200 characters", "display_name");
+  if (display.size() > 200)
+    return InvalidArgument("must be at most 200 characters", "display_name");
   User out;
   Status st = db_.Write([&](db::Connection& c) -> Status {
     CK_RETURN_IF_ERROR(CheckTeam(c, nu.team_id));
@@ -105,8 +105,8 @@ Result<User> Accounts::AddUser(const Actor& actor, const NewUser& nu) {
     }
     int64_t id = rows->at(0).Int(0);
     CK_ASSIGN_OR_RETURN(out, LoadUser(c, id));
-    return audit::Append(c, EventFor(actor, now, "user.create", id,
-                                     "role=" + std::string(RoleName(nu.role))));
+    return audit::Append(
+        c, EventFor(actor, now, "user.create", id, "role=" + std::string(RoleName(nu.role))));
   });
   if (!st.ok()) return st;
   return out;
@@ -124,8 +124,8 @@ Result<User> Accounts::GetUser(int64_t id) {
 Result<std::vector<User>> Accounts::ListUsers() {
   std::vector<User> out;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) {
-    return c.ForEachRow(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username",
-                        {}, [&](const db::Row& r) {
+    return c.ForEachRow(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username", {},
+                        [&](const db::Row& r) {
                           out.push_back(UserFromRow(r));
                           return Status::Ok();
                         });
@@ -154,9 +154,9 @@ Result<User> Accounts::ChangeUser(const Actor& actor, int64_t id, const UserChan
     if (!upd.ok()) return upd.status();
     // Role, status and team are permissions: each change gets its own record.
     if (after.role != before.role) {
-      CK_RETURN_IF_ERROR(audit::Append(
-          c, EventFor(actor, now, "user.role_change", id,
-                      std::string(RoleName(before.role)) + "->" + std::string(RoleName(after.role)))));
+      CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "user.role_change", id,
+                                                   std::string(RoleName(before.role)) + "->" +
+                                                       std::string(RoleName(after.role)))));
       ends_sessions = true;
     }
     if (after.active != before.active) {
@@ -166,16 +166,16 @@ Result<User> Accounts::ChangeUser(const Actor& actor, int64_t id, const UserChan
     }
     if (after.team_id != before.team_id) {
       auto name = [](const std::optional<int64_t>& t) { return t ? std::to_string(*t) : "none"; };
-      CK_RETURN_IF_ERROR(audit::Append(
-          c, EventFor(actor, now, "user.team_change", id,
-                      name(before.team_id) + "->" + name(after.team_id))));
+      CK_RETURN_IF_ERROR(
+          audit::Append(c, EventFor(actor, now, "user.team_change", id,
+                                    name(before.team_id) + "->" + name(after.team_id))));
       ends_sessions = true;
     }
     if (after.display_name != before.display_name)
       CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "user.update", id, "display_name")));
     if (ends_sessions) {
-      auto revoke = c.Exec("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                           {now, id});
+      auto revoke = c.Exec(
+          "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {now, id});
       if (!revoke.ok()) return revoke.status();
     }
     CK_ASSIGN_OR_RETURN(out, LoadUser(c, id));
@@ -195,8 +195,8 @@ Status Accounts::SetPassword(const Actor& actor, int64_t id, const std::string& 
                                        "locked_until = NULL, updated_at = ? WHERE id = ?",
                                        {hash, now, id}));
     if (n == 0) return NotFound("no user with id " + std::to_string(id));
-    auto revoke = c.Exec("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                         {now, id});
+    auto revoke = c.Exec(
+        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {now, id});
     if (!revoke.ok()) return revoke.status();
     return audit::Append(c, EventFor(actor, now, "user.password_set", id, ""));
   }));
@@ -205,12 +205,13 @@ Status Accounts::SetPassword(const Actor& actor, int64_t id, const std::string& 
 }
 
 Result<Team> Accounts::AddTeam(const Actor& actor, const std::string& name) {
-  if (name.empty() || name.size() > 200) return InvalidArgument("must be 1 to 200 characters", "name");
+  if (name.empty() || name.size() > 200)
+    return InvalidArgument("must be 1 to 200 characters", "name");
   Team team;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     Timestamp now = clock_.Now();
-    auto rows = c.Query("INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id",
-                        {name, now});
+    auto rows =
+        c.Query("INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id", {name, now});
     if (!rows.ok()) {
       if (rows.status().code() == ErrorCode::kAlreadyExists)
         return AlreadyExists("a team with this name exists", "name");

@@ -38,7 +38,7 @@ struct NewUser {
   std::string display_name;  // defaults to the username
   Role role = Role::kCaseManager;
   std::optional<int64_t> team_id;
-  std::string password;      // at least 12 characters; empty only for integration users
+  std::string password;  // at least 12 characters; empty only for integration users
 };
 
 struct UserChange {
@@ -62,8 +62,7 @@ inline constexpr const char* kUserColumns =
 class Accounts {
  public:
   // `authenticator` may be null (CLI use, no sessions to end).
-  Accounts(db::Database& db, const Clock& clock, Authenticator* authenticator,
-           PasswordCost cost);
+  Accounts(db::Database& db, const Clock& clock, Authenticator* authenticator, PasswordCost cost);
 
   // InvalidArgument naming the field; AlreadyExists for a taken username.
   Result<User> AddUser(const Actor& actor, const NewUser& user);

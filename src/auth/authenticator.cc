@@ -65,9 +65,10 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
   const Status invalid = Unauthenticated("invalid username or password");
   Timestamp now = clock_.Now();
   auto fail = [&](std::string detail) -> Status {
-    (void)audit::AppendNow(db_, LoginEvent(now, username, user ? std::optional(user->id) : std::nullopt,
-                                           user ? std::string(RoleName(user->role)) : "",
-                                           "failure", std::move(detail), request_id));
+    (void)audit::AppendNow(
+        db_, LoginEvent(now, username, user ? std::optional(user->id) : std::nullopt,
+                        user ? std::string(RoleName(user->role)) : "", "failure", std::move(detail),
+                        request_id));
     return invalid;
   };
   if (!user) {
@@ -86,15 +87,16 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
                                              "WHERE id = ? RETURNING failed_logins",
                                              {user->id}));
       if (!rows.empty() && rows.at(0).Int(0) >= options_.lockout_threshold) {
-        CK_RETURN_IF_ERROR(c.Exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-                                  {t + options_.lockout_duration, user->id})
-                               .status());
+        CK_RETURN_IF_ERROR(
+            c.Exec("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+                   {t + options_.lockout_duration, user->id})
+                .status());
         locked_now = true;
       }
-      return audit::Append(c, LoginEvent(t, username, user->id, std::string(RoleName(user->role)),
-                                         "failure", locked_now ? "wrong password; account locked"
-                                                               : "wrong password",
-                                         request_id));
+      return audit::Append(
+          c,
+          LoginEvent(t, username, user->id, std::string(RoleName(user->role)), "failure",
+                     locked_now ? "wrong password; account locked" : "wrong password", request_id));
     }));
     return invalid;
   }
@@ -115,9 +117,9 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
                                            "RETURNING id",
                                            {token_hash, user->id, t, t, expires}));
     session_id = rows.at(0).Int(0);
-    return audit::Append(c, LoginEvent(t, username, user->id, std::string(RoleName(user->role)),
-                                       "success", "session " + std::to_string(session_id),
-                                       request_id));
+    return audit::Append(
+        c, LoginEvent(t, username, user->id, std::string(RoleName(user->role)), "success",
+                      "session " + std::to_string(session_id), request_id));
   }));
   login.principal = PrincipalOf(*user, Credential::kSession, expires);
   login.idle_expires_at = std::min(expires, t + options_.session_idle);
@@ -129,13 +131,14 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
 Result<Principal> Authenticator::LoadSession(const std::string& token_hash, CachedSession* out) {
   const Status invalid = Unauthenticated("session is not valid; sign in again");
   Status st = db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(auto rows,
-                        c.Query(std::string("SELECT s.id, s.last_seen_at, s.expires_at, s.revoked_at, ") +
-                                    "u.id, u.username, u.display_name, u.role, u.team_id, u.active, "
-                                    "u.failed_logins, u.locked_until, u.created_at, u.updated_at "
-                                    "FROM sessions s JOIN users u ON u.id = s.user_id "
-                                    "WHERE s.token_hash = ?",
-                                    {token_hash}));
+    CK_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query(std::string("SELECT s.id, s.last_seen_at, s.expires_at, s.revoked_at, ") +
+                    "u.id, u.username, u.display_name, u.role, u.team_id, u.active, "
+                    "u.failed_logins, u.locked_until, u.created_at, u.updated_at "
+                    "FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "WHERE s.token_hash = ?",
+                {token_hash}));
     if (rows.empty()) return invalid;
     const db::Row& r = rows.at(0);
     if (!r.IsNull(3)) return invalid;
@@ -158,13 +161,13 @@ Result<Principal> Authenticator::LoadApiToken(const std::string& token_hash) {
   Timestamp now = clock_.Now();
   Principal p;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(auto rows,
-                        c.Query(std::string("SELECT t.expires_at, t.revoked_at, ") +
-                                    "u.id, u.username, u.display_name, u.role, u.team_id, u.active, "
-                                    "u.failed_logins, u.locked_until, u.created_at, u.updated_at "
-                                    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                                    "WHERE t.token_hash = ?",
-                                    {token_hash}));
+    CK_ASSIGN_OR_RETURN(
+        auto rows, c.Query(std::string("SELECT t.expires_at, t.revoked_at, ") +
+                               "u.id, u.username, u.display_name, u.role, u.team_id, u.active, "
+                               "u.failed_logins, u.locked_until, u.created_at, u.updated_at "
+                               "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                               "WHERE t.token_hash = ?",
+                           {token_hash}));
     if (rows.empty()) return invalid;
     const db::Row& r = rows.at(0);
     if (!r.IsNull(1) || (!r.IsNull(0) && r.Int(0) <= now)) return invalid;
@@ -215,8 +218,9 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) {
   if (persist) {
     // Best effort: a lost update only makes the session end sooner after a restart.
     (void)db_.Write([&](db::Connection& c) {
-      return c.Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
-                    {now, s.session_id, now})
+      return c
+          .Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
+                {now, s.session_id, now})
           .status();
     });
   }
@@ -240,8 +244,8 @@ Status Authenticator::SignOut(std::string_view token, const std::string& request
     audit::Event e;
     e.at = now;
     e.user_id = rows.at(0).Int(1);
-    CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT username, role FROM users WHERE id = ?",
-                                        {rows.at(0).Int(1)}));
+    CK_ASSIGN_OR_RETURN(
+        auto u, c.Query("SELECT username, role FROM users WHERE id = ?", {rows.at(0).Int(1)}));
     e.username = u.empty() ? "" : u.at(0).Text(0);
     e.role = u.empty() ? "" : u.at(0).Text(1);
     e.action = "auth.logout";
@@ -256,20 +260,22 @@ Status Authenticator::SignOut(std::string_view token, const std::string& request
 Result<std::string> Authenticator::IssueApiToken(const Actor& actor, int64_t user_id,
                                                  const std::string& name,
                                                  std::optional<Timestamp> expires_at) {
-  if (name.empty() || name.size() > 200) return InvalidArgument("must be 1 to 200 characters", "name");
+  if (name.empty() || name.size() > 200)
+    return InvalidArgument("must be 1 to 200 characters", "name");
   std::string token = std::string(kApiTokenPrefix) + RandomToken();
   Timestamp now = clock_.Now();
-  if (expires_at && *expires_at <= now) return InvalidArgument("must be in the future", "expires_at");
+  if (expires_at && *expires_at <= now)
+    return InvalidArgument("must be in the future", "expires_at");
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT role, active FROM users WHERE id = ?", {user_id}));
     if (u.empty()) return NotFound("no user with id " + std::to_string(user_id));
     if (u.at(0).Text(0) != "integration")
       return InvalidArgument("API tokens are only for integration users", "user_id");
-    CK_ASSIGN_OR_RETURN(auto rows, c.Query("INSERT INTO api_tokens (token_hash, user_id, name, "
-                                           "created_by, created_at, expires_at) "
-                                           "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                                           {Sha256Hex(token), user_id, name, actor.user_id, now,
-                                            expires_at}));
+    CK_ASSIGN_OR_RETURN(auto rows,
+                        c.Query("INSERT INTO api_tokens (token_hash, user_id, name, "
+                                "created_by, created_at, expires_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                                {Sha256Hex(token), user_id, name, actor.user_id, now, expires_at}));
     audit::Event e;
     e.at = now;
     e.user_id = actor.user_id;

@@ -24,7 +24,8 @@ class AuthenticatorTest : public ::testing::Test {
                                .lockout_duration = 15 * kMillisPerMinute,
                                .password_cost = PasswordCost::kMinimal});
     accounts_ = std::make_unique<Accounts>(*db_, clock_, authn_.get(), PasswordCost::kMinimal);
-    auto u = accounts_->AddUser(Actor{}, {"cm.lee", "Lee", Role::kCaseManager, std::nullopt, kPassword});
+    auto u =
+        accounts_->AddUser(Actor{}, {"cm.lee", "Lee", Role::kCaseManager, std::nullopt, kPassword});
     ASSERT_TRUE(u.ok()) << u.status().ToString();
     user_id_ = u->id;
   }
@@ -129,7 +130,8 @@ TEST_F(AuthenticatorTest, ForgedAndMalformedTokensAreRejected) {
   for (const std::string& t : {forged, std::string("cks_"), std::string(""), std::string("Bearer"),
                                std::string("ckt_whatever"), std::string(5000, 'x'),
                                std::string("cks_") + std::string(43, 'A')}) {
-    EXPECT_EQ(authn_->Authenticate(t).status().code(), ErrorCode::kUnauthenticated) << t.substr(0, 20);
+    EXPECT_EQ(authn_->Authenticate(t).status().code(), ErrorCode::kUnauthenticated)
+        << t.substr(0, 20);
   }
 }
 
@@ -169,7 +171,8 @@ TEST_F(AuthenticatorTest, ApiTokensAreForIntegrationUsersOnly) {
   EXPECT_EQ(p->credential, Credential::kApiToken);
   EXPECT_EQ(authn_->IssueApiToken(Actor{}, user_id_, "nope", std::nullopt).status().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_FALSE(authn_->SignIn("ehr.feed", "anything-at-all", "r").ok()) << "no password, no sign-in";
+  EXPECT_FALSE(authn_->SignIn("ehr.feed", "anything-at-all", "r").ok())
+      << "no password, no sign-in";
 }
 
 TEST_F(AuthenticatorTest, ExpiredApiTokenIsRejected) {

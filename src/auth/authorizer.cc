@@ -4,10 +4,14 @@ namespace ck::auth {
 
 std::string_view AccessName(Access a) {
   switch (a) {
-    case Access::kCareTeam: return "care_team";
-    case Access::kTeam: return "team";
-    case Access::kBreakGlass: return "break_glass";
-    case Access::kOrganisation: return "organisation";
+    case Access::kCareTeam:
+      return "care_team";
+    case Access::kTeam:
+      return "team";
+    case Access::kBreakGlass:
+      return "break_glass";
+    case Access::kOrganisation:
+      return "organisation";
   }
   return "unknown";
 }
@@ -80,7 +84,8 @@ Result<Timestamp> Authorizer::GrantBreakGlass(db::Connection& conn, const Princi
                                               int64_t patient_id, const std::string& reason,
                                               int minutes, int max_minutes) const {
   CK_RETURN_IF_ERROR(Require(principal, Permission::kBreakGlass));
-  if (reason.size() < 10) return InvalidArgument("give a reason of at least 10 characters", "reason");
+  if (reason.size() < 10)
+    return InvalidArgument("give a reason of at least 10 characters", "reason");
   if (reason.size() > 1000) return InvalidArgument("must be at most 1000 characters", "reason");
   if (minutes < 1 || minutes > max_minutes)
     return InvalidArgument("must be between 1 and " + std::to_string(max_minutes), "minutes");

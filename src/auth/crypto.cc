@@ -24,7 +24,8 @@ Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
       ops = crypto_pwhash_OPSLIMIT_MIN;
       mem = crypto_pwhash_MEMLIMIT_MIN;
       break;
-    case PasswordCost::kInteractive: break;
+    case PasswordCost::kInteractive:
+      break;
     case PasswordCost::kModerate:
       ops = crypto_pwhash_OPSLIMIT_MODERATE;
       mem = crypto_pwhash_MEMLIMIT_MODERATE;

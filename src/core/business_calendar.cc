@@ -73,16 +73,16 @@ std::vector<Date> UsFederalHolidays(int year) {
   };
   return {
       observed(Date{y / January / 1}),
-      nth(January, Monday, 3),                 // Birthday of Martin Luther King, Jr.
-      nth(February, Monday, 3),                // Washington's Birthday
-      last(May, Monday),                       // Memorial Day
-      observed(Date{y / June / 19}),           // Juneteenth
-      observed(Date{y / July / 4}),            // Independence Day
-      nth(September, Monday, 1),               // Labor Day
-      nth(October, Monday, 2),                 // Columbus Day
-      observed(Date{y / November / 11}),       // Veterans Day
-      nth(November, Thursday, 4),              // Thanksgiving Day
-      observed(Date{y / December / 25}),       // Christmas Day
+      nth(January, Monday, 3),            // Birthday of Martin Luther King, Jr.
+      nth(February, Monday, 3),           // Washington's Birthday
+      last(May, Monday),                  // Memorial Day
+      observed(Date{y / June / 19}),      // Juneteenth
+      observed(Date{y / July / 4}),       // Independence Day
+      nth(September, Monday, 1),          // Labor Day
+      nth(October, Monday, 2),            // Columbus Day
+      observed(Date{y / November / 11}),  // Veterans Day
+      nth(November, Thursday, 4),         // Thanksgiving Day
+      observed(Date{y / December / 25}),  // Christmas Day
   };
 }
 

@@ -41,9 +41,7 @@ std::string FormatTimestamp(Timestamp t) {
 }
 
 Result<Date> ParseDate(std::string_view text, std::string_view field) {
-  auto bad = [&] {
-    return InvalidArgument("must be a date YYYY-MM-DD", std::string(field));
-  };
+  auto bad = [&] { return InvalidArgument("must be a date YYYY-MM-DD", std::string(field)); };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
   int y, m, d;
   if (!ParseInt(text.substr(0, 4), y) || !ParseInt(text.substr(5, 2), m) ||
@@ -90,8 +88,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, std::string_view field) 
     offset = 0;
   } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     int oh, om;
-    if (!ParseInt(zone.substr(1, 2), oh) || !ParseInt(zone.substr(4, 2), om) || oh > 23 ||
-        om > 59)
+    if (!ParseInt(zone.substr(1, 2), oh) || !ParseInt(zone.substr(4, 2), om) || oh > 23 || om > 59)
       return bad();
     offset = (oh * 60 + om) * kMillisPerMinute * (zone[0] == '+' ? 1 : -1);
   } else {

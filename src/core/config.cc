@@ -1,10 +1,11 @@
 #include "core/config.h"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstring>
 #include <functional>
 #include <map>
-#include <toml++/toml.h>
 
 namespace ck {
 namespace {
@@ -30,7 +31,8 @@ template <typename Int>
 Status ParseIntText(std::string_view s, Int& out, const std::string& name, Int min) {
   Int v{};
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return InvalidArgument("must be an integer", name);
+  if (ec != std::errc() || p != s.data() + s.size())
+    return InvalidArgument("must be an integer", name);
   if (v < min) return InvalidArgument("must be at least " + std::to_string(min), name);
   out = v;
   return Status::Ok();
@@ -140,8 +142,7 @@ std::map<std::string, Setting> Settings(Config& c) {
        StringSetting(c.auth.password_cost, {"interactive", "moderate", "sensitive"})},
       {"calendar.holidays", DateListSetting(c.calendar.holidays)},
       {"calendar.us_federal_holidays", BoolSetting(c.calendar.us_federal_holidays)},
-      {"log.level",
-       StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
+      {"log.level", StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"log.access_log", BoolSetting(c.log.access_log)},
   };
 }

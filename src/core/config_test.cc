@@ -20,8 +20,9 @@ TEST(Config, DefaultsAreSafe) {
 TEST(Config, FileThenEnvironment) {
   testing::TempDir dir;
   std::string path = dir.File("c.toml");
-  std::ofstream(path) << "[http]\nlisten = \"127.0.0.1:9000\"\nmax_body_bytes = 4096\n"
-                         "[calendar]\nholidays = [\"2026-12-24\"]\n[auth]\nsession_idle_minutes = 10\n";
+  std::ofstream(path)
+      << "[http]\nlisten = \"127.0.0.1:9000\"\nmax_body_bytes = 4096\n"
+         "[calendar]\nholidays = [\"2026-12-24\"]\n[auth]\nsession_idle_minutes = 10\n";
   std::string e1 = "CASEKEEPER_AUTH_SESSION_IDLE_MINUTES=5", e2 = "UNRELATED=1";
   char* env[] = {e1.data(), e2.data(), nullptr};
   auto c = LoadConfig(path, env);

@@ -87,7 +87,7 @@ inline Status Internal(std::string msg) { return Status(ErrorCode::kInternal, st
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) v_ = Status(ErrorCode::kInternal, "Result built from OK status");
   }
@@ -113,9 +113,9 @@ class [[nodiscard]] Result {
 }  // namespace ck
 
 // Returns early from the enclosing function if `expr` (a Status) is not OK.
-#define CK_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::ck::Status ck_status_ = (expr);       \
+#define CK_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::ck::Status ck_status_ = (expr);        \
     if (!ck_status_.ok()) return ck_status_; \
   } while (0)
 

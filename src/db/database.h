@@ -41,14 +41,14 @@ class Value {
   enum class Type { kNull, kInt, kReal, kText };
 
   Value() = default;
-  Value(std::nullptr_t) {}  // NOLINT
-  Value(int v) : type_(Type::kInt), int_(v) {}  // NOLINT
-  Value(int64_t v) : type_(Type::kInt), int_(v) {}  // NOLINT
-  Value(bool v) : type_(Type::kInt), int_(v ? 1 : 0) {}  // NOLINT
-  Value(double v) : type_(Type::kReal), real_(v) {}  // NOLINT
+  Value(std::nullptr_t) {}                                           // NOLINT
+  Value(int v) : type_(Type::kInt), int_(v) {}                       // NOLINT
+  Value(int64_t v) : type_(Type::kInt), int_(v) {}                   // NOLINT
+  Value(bool v) : type_(Type::kInt), int_(v ? 1 : 0) {}              // NOLINT
+  Value(double v) : type_(Type::kReal), real_(v) {}                  // NOLINT
   Value(std::string v) : type_(Type::kText), text_(std::move(v)) {}  // NOLINT
-  Value(std::string_view v) : type_(Type::kText), text_(v) {}  // NOLINT
-  Value(const char* v) : type_(Type::kText), text_(v) {}  // NOLINT
+  Value(std::string_view v) : type_(Type::kText), text_(v) {}        // NOLINT
+  Value(const char* v) : type_(Type::kText), text_(v) {}             // NOLINT
   template <typename T>
   Value(const std::optional<T>& v) : Value(v ? Value(*v) : Value()) {}  // NOLINT
 
@@ -128,12 +128,12 @@ class Connection {
 class Database {
  public:
   struct Options {
-    std::string path;          // SQLite file path
-    int readers = 4;           // reader pool size
+    std::string path;  // SQLite file path
+    int readers = 4;   // reader pool size
     int busy_timeout_ms = 5000;
     bool synchronous_full = false;  // SQLite: fsync every commit (else at checkpoints)
-    bool migrate = true;       // apply pending migrations on open
-    bool create = true;        // create the file if missing
+    bool migrate = true;            // apply pending migrations on open
+    bool create = true;             // create the file if missing
   };
 
   virtual ~Database() = default;

@@ -43,15 +43,16 @@ class DatabaseConformance : public ::testing::TestWithParam<std::string> {
 TEST_P(DatabaseConformance, BoundParametersRoundTripEveryType) {
   std::string tricky = "O'Brien; DROP TABLE items; -- \xc3\xa9\xe2\x82\xac";
   ASSERT_TRUE(db_->Write([&](Connection& c) {
-                   return c.Exec("INSERT INTO items (id, name, qty, price) VALUES (?, ?, ?, ?)",
-                                 {1, tricky, nullptr, 2.5})
+                   return c
+                       .Exec("INSERT INTO items (id, name, qty, price) VALUES (?, ?, ?, ?)",
+                             {1, tricky, nullptr, 2.5})
                        .status();
                  })
                   .ok());
   ASSERT_TRUE(db_->Read([&](Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(auto rows,
-                                       c.Query("SELECT id, name, qty, price FROM items WHERE name = ?",
-                                               {tricky}));
+                   CK_ASSIGN_OR_RETURN(
+                       auto rows,
+                       c.Query("SELECT id, name, qty, price FROM items WHERE name = ?", {tricky}));
                    EXPECT_EQ(rows.size(), 1u);
                    EXPECT_EQ(rows.at(0).Int(0), 1);
                    EXPECT_EQ(rows.at(0).Text(1), tricky);
@@ -107,9 +108,10 @@ TEST_P(DatabaseConformance, OneStatementPerCall) {
 
 TEST_P(DatabaseConformance, ReturningGivesNewRows) {
   ASSERT_TRUE(db_->Write([](Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(auto rows, c.Query("INSERT INTO items (id, name, qty) VALUES "
-                                                          "(?, ?, ?) RETURNING id, qty",
-                                                          {7, "x", 3}));
+                   CK_ASSIGN_OR_RETURN(auto rows,
+                                       c.Query("INSERT INTO items (id, name, qty) VALUES "
+                                               "(?, ?, ?) RETURNING id, qty",
+                                               {7, "x", 3}));
                    EXPECT_EQ(rows.at(0).Int(0), 7);
                    EXPECT_EQ(rows.at(0).Int(1), 3);
                    return Status::Ok();
@@ -179,7 +181,8 @@ TEST_P(DatabaseConformance, ConcurrentReadersAndOneWriterLoseNothing) {
     threads.emplace_back([&] {
       while (!stop) {
         Status st = db_->Read([&](Connection& c) -> Status {
-          CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*), COALESCE(SUM(qty), 0) FROM items"));
+          CK_ASSIGN_OR_RETURN(auto rows,
+                              c.Query("SELECT COUNT(*), COALESCE(SUM(qty), 0) FROM items"));
           // Every committed row has qty 1, so the two always agree inside one snapshot.
           if (rows.at(0).Int(0) != rows.at(0).Int(1)) return DataLoss("torn read");
           return Status::Ok();
@@ -195,8 +198,9 @@ TEST_P(DatabaseConformance, ConcurrentReadersAndOneWriterLoseNothing) {
       for (int i = 0; i < kPerWriter; ++i) {
         int id = w * kPerWriter + i + 1;
         ASSERT_TRUE(db_->Write([&](Connection& c) {
-                         return c.Exec("INSERT INTO items (id, name, qty) VALUES (?, ?, 1)",
-                                       {id, "item" + std::to_string(id)})
+                         return c
+                             .Exec("INSERT INTO items (id, name, qty) VALUES (?, ?, 1)",
+                                   {id, "item" + std::to_string(id)})
                              .status();
                        })
                         .ok());
@@ -233,12 +237,13 @@ TEST_P(DatabaseConformance, BackupIsRestorableAndComplete) {
   o.create = false;
   auto restored = OpenDatabase(o);
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
-  ASSERT_TRUE((*restored)->Read([](Connection& c) -> Status {
-                         CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*), SUM(qty) FROM items"));
-                         EXPECT_EQ(rows.at(0).Int(0), 500);
-                         EXPECT_EQ(rows.at(0).Int(1), 500 * 501 / 2);
-                         return Status::Ok();
-                       })
+  ASSERT_TRUE((*restored)
+                  ->Read([](Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*), SUM(qty) FROM items"));
+                    EXPECT_EQ(rows.at(0).Int(0), 500);
+                    EXPECT_EQ(rows.at(0).Int(1), 500 * 501 / 2);
+                    return Status::Ok();
+                  })
                   .ok());
   auto version = SchemaVersion(**restored);
   ASSERT_TRUE(version.ok());

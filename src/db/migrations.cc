@@ -80,16 +80,16 @@ Status Migrate(Database& db, const std::vector<Migration>& all, std::vector<int>
     if (m.version <= current) continue;
     Status st = db.Write([&](Connection& c) -> Status {
       // Re-check inside the write lock: another process may have migrated meanwhile.
-      CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT 1 FROM schema_migrations WHERE version = ?",
-                                             {m.version}));
+      CK_ASSIGN_OR_RETURN(
+          auto rows, c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {m.version}));
       if (!rows.empty()) return Status::Ok();
       CK_RETURN_IF_ERROR(c.ExecScript(RenderMigration(m.sql, c.backend())));
-      auto ins = c.Exec(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          {m.version, m.name,
-           static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count())});
+      auto ins =
+          c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                 {m.version, m.name,
+                  static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count())});
       if (!ins.ok()) return ins.status();
       if (applied) applied->push_back(m.version);
       return Status::Ok();

@@ -55,11 +55,12 @@ TEST(Migrations, OpenDatabaseRefusesNewerSchemaWithClearMessage) {
   {
     auto db = testing::OpenTestDatabase(dir, "sqlite");
     ASSERT_TRUE(db->Write([](Connection& c) {
-                     return c.Exec("INSERT INTO schema_migrations (version, name, applied_at) "
-                                   "VALUES (9999, 'from_the_future', 0)")
-                         .status();
-                   })
-                    .ok());
+                    return c
+                        .Exec(
+                            "INSERT INTO schema_migrations (version, name, applied_at) "
+                            "VALUES (9999, 'from_the_future', 0)")
+                        .status();
+                  }).ok());
   }
   Database::Options o;
   o.path = dir.File("test.db");
@@ -95,8 +96,10 @@ TEST(Migrations, ForeignKeysAreEnforced) {
   testing::TempDir dir;
   auto db = testing::OpenTestDatabase(dir, "sqlite");
   Status st = db->Write([](Connection& c) {
-    return c.Exec("INSERT INTO care_team_members (patient_id, user_id, member_role, added_at) "
-                  "VALUES (999, 999, 'case_manager', 0)")
+    return c
+        .Exec(
+            "INSERT INTO care_team_members (patient_id, user_id, member_role, added_at) "
+            "VALUES (999, 999, 'case_manager', 0)")
         .status();
   });
   EXPECT_EQ(st.code(), ErrorCode::kFailedPrecondition);

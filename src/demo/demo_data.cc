@@ -33,23 +33,24 @@ constexpr DemoUser kUsers[] = {
 
 // Invented name parts; combinations are random, not people.
 constexpr const char* kGiven[] = {
-    "Alma",   "Bruno",  "Carmen", "Dmitri", "Elena",   "Farid",  "Gloria", "Hiro",   "Imani",
-    "Jonas",  "Keiko",  "Lionel", "Marisol", "Nadia",  "Omar",   "Priya",  "Quentin", "Rosa",
-    "Samuel", "Tamsin", "Ulises", "Vera",   "Walter", "Ximena", "Yusuf",  "Zora",   "Agnes",
-    "Bernard", "Celia", "Desmond", "Esther", "Floyd", "Hattie", "Ignacio", "June",  "Kwame"};
+    "Alma",    "Bruno",  "Carmen",  "Dmitri",  "Elena",  "Farid",  "Gloria",  "Hiro",    "Imani",
+    "Jonas",   "Keiko",  "Lionel",  "Marisol", "Nadia",  "Omar",   "Priya",   "Quentin", "Rosa",
+    "Samuel",  "Tamsin", "Ulises",  "Vera",    "Walter", "Ximena", "Yusuf",   "Zora",    "Agnes",
+    "Bernard", "Celia",  "Desmond", "Esther",  "Floyd",  "Hattie", "Ignacio", "June",    "Kwame"};
 constexpr const char* kFamily[] = {
-    "Abernathy", "Balogun", "Castellano", "Dubois",  "Eriksen", "Fonseca", "Gallagher",
-    "Haddad",    "Ivanova", "Jablonski",  "Kowalczyk", "Lindqvist", "Mbeki", "Nakamura",
-    "Oyelaran",  "Pereira", "Quintero",   "Rasmussen", "Szabo",   "Thibodeaux", "Umarov",
-    "Valdivia",  "Whitfield", "Xiong",    "Yamamoto", "Zielinski", "Albright", "Brennan",
-    "Cardenas",  "Delacroix", "Espinoza", "Fairbanks"};
+    "Abernathy", "Balogun",   "Castellano", "Dubois",    "Eriksen",   "Fonseca",    "Gallagher",
+    "Haddad",    "Ivanova",   "Jablonski",  "Kowalczyk", "Lindqvist", "Mbeki",      "Nakamura",
+    "Oyelaran",  "Pereira",   "Quintero",   "Rasmussen", "Szabo",     "Thibodeaux", "Umarov",
+    "Valdivia",  "Whitfield", "Xiong",      "Yamamoto",  "Zielinski", "Albright",   "Brennan",
+    "Cardenas",  "Delacroix", "Espinoza",   "Fairbanks"};
 
 }  // namespace
 
 std::vector<DemoLogin> DemoLogins() {
   std::vector<DemoLogin> out;
   for (const DemoUser& u : kUsers) {
-    if (u.role != auth::Role::kIntegration) out.push_back({u.username, std::string(auth::RoleName(u.role))});
+    if (u.role != auth::Role::kIntegration)
+      out.push_back({u.username, std::string(auth::RoleName(u.role))});
   }
   return out;
 }
@@ -67,7 +68,8 @@ Result<bool> HasUsers(db::Database& db) {
 Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, const Clock& clock,
                                     const Options& options) {
   CK_ASSIGN_OR_RETURN(bool has_users, HasUsers(db));
-  if (has_users) return FailedPrecondition("database already has users; demo data goes into a new one");
+  if (has_users)
+    return FailedPrecondition("database already has users; demo data goes into a new one");
   auth::Actor system;
   system.request_id = "demo-seed";
   std::vector<int64_t> team_ids;
@@ -97,10 +99,11 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
       np.given_name = pick(kGiven);
       np.family_name = pick(kFamily);
       int age = 19 + static_cast<int>(rng() % 76);
-      std::chrono::sys_days birth =
-          std::chrono::sys_days{today} - std::chrono::days{age * 365 + static_cast<int>(rng() % 365)};
+      std::chrono::sys_days birth = std::chrono::sys_days{today} -
+                                    std::chrono::days{age * 365 + static_cast<int>(rng() % 365)};
       np.birth_date = FormatDate(Date{birth});
-      static constexpr const char* kSex[] = {"female", "male", "female", "male", "other", "unknown"};
+      static constexpr const char* kSex[] = {"female", "male",  "female",
+                                             "male",   "other", "unknown"};
       uint64_t s = rng() % 100;
       np.administrative_sex = s < 50 ? kSex[0] : s < 97 ? kSex[1] : s < 99 ? kSex[4] : kSex[5];
       CK_ASSIGN_OR_RETURN(patients::Patient p, patients::InsertPatient(c, np, now));

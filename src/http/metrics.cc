@@ -24,18 +24,22 @@ std::string Metrics::Render() const {
   std::lock_guard lock(mu_);
   for (const auto& [key, count] : requests_) {
     const auto& [method, route, status] = key;
-    out += fmt::format("casekeeper_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
-                       method, route, status, count);
+    out += fmt::format(
+        "casekeeper_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method,
+        route, status, count);
   }
-  out += "# HELP casekeeper_http_request_duration_seconds Time from request read to response ready.\n";
+  out +=
+      "# HELP casekeeper_http_request_duration_seconds Time from request read to response ready.\n";
   out += "# TYPE casekeeper_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {
     for (size_t i = 0; i < kBucketsSeconds.size(); ++i) {
-      out += fmt::format("casekeeper_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         route, kBucketsSeconds[i], h.buckets[i]);
+      out += fmt::format(
+          "casekeeper_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
+          kBucketsSeconds[i], h.buckets[i]);
     }
-    out += fmt::format("casekeeper_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       route, h.count);
+    out += fmt::format(
+        "casekeeper_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route,
+        h.count);
     out += fmt::format("casekeeper_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
                        h.sum_seconds);
     out += fmt::format("casekeeper_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,

@@ -16,8 +16,7 @@ namespace ck::http {
 class Metrics {
  public:
   // `route` is the matched pattern (never the raw path, which may carry ids).
-  void Record(const std::string& method, const std::string& route, int status,
-              int64_t micros);
+  void Record(const std::string& method, const std::string& route, int status, int64_t micros);
   void ConnectionOpened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void ConnectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   std::string Render() const;

@@ -76,7 +76,8 @@ const Router::Route* Router::Find(const Request& req,
       }
     }
     if (!ok) continue;
-    bool method_ok = r.method == req.method || (r.method == Method::kGet && req.method == Method::kHead);
+    bool method_ok =
+        r.method == req.method || (r.method == Method::kGet && req.method == Method::kHead);
     if (!method_ok) {
       *path_matched = true;
       continue;
@@ -110,7 +111,8 @@ void Router::AuditDenied(const Request& req, const std::string& reason,
   e.request_id = req.request_id;
   e.detail = reason.substr(0, 200);
   Status st = audit::AppendNow(db_, e);
-  if (!st.ok()) spdlog::error("request {}: audit of a denial failed: {}", req.request_id, st.ToString());
+  if (!st.ok())
+    spdlog::error("request {}: audit of a denial failed: {}", req.request_id, st.ToString());
 }
 
 Response Router::Run(const Route& route, Request& req) const {
@@ -145,7 +147,8 @@ Response Router::Run(const Route& route, Request& req) const {
   }
   Result<Response> result = route.handler(req);
   if (!result.ok()) {
-    if (result.status().code() == ErrorCode::kInternal || result.status().code() == ErrorCode::kDataLoss)
+    if (result.status().code() == ErrorCode::kInternal ||
+        result.status().code() == ErrorCode::kDataLoss)
       spdlog::error("request {} {}: {}", req.request_id, req.route, result.status().ToString());
     return ErrorResponse(result.status(), req.request_id);
   }

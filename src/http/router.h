@@ -33,8 +33,8 @@ struct RouteOptions {
 
 class Router {
  public:
-  Router(auth::Authenticator& authenticator, const auth::Authorizer& authorizer,
-         db::Database& db, const Clock& clock);
+  Router(auth::Authenticator& authenticator, const auth::Authorizer& authorizer, db::Database& db,
+         const Clock& clock);
 
   void Add(Method method, std::string pattern, RouteOptions options, Handler handler);
 

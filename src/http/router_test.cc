@@ -24,10 +24,12 @@ class RouterTest : public ::testing::Test {
     db_ = testing::OpenTestDatabase(dir_, "sqlite");
     authn_ = std::make_unique<auth::Authenticator>(
         *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
-    accounts_ = std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
+    accounts_ =
+        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
     authz_ = std::make_unique<auth::Authorizer>(clock_);
     router_ = std::make_unique<Router>(*authn_, *authz_, *db_, clock_);
-    patients_ = std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
+    patients_ =
+        std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
 
     auto team_a = accounts_->AddTeam({}, "A");
     auto team_b = accounts_->AddTeam({}, "B");
@@ -36,10 +38,11 @@ class RouterTest : public ::testing::Test {
       const char* name;
       Role role;
       std::optional<int64_t> team;
-    } users[] = {{"cm.one", Role::kCaseManager, team_a->id},  {"cm.two", Role::kCaseManager, team_a->id},
-                 {"cm.other", Role::kCaseManager, team_b->id}, {"sup.a", Role::kSupervisor, team_a->id},
-                 {"sup.b", Role::kSupervisor, team_b->id},     {"auditor", Role::kAuditor, std::nullopt},
-                 {"admin", Role::kAdmin, std::nullopt}};
+    } users[] = {
+        {"cm.one", Role::kCaseManager, team_a->id},   {"cm.two", Role::kCaseManager, team_a->id},
+        {"cm.other", Role::kCaseManager, team_b->id}, {"sup.a", Role::kSupervisor, team_a->id},
+        {"sup.b", Role::kSupervisor, team_b->id},     {"auditor", Role::kAuditor, std::nullopt},
+        {"admin", Role::kAdmin, std::nullopt}};
     for (const U& u : users) {
       auto created = accounts_->AddUser({}, {u.name, "", u.role, u.team, "password-1234"});
       ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -53,24 +56,28 @@ class RouterTest : public ::testing::Test {
     tokens_["ehr"] = *authn_->IssueApiToken({}, integ->id, "feed", std::nullopt);
 
     // Patient 1 is cm.one's; patient 2 has nobody yet.
-    ASSERT_TRUE(db_->Write([&](db::Connection& c) -> Status {
-                     CK_ASSIGN_OR_RETURN(auto p1, patients::InsertPatient(
-                                                      c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
-                     CK_ASSIGN_OR_RETURN(auto p2, patients::InsertPatient(
-                                                      c, {"Bo", "Park", "1960-03-04", "male"}, 0));
-                     (void)p2;
-                     return patients::InsertCareTeamMember(c, p1.id, ids_["cm.one"],
-                                                           "primary_case_manager", 0)
-                         .status();
-                   })
-                    .ok());
+    ASSERT_TRUE(
+        db_->Write([&](db::Connection& c) -> Status {
+             CK_ASSIGN_OR_RETURN(
+                 auto p1, patients::InsertPatient(c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
+             CK_ASSIGN_OR_RETURN(
+                 auto p2, patients::InsertPatient(c, {"Bo", "Park", "1960-03-04", "male"}, 0));
+             (void)p2;
+             return patients::InsertCareTeamMember(c, p1.id, ids_["cm.one"], "primary_case_manager",
+                                                   0)
+                 .status();
+           })
+            .ok());
 
     // One probe route per permission.
-    for (Permission p : {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
-                         Permission::kWritePatient, Permission::kViewOwnAccount,
-                         Permission::kManageCareTeam, Permission::kBreakGlass}) {
-      router_->Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)), {.permission = p},
-                   [](Request&) -> Result<Response> { return JsonResponse(200, {{"ok", true}}); });
+    for (Permission p :
+         {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
+          Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
+          Permission::kBreakGlass}) {
+      router_->Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
+                   {.permission = p}, [](Request&) -> Result<Response> {
+                     return JsonResponse(200, {{"ok", true}});
+                   });
     }
     router_->Add(Method::kGet, "/probe/patient/{patient_id}",
                  {.permission = Permission::kReadPatient, .patient_param = "patient_id"},
@@ -95,7 +102,9 @@ class RouterTest : public ::testing::Test {
   int Denials() {
     int n = 0;
     EXPECT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                     CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied'"));
+                     CK_ASSIGN_OR_RETURN(
+                         auto rows,
+                         c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied'"));
                      n = static_cast<int>(rows.at(0).Int(0));
                      return Status::Ok();
                    })
@@ -118,16 +127,46 @@ class RouterTest : public ::testing::Test {
 TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
   // Expected status per (role's user, permission route).
   std::map<std::string, std::map<std::string, int>> want = {
-      {"cm.one", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
-                  {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 200}}},
-      {"sup.a", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
-                 {"account.view", 200}, {"care_team.manage", 200}, {"patient.break_glass", 200}}},
-      {"auditor", {{"audit.read", 200}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 403},
-                   {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
-      {"admin", {{"audit.read", 403}, {"users.manage", 200}, {"patient.list", 403}, {"patient.write", 403},
-                 {"account.view", 200}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
-      {"ehr", {{"audit.read", 403}, {"users.manage", 403}, {"patient.list", 200}, {"patient.write", 200},
-               {"account.view", 403}, {"care_team.manage", 403}, {"patient.break_glass", 403}}},
+      {"cm.one",
+       {{"audit.read", 403},
+        {"users.manage", 403},
+        {"patient.list", 200},
+        {"patient.write", 200},
+        {"account.view", 200},
+        {"care_team.manage", 403},
+        {"patient.break_glass", 200}}},
+      {"sup.a",
+       {{"audit.read", 403},
+        {"users.manage", 403},
+        {"patient.list", 200},
+        {"patient.write", 200},
+        {"account.view", 200},
+        {"care_team.manage", 200},
+        {"patient.break_glass", 200}}},
+      {"auditor",
+       {{"audit.read", 200},
+        {"users.manage", 403},
+        {"patient.list", 200},
+        {"patient.write", 403},
+        {"account.view", 200},
+        {"care_team.manage", 403},
+        {"patient.break_glass", 403}}},
+      {"admin",
+       {{"audit.read", 403},
+        {"users.manage", 200},
+        {"patient.list", 403},
+        {"patient.write", 403},
+        {"account.view", 200},
+        {"care_team.manage", 403},
+        {"patient.break_glass", 403}}},
+      {"ehr",
+       {{"audit.read", 403},
+        {"users.manage", 403},
+        {"patient.list", 200},
+        {"patient.write", 200},
+        {"account.view", 403},
+        {"care_team.manage", 403},
+        {"patient.break_glass", 403}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {
@@ -150,9 +189,9 @@ TEST_F(RouterTest, PatientAccessFollowsTheCareTeam) {
     int status;
     const char* access;
   } cases[] = {
-      {"cm.one", 1, 200, "care_team"},   {"cm.two", 1, 403, ""},       {"cm.other", 1, 403, ""},
-      {"sup.a", 1, 200, "team"},         {"sup.b", 1, 403, ""},        {"auditor", 1, 200, "organisation"},
-      {"ehr", 1, 200, "organisation"},   {"admin", 1, 403, ""},        {"cm.one", 2, 403, ""},
+      {"cm.one", 1, 200, "care_team"}, {"cm.two", 1, 403, ""}, {"cm.other", 1, 403, ""},
+      {"sup.a", 1, 200, "team"},       {"sup.b", 1, 403, ""},  {"auditor", 1, 200, "organisation"},
+      {"ehr", 1, 200, "organisation"}, {"admin", 1, 403, ""},  {"cm.one", 2, 403, ""},
       {"cm.one", 99, 404, ""},
   };
   for (const Case& c : cases) {
@@ -168,7 +207,8 @@ TEST_F(RouterTest, PatientAccessFollowsTheCareTeam) {
 
 TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
   EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.two").status, 403);
-  Response no_reason = Call(Method::kPost, "/api/v1/patients/1/break-glass", "cm.two", R"({"reason":"x"})");
+  Response no_reason =
+      Call(Method::kPost, "/api/v1/patients/1/break-glass", "cm.two", R"({"reason":"x"})");
   EXPECT_EQ(no_reason.status, 400);
   EXPECT_EQ(Json::parse(no_reason.body)["field"], "reason");
   Response granted = Call(Method::kPost, "/api/v1/patients/1/break-glass", "cm.two",
@@ -179,9 +219,10 @@ TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
   // The read is flagged in the audit trail.
   bool flagged = false;
   ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT detail FROM audit_log WHERE action = "
-                                                          "'patient.read' AND user_id = ?",
-                                                          {ids_["cm.two"]}));
+                   CK_ASSIGN_OR_RETURN(auto rows,
+                                       c.Query("SELECT detail FROM audit_log WHERE action = "
+                                               "'patient.read' AND user_id = ?",
+                                               {ids_["cm.two"]}));
                    flagged = !rows.empty() && rows.at(0).Text(0).find("access=break_glass") == 0;
                    return Status::Ok();
                  })
@@ -234,14 +275,22 @@ TEST_F(RouterTest, CreatingAPatientValidatesEveryField) {
     int status;
     const char* field;
   } cases[] = {
-      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 201, ""},
-      {R"({"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
-      {R"({"given_name":"A","family_name":"B","birth_date":"1990-13-01","administrative_sex":"female"})", 400, "birth_date"},
-      {R"({"given_name":"A","family_name":"B","birth_date":"2990-01-01","administrative_sex":"female"})", 400, "birth_date"},
-      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"f"})", 400, "administrative_sex"},
-      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female","ssn":"1"})", 400, "ssn"},
-      {R"({"given_name":"   ","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
-      {R"({"given_name":["A"],"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400, "given_name"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})",
+       201, ""},
+      {R"({"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})", 400,
+       "given_name"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-13-01","administrative_sex":"female"})",
+       400, "birth_date"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"2990-01-01","administrative_sex":"female"})",
+       400, "birth_date"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"f"})",
+       400, "administrative_sex"},
+      {R"({"given_name":"A","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female","ssn":"1"})",
+       400, "ssn"},
+      {R"({"given_name":"   ","family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})",
+       400, "given_name"},
+      {R"({"given_name":["A"],"family_name":"B","birth_date":"1990-01-01","administrative_sex":"female"})",
+       400, "given_name"},
       {R"([1,2,3])", 400, "body"},
       {R"({"given_name":)", 400, "body"},
       {"", 400, "body"},

@@ -29,14 +29,22 @@ constexpr const char* kContentSecurityPolicy =
 
 Method MethodOf(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -111,7 +119,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                                 self->ReadRequest();
                               });
     } else {
-      net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->ReadRequest(); });
+      net::dispatch(stream_.get_executor(),
+                    [self = this->shared_from_this()] { self->ReadRequest(); });
     }
   }
 
@@ -127,10 +136,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                                         : shared_->options.idle_timeout_seconds;
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(timeout));
     reading_ = true;
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnRead(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   // Runs on the connection's strand when the server starts shutting down.
@@ -154,10 +162,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       Request req;
       req.request_id = NewRequestId();
       req.route = "body_too_large";
-      return Send(req, ErrorResponse(413,
-                                     "request body larger than " +
-                                         std::to_string(shared_->options.max_body_bytes) + " bytes",
-                                     "body", req.request_id),
+      return Send(req,
+                  ErrorResponse(413,
+                                "request body larger than " +
+                                    std::to_string(shared_->options.max_body_bytes) + " bytes",
+                                "body", req.request_id),
                   /*keep_alive=*/false, /*head=*/false);
     }
     if (ec == bhttp::error::header_limit) {
@@ -219,7 +228,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     shared_->metrics.Record(std::string(MethodName(req.method)), route, res.status, micros);
     if (shared_->options.access_log) {
       spdlog::info("access {} {} {} {} {}us user={}", req.request_id, MethodName(req.method), route,
-                   res.status, micros, req.principal ? std::to_string(req.principal->user_id) : "-");
+                   res.status, micros,
+                   req.principal ? std::to_string(req.principal->user_id) : "-");
     }
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->version(11);
@@ -245,9 +255,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*out);
       sr->split(false);
       // Serialise only the header for HEAD.
-      bhttp::async_write_header(stream_, *sr,
-                                [self = this->shared_from_this(), sr, keep_alive](
-                                    beast::error_code ec, size_t) { self->OnWrite(ec, keep_alive); });
+      bhttp::async_write_header(
+          stream_, *sr,
+          [self = this->shared_from_this(), sr, keep_alive](beast::error_code ec, size_t) {
+            self->OnWrite(ec, keep_alive);
+          });
       return;
     }
     bhttp::async_write(stream_, *out,
@@ -296,9 +308,7 @@ class BeastServer final : public Server {
         signals_(ioc_, SIGINT, SIGTERM),
         drain_timer_(ioc_) {}
 
-  ~BeastServer() override {
-    shared_->workers.join();
-  }
+  ~BeastServer() override { shared_->workers.join(); }
 
   Status Init() {
     const ServerOptions& o = shared_->options;
@@ -311,8 +321,8 @@ class BeastServer final : public Server {
         return InvalidArgument("TLS needs both a certificate and a key", "http.tls_cert");
       ssl_ = std::make_unique<ssl::context>(ssl::context::tls_server);
       ssl_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                        ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                        ssl::context::single_dh_use);
       ssl_->use_certificate_chain_file(o.tls_cert, ec);
       if (ec) return InvalidArgument("cannot read TLS certificate " + o.tls_cert, "http.tls_cert");
       ssl_->use_private_key_file(o.tls_key, ssl::context::pem, ec);
@@ -328,7 +338,9 @@ class BeastServer final : public Server {
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
+    if (ec)
+      return Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                         ec.message());
     port_ = acceptor_.local_endpoint().port();
     return Status::Ok();
   }
@@ -343,7 +355,8 @@ class BeastServer final : public Server {
     });
     Accept();
     std::vector<std::thread> threads;
-    for (int i = 1; i < shared_->options.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (int i = 1; i < shared_->options.io_threads; ++i)
+      threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
     shared_->workers.join();
@@ -371,7 +384,8 @@ class BeastServer final : public Server {
   void WaitForDrain() {
     if (shared_->connections.load() == 0 || std::chrono::steady_clock::now() >= deadline_) {
       if (shared_->connections.load() > 0)
-        spdlog::warn("shutdown grace period over with {} connections open", shared_->connections.load());
+        spdlog::warn("shutdown grace period over with {} connections open",
+                     shared_->connections.load());
       ioc_.stop();
       return;
     }
@@ -380,28 +394,31 @@ class BeastServer final : public Server {
   }
 
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (!acceptor_.is_open()) return;
-        spdlog::warn("accept failed: {}", ec.message());
-        return Accept();
-      }
-      if (shared_->connections.load() >= shared_->options.max_connections) {
-        beast::error_code ignored;
-        socket.close(ignored);
-        return Accept();
-      }
-      socket.set_option(tcp::no_delay(true), ec);
-      if (ssl_) {
-        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
-            beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ssl_), shared_)
-            ->Start();
-      } else {
-        std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared_)
-            ->Start();
-      }
-      Accept();
-    });
+    acceptor_.async_accept(
+        net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec) {
+            if (!acceptor_.is_open()) return;
+            spdlog::warn("accept failed: {}", ec.message());
+            return Accept();
+          }
+          if (shared_->connections.load() >= shared_->options.max_connections) {
+            beast::error_code ignored;
+            socket.close(ignored);
+            return Accept();
+          }
+          socket.set_option(tcp::no_delay(true), ec);
+          if (ssl_) {
+            std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+                beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ssl_),
+                shared_)
+                ->Start();
+          } else {
+            std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                            shared_)
+                ->Start();
+          }
+          Accept();
+        });
   }
 
   std::shared_ptr<Shared> shared_;

@@ -21,9 +21,12 @@ Json ToJson(const Patient& p) {
 }
 
 Json ToJson(const CareTeamMember& m) {
-  return {{"id", m.id},           {"user_id", m.user_id},
-          {"username", m.username}, {"display_name", m.display_name},
-          {"member_role", m.member_role}, {"added_at", FormatTimestamp(m.added_at)}};
+  return {{"id", m.id},
+          {"user_id", m.user_id},
+          {"username", m.username},
+          {"display_name", m.display_name},
+          {"member_role", m.member_role},
+          {"added_at", FormatTimestamp(m.added_at)}};
 }
 
 Result<int64_t> QueryInt(const http::Request& req, const char* name, int64_t fallback) {
@@ -31,7 +34,8 @@ Result<int64_t> QueryInt(const http::Request& req, const char* name, int64_t fal
   if (!v) return fallback;
   int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size()) return InvalidArgument("must be an integer", name);
+  if (ec != std::errc() || p != v->data() + v->size())
+    return InvalidArgument("must be an integer", name);
   return out;
 }
 
@@ -59,7 +63,8 @@ void RegisterRoutes(http::Router& router, Service& service) {
              [&service](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 50));
                CK_ASSIGN_OR_RETURN(int64_t after, QueryInt(req, "after", 0));
-               if (limit < 1 || limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
+               if (limit < 1 || limit > 500)
+                 return InvalidArgument("must be between 1 and 500", "limit");
                CK_ASSIGN_OR_RETURN(auto list, service.List(*req.principal, req.Actor(), after,
                                                            static_cast<int>(limit)));
                Json items = Json::array();
@@ -98,26 +103,27 @@ void RegisterRoutes(http::Router& router, Service& service) {
                CK_ASSIGN_OR_RETURN(auto user_id, http::OptionalInt(body, "user_id"));
                if (!user_id) return InvalidArgument("is required", "user_id");
                CK_ASSIGN_OR_RETURN(auto role, http::OptionalString(body, "member_role", 40));
-               CK_ASSIGN_OR_RETURN(auto m, service.AddCareTeamMember(*req.principal, req.Actor(), id,
-                                                                     *user_id,
-                                                                     role.value_or("case_manager")));
+               CK_ASSIGN_OR_RETURN(
+                   auto m, service.AddCareTeamMember(*req.principal, req.Actor(), id, *user_id,
+                                                     role.value_or("case_manager")));
                return http::JsonResponse(201, ToJson(m));
              });
 
-  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/break-glass",
-             {.permission = P::kBreakGlass},
-             [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
-               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"reason", "minutes"}));
-               CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
-               CK_ASSIGN_OR_RETURN(auto minutes, http::OptionalInt(body, "minutes"));
-               int64_t m = minutes.value_or(60);
-               if (m < 1 || m > 24 * 60) return InvalidArgument("must be between 1 and 1440", "minutes");
-               CK_ASSIGN_OR_RETURN(Timestamp until, service.BreakGlass(*req.principal, req.Actor(),
-                                                                       id, reason, static_cast<int>(m)));
-               return http::JsonResponse(201, {{"patient_id", id}, {"expires_at", FormatTimestamp(until)}});
-             });
+  router.Add(
+      http::Method::kPost, "/api/v1/patients/{patient_id}/break-glass",
+      {.permission = P::kBreakGlass}, [&service](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"reason", "minutes"}));
+        CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
+        CK_ASSIGN_OR_RETURN(auto minutes, http::OptionalInt(body, "minutes"));
+        int64_t m = minutes.value_or(60);
+        if (m < 1 || m > 24 * 60) return InvalidArgument("must be between 1 and 1440", "minutes");
+        CK_ASSIGN_OR_RETURN(Timestamp until, service.BreakGlass(*req.principal, req.Actor(), id,
+                                                                reason, static_cast<int>(m)));
+        return http::JsonResponse(201,
+                                  {{"patient_id", id}, {"expires_at", FormatTimestamp(until)}});
+      });
 }
 
 }  // namespace ck::patients

@@ -19,7 +19,8 @@ audit::Event EventFor(const auth::Actor& actor, Timestamp now, std::string actio
   e.patient_id = patient_id;
   e.outcome = "success";
   e.request_id = actor.request_id;
-  if (!actor.access.empty()) detail = "access=" + actor.access + (detail.empty() ? "" : "; " + detail);
+  if (!actor.access.empty())
+    detail = "access=" + actor.access + (detail.empty() ? "" : "; " + detail);
   e.detail = std::move(detail);
   return e;
 }
@@ -38,7 +39,8 @@ Status ValidateNewPatient(const NewPatient& p, Date today) {
   CK_ASSIGN_OR_RETURN(Date birth, ParseDate(p.birth_date, "birth_date"));
   if (std::chrono::sys_days{birth} > std::chrono::sys_days{today})
     return InvalidArgument("must not be in the future", "birth_date");
-  if (static_cast<int>(birth.year()) < 1900) return InvalidArgument("must be after 1900", "birth_date");
+  if (static_cast<int>(birth.year()) < 1900)
+    return InvalidArgument("must be after 1900", "birth_date");
   const std::string& s = p.administrative_sex;
   if (s != "female" && s != "male" && s != "other" && s != "unknown")
     return InvalidArgument("must be one of female, male, other, unknown", "administrative_sex");
@@ -53,7 +55,8 @@ Result<Patient> Service::Create(const auth::Principal& who, const auth::Actor& a
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, InsertPatient(c, np, now));
     if (who.role == auth::Role::kCaseManager || who.role == auth::Role::kSupervisor) {
-      std::string role = who.role == auth::Role::kCaseManager ? "primary_case_manager" : "supervisor";
+      std::string role =
+          who.role == auth::Role::kCaseManager ? "primary_case_manager" : "supervisor";
       CK_RETURN_IF_ERROR(InsertCareTeamMember(c, out.id, who.user_id, role, now).status());
     }
     return audit::Append(c, EventFor(actor, now, "patient.create", out.id));
@@ -68,7 +71,8 @@ Result<Patient> Service::Get(const auth::Actor& actor, int64_t patient_id) {
     return Status::Ok();
   }));
   // The read is returned only once its audit record is committed.
-  CK_RETURN_IF_ERROR(audit::AppendNow(db_, EventFor(actor, clock_.Now(), "patient.read", patient_id)));
+  CK_RETURN_IF_ERROR(
+      audit::AppendNow(db_, EventFor(actor, clock_.Now(), "patient.read", patient_id)));
   return out;
 }
 
@@ -89,7 +93,8 @@ Result<std::vector<Patient>> Service::List(const auth::Principal& who, const aut
   return out;
 }
 
-Result<std::vector<CareTeamMember>> Service::CareTeam(const auth::Actor& actor, int64_t patient_id) {
+Result<std::vector<CareTeamMember>> Service::CareTeam(const auth::Actor& actor,
+                                                      int64_t patient_id) {
   std::vector<CareTeamMember> out;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, ListCareTeam(c, patient_id));

@@ -14,20 +14,20 @@ Patient FromRow(const db::Row& r) {
 }  // namespace
 
 Result<Patient> InsertPatient(db::Connection& c, const NewPatient& p, Timestamp now) {
-  CK_ASSIGN_OR_RETURN(auto rows,
-                      c.Query("INSERT INTO patients (given_name, family_name, birth_date, "
-                              "administrative_sex, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-                              "RETURNING id",
-                              {p.given_name, p.family_name, p.birth_date, p.administrative_sex, now,
-                               now}));
-  return Patient{rows.at(0).Int(0), p.given_name, p.family_name, p.birth_date,
-                 p.administrative_sex, now, now};
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query("INSERT INTO patients (given_name, family_name, birth_date, "
+              "administrative_sex, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+              "RETURNING id",
+              {p.given_name, p.family_name, p.birth_date, p.administrative_sex, now, now}));
+  return Patient{
+      rows.at(0).Int(0), p.given_name, p.family_name, p.birth_date, p.administrative_sex, now, now};
 }
 
 Result<Patient> GetPatient(db::Connection& c, int64_t id) {
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kColumns +
-                                             " FROM patients p WHERE p.id = ?",
-                                         {id}));
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query(std::string("SELECT ") + kColumns + " FROM patients p WHERE p.id = ?", {id}));
   if (rows.empty()) return NotFound("no patient with id " + std::to_string(id));
   return FromRow(rows.at(0));
 }

@@ -163,12 +163,18 @@ class SqliteConnection final : public Connection {
       const Value& v = params[i];
       int rc = SQLITE_OK;
       switch (v.type()) {
-        case Value::Type::kNull: rc = sqlite3_bind_null(stmt, idx); break;
-        case Value::Type::kInt: rc = sqlite3_bind_int64(stmt, idx, v.AsInt()); break;
-        case Value::Type::kReal: rc = sqlite3_bind_double(stmt, idx, v.AsReal()); break;
+        case Value::Type::kNull:
+          rc = sqlite3_bind_null(stmt, idx);
+          break;
+        case Value::Type::kInt:
+          rc = sqlite3_bind_int64(stmt, idx, v.AsInt());
+          break;
+        case Value::Type::kReal:
+          rc = sqlite3_bind_double(stmt, idx, v.AsReal());
+          break;
         case Value::Type::kText:
-          rc = sqlite3_bind_text64(stmt, idx, v.AsText().data(), v.AsText().size(),
-                                   SQLITE_STATIC, SQLITE_UTF8);
+          rc = sqlite3_bind_text64(stmt, idx, v.AsText().data(), v.AsText().size(), SQLITE_STATIC,
+                                   SQLITE_UTF8);
           break;
       }
       if (rc != SQLITE_OK) return ErrorFrom(h_, rc, "bind");
@@ -185,8 +191,7 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options& o,
-                                                         bool writer) {
+Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options& o, bool writer) {
   sqlite3* h = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (writer && o.create) flags |= SQLITE_OPEN_CREATE;
@@ -207,7 +212,7 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options
     if (mode->empty() || mode->at(0).Text(0) != "wal")
       return Unavailable("cannot switch " + o.path + " to WAL journal mode");
     CK_RETURN_IF_ERROR(conn->Simple(o.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                        : "PRAGMA synchronous = NORMAL"));
+                                                       : "PRAGMA synchronous = NORMAL"));
   } else {
     CK_RETURN_IF_ERROR(conn->Simple("PRAGMA query_only = ON"));
   }
@@ -260,8 +265,8 @@ class SqliteDatabase final : public Database {
     std::string tmp = out_path + ".partial";
     std::remove(tmp.c_str());
     sqlite3* dest = nullptr;
-    int rc = sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
       sqlite3_close_v2(dest);
       return Unavailable("cannot create backup file " + tmp);

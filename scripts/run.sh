@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and serves casekeeper with an embedded
+# SQLite database full of synthetic demo data on http://127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh release
+mkdir -p var
+exec build/casekeeper serve --db var/casekeeper.db --demo --http "${CK_HTTP:-127.0.0.1:8080}"

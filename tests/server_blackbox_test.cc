@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
 
 #include "server_process.h"
 #include "testing/temp_db.h"

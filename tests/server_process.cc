@@ -18,7 +18,6 @@
 #include <regex>
 #include <sstream>
 #include <thread>
-#include <utility>  // before Boost 1.74, whose awaitable.hpp forgets it
 
 extern char** environ;
 

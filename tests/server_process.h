@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without it
 #include <vector>
 
 namespace ck::blackbox {

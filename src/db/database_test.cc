@@ -215,6 +215,75 @@ TEST_P(DatabaseConformance, ConcurrentReadersAndOneWriterLoseNothing) {
   EXPECT_EQ(Count(), kWriters * kPerWriter);
 }
 
+TEST_P(DatabaseConformance, ConcurrentWritesStayAllOrNothingEach) {
+  // Many writers at once (the SQLite backend commits them in groups): each
+  // transaction that fails leaves nothing, each that succeeds leaves both rows.
+  constexpr int kThreads = 8, kPerThread = 60;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        int id = t * kPerThread + i + 1;
+        bool should_fail = id % 3 == 0;
+        Status st = db_->Write([&](Connection& c) -> Status {
+          CK_RETURN_IF_ERROR(c.Exec("INSERT INTO items (id, name, qty) VALUES (?, ?, 1)",
+                                    {id, "a" + std::to_string(id)})
+                                 .status());
+          CK_RETURN_IF_ERROR(c.Exec("INSERT INTO items (id, name, qty) VALUES (?, ?, 1)",
+                                    {id + 100000, "b" + std::to_string(id)})
+                                 .status());
+          if (should_fail) return Conflict("changed its mind");
+          return Status::Ok();
+        });
+        (st.ok() ? ok : failed)++;
+        EXPECT_EQ(st.ok(), !should_fail) << st.ToString();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok + failed, kThreads * kPerThread);
+  EXPECT_EQ(Count(), 2 * ok);
+  ASSERT_TRUE(db_->Read([&](Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(auto rows,
+                                       c.Query("SELECT COUNT(*) FROM items WHERE id % 3 = 0 "
+                                               "AND id < 100000"));
+                   EXPECT_EQ(rows.at(0).Int(0), 0) << "a failed transaction left rows behind";
+                   return Status::Ok();
+                 })
+                  .ok());
+}
+
+TEST_P(DatabaseConformance, AFailedStatementDoesNotSpoilConcurrentWrites) {
+  ASSERT_TRUE(db_->Write([](Connection& c) {
+                   return c.Exec("INSERT INTO items (id, name) VALUES (1, 'taken')").status();
+                 })
+                  .ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> dup_errors{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        int id = 1000 + t * 50 + i;
+        // Half the transactions hit a unique violation after a good insert.
+        Status st = db_->Write([&](Connection& c) -> Status {
+          CK_RETURN_IF_ERROR(
+              c.Exec("INSERT INTO items (id, name) VALUES (?, ?)", {id, "n" + std::to_string(id)})
+                  .status());
+          if (i % 2 == 0)
+            return c.Exec("INSERT INTO items (id, name) VALUES (?, 'taken')", {id + 50000})
+                .status();
+          return Status::Ok();
+        });
+        if (st.code() == ErrorCode::kAlreadyExists) ++dup_errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(dup_errors, 6 * 25);
+  EXPECT_EQ(Count(), 1 + 6 * 25);
+}
+
 TEST_P(DatabaseConformance, ClosedDatabaseRefusesWork) {
   db_->Close();
   EXPECT_EQ(db_->Read([](Connection&) { return Status::Ok(); }).code(), ErrorCode::kUnavailable);

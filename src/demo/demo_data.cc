@@ -32,11 +32,15 @@ constexpr DemoUser kUsers[] = {
 };
 
 // Invented name parts; combinations are random, not people.
-constexpr const char* kGiven[] = {
-    "Alma",    "Bruno",  "Carmen",  "Dmitri",  "Elena",  "Farid",  "Gloria",  "Hiro",    "Imani",
-    "Jonas",   "Keiko",  "Lionel",  "Marisol", "Nadia",  "Omar",   "Priya",   "Quentin", "Rosa",
-    "Samuel",  "Tamsin", "Ulises",  "Vera",    "Walter", "Ximena", "Yusuf",   "Zora",    "Agnes",
-    "Bernard", "Celia",  "Desmond", "Esther",  "Floyd",  "Hattie", "Ignacio", "June",    "Kwame"};
+constexpr const char* kGivenFemale[] = {"Alma",   "Carmen",  "Elena",  "Gloria", "Imani",
+                                        "Keiko",  "Marisol", "Nadia",  "Priya",  "Rosa",
+                                        "Tamsin", "Vera",    "Ximena", "Zora",   "Agnes",
+                                        "Celia",  "Esther",  "Hattie", "June",   "Lucinda"};
+constexpr const char* kGivenMale[] = {"Bruno",   "Dmitri", "Farid",   "Hiro",    "Jonas",
+                                      "Lionel",  "Omar",   "Quentin", "Samuel",  "Ulises",
+                                      "Walter",  "Yusuf",  "Bernard", "Desmond", "Floyd",
+                                      "Ignacio", "Kwame",  "Tobias",  "Anselm",  "Rafael"};
+constexpr const char* kGivenAny[] = {"Alex", "Jordan", "Robin", "Sam", "Quinn", "Avery"};
 constexpr const char* kFamily[] = {
     "Abernathy", "Balogun",   "Castellano", "Dubois",    "Eriksen",   "Fonseca",    "Gallagher",
     "Haddad",    "Ivanova",   "Jablonski",  "Kowalczyk", "Lindqvist", "Mbeki",      "Nakamura",
@@ -96,16 +100,21 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
   CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
     for (int i = 0; i < options.patients; ++i) {
       patients::NewPatient np;
-      np.given_name = pick(kGiven);
+      uint64_t s = rng() % 100;
+      np.administrative_sex = s < 52 ? "female" : s < 98 ? "male" : s < 99 ? "other" : "unknown";
+      if (np.administrative_sex == "female") {
+        np.given_name = pick(kGivenFemale);
+      } else if (np.administrative_sex == "male") {
+        np.given_name = pick(kGivenMale);
+      } else {
+        np.given_name = pick(kGivenAny);
+      }
       np.family_name = pick(kFamily);
+      // Case management populations are mostly older adults with chronic conditions.
       int age = 19 + static_cast<int>(rng() % 76);
       std::chrono::sys_days birth = std::chrono::sys_days{today} -
                                     std::chrono::days{age * 365 + static_cast<int>(rng() % 365)};
       np.birth_date = FormatDate(Date{birth});
-      static constexpr const char* kSex[] = {"female", "male",  "female",
-                                             "male",   "other", "unknown"};
-      uint64_t s = rng() % 100;
-      np.administrative_sex = s < 50 ? kSex[0] : s < 97 ? kSex[1] : s < 99 ? kSex[4] : kSex[5];
       CK_ASSIGN_OR_RETURN(patients::Patient p, patients::InsertPatient(c, np, now));
       // Most patients have a primary case manager; a few await assignment.
       if (i % 12 != 11) {

@@ -150,10 +150,13 @@ class Database {
   virtual void Close() = 0;
 };
 
-// Opens the database named by options.path (postgresql:// URLs select the
-// PostgreSQL backend once it exists) and, unless options.migrate is false,
+// Opens the database named by options.path (a postgresql:// URL selects the
+// PostgreSQL backend, anything else is a SQLite file) and, unless options.migrate is false,
 // applies pending migrations. FailedPrecondition if the schema is newer than
 // this binary; Unavailable if the file cannot be opened.
 Result<std::unique_ptr<Database>> OpenDatabase(const Database::Options& options);
+
+// Whether `path` names a PostgreSQL database (postgresql:// or postgres://).
+bool IsPostgresUrl(std::string_view path);
 
 }  // namespace ck::db

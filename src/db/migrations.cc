@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "db/postgres/postgres_database.h"
 #include "db/sqlite/sqlite_database.h"
 
 namespace ck::db {
@@ -102,10 +103,17 @@ Status Migrate(Database& db, const std::vector<Migration>& all, std::vector<int>
   return Status::Ok();
 }
 
+bool IsPostgresUrl(std::string_view path) {
+  return path.starts_with("postgresql://") || path.starts_with("postgres://");
+}
+
 Result<std::unique_ptr<Database>> OpenDatabase(const Database::Options& options) {
-  if (options.path.rfind("postgresql://", 0) == 0 || options.path.rfind("postgres://", 0) == 0)
-    return InvalidArgument("the PostgreSQL backend is not part of this build", "db");
-  CK_ASSIGN_OR_RETURN(auto db, OpenSqlite(options));
+  std::unique_ptr<Database> db;
+  if (IsPostgresUrl(options.path)) {
+    CK_ASSIGN_OR_RETURN(db, OpenPostgres(options));
+  } else {
+    CK_ASSIGN_OR_RETURN(db, OpenSqlite(options));
+  }
   if (options.migrate) CK_RETURN_IF_ERROR(Migrate(*db, BuiltinMigrations(), nullptr));
   return db;
 }

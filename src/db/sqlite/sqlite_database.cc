@@ -58,11 +58,10 @@ class SqliteConnection final : public Connection {
   Result<Rows> Query(std::string_view sql, const Params& params) override {
     std::vector<std::string> columns;
     std::vector<Row> rows;
+    CK_ASSIGN_OR_RETURN(sqlite3_stmt * prepared, Prepare(sql));
+    for (int i = 0, n = sqlite3_column_count(prepared); i < n; ++i)
+      columns.emplace_back(sqlite3_column_name(prepared, i));
     Status st = Run(sql, params, [&](sqlite3_stmt* stmt) {
-      if (columns.empty()) {
-        int n = sqlite3_column_count(stmt);
-        for (int i = 0; i < n; ++i) columns.emplace_back(sqlite3_column_name(stmt, i));
-      }
       rows.push_back(ReadRow(stmt));
       return Status::Ok();
     });

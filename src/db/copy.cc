@@ -1,0 +1,198 @@
+#include "db/copy.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "db/migrations.h"
+#include "db/sqlite/sqlite_database.h"
+
+namespace ck::db {
+namespace {
+
+Status CheckIdentifier(const std::string& name) {
+  if (name.empty() || name.size() > 63) return InvalidArgument("bad table name", "table");
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return InvalidArgument("bad table name " + name, "table");
+  }
+  return Status::Ok();
+}
+
+// FNV-1a, 64 bits: detects any difference a copy could introduce.
+void Mix(uint64_t& h, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+}
+
+void MixValue(uint64_t& h, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull:
+      Mix(h, std::string_view("\x01N", 2));
+      break;
+    case Value::Type::kInt:
+      Mix(h, "I" + std::to_string(v.AsInt()));
+      break;
+    case Value::Type::kReal: {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "R%.17g", v.AsReal());
+      Mix(h, buf);
+      break;
+    }
+    case Value::Type::kText:
+      Mix(h, "T" + std::to_string(v.AsText().size()) + ":");
+      Mix(h, v.AsText());
+      break;
+  }
+  Mix(h, std::string_view("\x00", 1));
+}
+
+Result<TableDigest> DigestIn(Connection& c, const std::string& table) {
+  CK_RETURN_IF_ERROR(CheckIdentifier(table));
+  TableDigest d{table, 0, {}};
+  uint64_t h = 14695981039346656037ull;
+  CK_RETURN_IF_ERROR(c.ForEachRow("SELECT * FROM " + table + " ORDER BY 1", {}, [&](const Row& r) {
+    ++d.rows;
+    for (size_t i = 0; i < r.size(); ++i) MixValue(h, r.at(i));
+    Mix(h, "\n");
+    return Status::Ok();
+  }));
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  d.checksum = hex;
+  return d;
+}
+
+Result<std::vector<std::string>> TablesIn(Connection& c) {
+  std::string sql =
+      c.backend() == Backend::kSqlite
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid"
+          : "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid";
+  std::vector<std::string> out;
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, {}, [&](const Row& r) {
+    if (r.Text(0) != "schema_migrations") out.push_back(r.Text(0));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ListTables(Database& db) {
+  std::vector<std::string> out;
+  CK_RETURN_IF_ERROR(db.Read([&](Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, TablesIn(c));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<TableDigest> DigestTable(Database& db, const std::string& table) {
+  TableDigest d;
+  CK_RETURN_IF_ERROR(db.Read([&](Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(d, DigestIn(c, table));
+    return Status::Ok();
+  }));
+  return d;
+}
+
+Result<CopyReport> CopyDatabase(Database& from, Database& to) {
+  CK_ASSIGN_OR_RETURN(int from_version, SchemaVersion(from));
+  CK_ASSIGN_OR_RETURN(int to_version, SchemaVersion(to));
+  if (from_version != to_version) {
+    return FailedPrecondition("schema versions differ: source " + std::to_string(from_version) +
+                              ", target " + std::to_string(to_version));
+  }
+  CK_ASSIGN_OR_RETURN(auto tables, ListTables(from));
+  CK_ASSIGN_OR_RETURN(auto target_tables, ListTables(to));
+  if (tables.size() != target_tables.size())
+    return FailedPrecondition("source and target have different tables");
+
+  CopyReport report;
+  CK_RETURN_IF_ERROR(to.Write([&](Connection& tc) -> Status {
+    for (const std::string& t : tables) {
+      CK_RETURN_IF_ERROR(CheckIdentifier(t));
+      CK_ASSIGN_OR_RETURN(auto n, tc.Query("SELECT COUNT(*) FROM " + t));
+      // Migrations seed the audit chain head; everything else must be empty.
+      if (n.at(0).Int(0) > 0 && t != "audit_chain_head")
+        return FailedPrecondition("target table " + t + " is not empty; copy into a new database");
+    }
+    CK_RETURN_IF_ERROR(tc.Exec("DELETE FROM audit_chain_head").status());
+    return from.Read([&](Connection& fc) -> Status {
+      for (const std::string& t : tables) {
+        CK_ASSIGN_OR_RETURN(auto probe, fc.Query("SELECT * FROM " + t + " WHERE 1 = 0"));
+        const auto& cols = probe.columns();
+        std::string insert = "INSERT INTO " + t + " (";
+        std::string marks;
+        for (size_t i = 0; i < cols.size(); ++i) {
+          CK_RETURN_IF_ERROR(CheckIdentifier(cols[i]));
+          insert += (i ? ", " : "") + cols[i];
+          marks += i ? ", ?" : "?";
+        }
+        insert += ") VALUES (" + marks + ")";
+        CK_RETURN_IF_ERROR(
+            fc.ForEachRow("SELECT * FROM " + t + " ORDER BY 1", {}, [&](const Row& r) {
+              Params p;
+              p.reserve(r.size());
+              for (size_t i = 0; i < r.size(); ++i) p.push_back(r.at(i));
+              return tc.Exec(insert, p).status();
+            }));
+        if (tc.backend() == Backend::kPostgres &&
+            std::find(cols.begin(), cols.end(), "id") != cols.end()) {
+          // Explicit ids do not advance an identity column's sequence; move it past them.
+          CK_RETURN_IF_ERROR(tc.Query("SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence('" +
+                                      t + "', 'id') AS s, (SELECT MAX(id) FROM " + t +
+                                      ") AS m) x WHERE s IS NOT NULL AND m IS NOT NULL")
+                                 .status());
+        }
+      }
+      return Status::Ok();
+    });
+  }));
+  report.verified = true;
+  for (const std::string& t : tables) {
+    CK_ASSIGN_OR_RETURN(TableDigest s, DigestTable(from, t));
+    CK_ASSIGN_OR_RETURN(TableDigest d, DigestTable(to, t));
+    report.verified &= s.rows == d.rows && s.checksum == d.checksum;
+    report.tables.push_back({t, s, d});
+  }
+  return report;
+}
+
+Status CopyToNewSqlite(Database& source, const std::string& path) {
+  CK_ASSIGN_OR_RETURN(int version, SchemaVersion(source));
+  std::string tmp = path + ".partial";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
+  Status st;
+  {
+    Database::Options o;
+    o.path = tmp;
+    o.readers = 1;
+    auto target = OpenSqlite(o);
+    if (!target.ok()) return target.status();
+    std::vector<Migration> upto;
+    for (const Migration& m : BuiltinMigrations()) {
+      if (m.version <= version) upto.push_back(m);
+    }
+    st = Migrate(**target, upto, nullptr);
+    if (st.ok()) {
+      auto report = CopyDatabase(source, **target);
+      if (!report.ok()) {
+        st = report.status();
+      } else if (!report->verified) {
+        st = DataLoss("the copy does not match its source");
+      }
+    }
+    (*target)->Close();
+  }
+  if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0)
+    st = Unavailable("cannot move the copy into place at " + path);
+  if (!st.ok()) std::filesystem::remove(tmp);
+  for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
+  return st;
+}
+
+}  // namespace ck::db

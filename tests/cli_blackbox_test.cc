@@ -38,7 +38,7 @@ TEST(Cli, BadArgumentsExit2WithOneLineJson) {
 
 TEST(Cli, UserAddReadsThePasswordFromStdinAndTheUserCanSignIn) {
   testing::TempDir dir;
-  std::string db = dir.File("u.db");
+  std::string db = testing::NewDatabasePath(dir, "u.db");
   CommandResult r = RunCli({"user", "add", "--db", db, "--username", "cm.new", "--role",
                             "case_manager", "--team", "East"},
                            "a-long-enough-password\n");
@@ -64,7 +64,7 @@ TEST(Cli, UserAddReadsThePasswordFromStdinAndTheUserCanSignIn) {
 
 TEST(Cli, OnlineBackupWhileTheServerWritesRestoresEverything) {
   testing::TempDir dir;
-  std::string db = dir.File("live.db");
+  std::string db = testing::NewDatabasePath(dir, "live.db");
   ServerProcess server(db, {"--demo"});
   ASSERT_TRUE(server.started()) << server.Stderr();
   std::string token = Login(server.port(), "cm.rivera", "casekeeper-demo");
@@ -111,7 +111,7 @@ TEST(Cli, BackupOfAMissingDatabaseFails) {
 
 TEST(Cli, AuditVerifyNamesTheFirstTamperedRecord) {
   testing::TempDir dir;
-  std::string db = dir.File("a.db");
+  std::string db = testing::NewDatabasePath(dir, "a.db");
   {
     ServerProcess server(db, {"--demo"});
     ASSERT_TRUE(server.started());
@@ -121,10 +121,12 @@ TEST(Cli, AuditVerifyNamesTheFirstTamperedRecord) {
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   int64_t records = Json::parse(ok.out)["records"];
   EXPECT_GT(records, 10);
-  std::string tamper =
-      "sqlite3 " + db +
-      " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome='failure' WHERE id=5\"";
-  ASSERT_EQ(std::system(tamper.c_str()), 0);
+  // An intruder with database access drops the guard and edits record 5.
+  std::string drop = testing::TestBackend() == "sqlite"
+                         ? "DROP TRIGGER audit_log_no_update;"
+                         : "DROP TRIGGER audit_log_no_update ON audit_log;";
+  ASSERT_TRUE(
+      testing::ExecSql(db, drop + "UPDATE audit_log SET outcome = 'failure' WHERE id = 5").ok());
   CommandResult bad = RunCli({"audit", "verify", "--db", db});
   EXPECT_EQ(bad.exit_code, 1);
   Json report = Json::parse(bad.out);
@@ -134,7 +136,7 @@ TEST(Cli, AuditVerifyNamesTheFirstTamperedRecord) {
 
 TEST(Cli, MigrateReportsWhatItApplied) {
   testing::TempDir dir;
-  std::string db = dir.File("m.db");
+  std::string db = testing::NewDatabasePath(dir, "m.db");
   CommandResult first = RunCli({"migrate", "--db", db});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_FALSE(Json::parse(first.out)["applied"].empty());

@@ -76,6 +76,8 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
     return fail("unknown user");
   }
   if (user->locked_until && *user->locked_until > now) {
+    // Same work as a real check, so the reply's timing does not reveal the lock.
+    (void)VerifyPassword(dummy_hash_, password);
     return fail("account locked");
   }
   bool password_ok = !password_hash.empty() && VerifyPassword(password_hash, password);
@@ -108,10 +110,18 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
   Timestamp t = clock_.Now();
   Timestamp expires = t + options_.session_max;
   int64_t session_id = 0;
+  bool locked_meanwhile = false;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    CK_RETURN_IF_ERROR(
-        c.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", {user->id})
-            .status());
+    // A lock taken by a concurrent failed attempt since we looked still holds.
+    CK_ASSIGN_OR_RETURN(
+        auto cleared, c.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ? "
+                             "AND active = 1 AND (locked_until IS NULL OR locked_until <= ?)",
+                             {user->id, t}));
+    locked_meanwhile = cleared == 0;
+    if (locked_meanwhile) {
+      return audit::Append(c, LoginEvent(t, username, user->id, std::string(RoleName(user->role)),
+                                         "failure", "account locked", request_id));
+    }
     CK_ASSIGN_OR_RETURN(auto rows, c.Query("INSERT INTO sessions (token_hash, user_id, created_at, "
                                            "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?) "
                                            "RETURNING id",
@@ -121,9 +131,16 @@ Result<Authenticator::Login> Authenticator::SignIn(const std::string& username,
         c, LoginEvent(t, username, user->id, std::string(RoleName(user->role)), "success",
                       "session " + std::to_string(session_id), request_id));
   }));
+  if (locked_meanwhile) return invalid;
   login.principal = PrincipalOf(*user, Credential::kSession, expires);
   login.idle_expires_at = std::min(expires, t + options_.session_idle);
   std::lock_guard lock(mu_);
+  if (++sign_ins_ % 256 == 0) {
+    // Sweep sessions that idled out or ended, so the cache does not grow forever.
+    std::erase_if(sessions_, [&](const auto& kv) {
+      return t - kv.second.last_seen > options_.session_idle || t >= kv.second.principal.expires_at;
+    });
+  }
   sessions_[token_hash] = {session_id, login.principal, t, t};
   return login;
 }
@@ -216,13 +233,22 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) {
     sessions_[token_hash] = s;
   }
   if (persist) {
-    // Best effort: a lost update only makes the session end sooner after a restart.
-    (void)db_.Write([&](db::Connection& c) {
-      return c
-          .Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
-                {now, s.session_id, now})
-          .status();
+    // Once a minute the session is checked against the database too, so that a
+    // sign-out or deactivation made by another casekeeper process takes effect.
+    int64_t still_valid = 1;
+    Status st = db_.Write([&](db::Connection& c) -> Status {
+      CK_ASSIGN_OR_RETURN(still_valid,
+                          c.Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND "
+                                 "revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE "
+                                 "active = 1)",
+                                 {now, s.session_id}));
+      return Status::Ok();
     });
+    if (st.ok() && still_valid == 0) {
+      std::lock_guard lock(mu_);
+      sessions_.erase(token_hash);
+      return invalid;
+    }
   }
   return s.principal;
 }
@@ -232,6 +258,7 @@ Status Authenticator::SignOut(std::string_view token, const std::string& request
   std::string token_hash = Sha256Hex(token);
   {
     std::lock_guard lock(mu_);
+    ++forget_generation_;  // an Authenticate() in flight must not put it back
     sessions_.erase(token_hash);
   }
   Timestamp now = clock_.Now();

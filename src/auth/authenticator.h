@@ -80,6 +80,7 @@ class Authenticator {
   std::mutex mu_;
   std::unordered_map<std::string, CachedSession> sessions_ CK_GUARDED_BY(mu_);
   uint64_t forget_generation_ CK_GUARDED_BY(mu_) = 0;
+  uint64_t sign_ins_ CK_GUARDED_BY(mu_) = 0;
 };
 
 inline constexpr std::string_view kSessionTokenPrefix = "cks_";

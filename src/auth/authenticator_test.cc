@@ -15,7 +15,7 @@ class AuthenticatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_, "sqlite");
+    db_ = testing::OpenTestDatabase(dir_);
     authn_ = std::make_unique<Authenticator>(
         *db_, clock_,
         Authenticator::Options{.session_idle = 15 * kMillisPerMinute,
@@ -143,6 +143,22 @@ TEST_F(AuthenticatorTest, SignOutEndsTheSession) {
   Authenticator fresh(*db_, clock_, authn_->options());
   EXPECT_FALSE(fresh.Authenticate(login->token).ok()) << "revoked in the database too";
   EXPECT_EQ(CountAudit("auth.logout", "success"), 1);
+}
+
+TEST_F(AuthenticatorTest, SignOutInAnotherProcessReachesTheCacheWithinAMinute) {
+  auto login = authn_->SignIn("cm.lee", kPassword, "r");
+  ASSERT_TRUE(login.ok());
+  Authenticator other(*db_, clock_, authn_->options());  // another server, same database
+  ASSERT_TRUE(other.SignOut(login->token, "r2").ok());
+  clock_.Advance(61 * 1000);
+  EXPECT_EQ(authn_->Authenticate(login->token).status().code(), ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthenticatorTest, LockedAccountAnswersLikeAWrongPassword) {
+  for (int i = 0; i < 3; ++i) (void)authn_->SignIn("cm.lee", "wrong-password", "r");
+  auto locked = authn_->SignIn("cm.lee", kPassword, "r");
+  auto wrong = authn_->SignIn("cm.lee", "wrong-password", "r");
+  EXPECT_EQ(locked.status().message(), wrong.status().message());
 }
 
 TEST_F(AuthenticatorTest, DeactivationAndRoleChangeEndSessions) {

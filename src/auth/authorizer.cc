@@ -44,21 +44,25 @@ Status Authorizer::Require(const Principal& principal, Permission permission) {
 
 Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Principal& principal,
                                               int64_t patient_id) const {
-  CK_ASSIGN_OR_RETURN(auto exists, conn.Query("SELECT 1 FROM patients WHERE id = ?", {patient_id}));
-  if (exists.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
   const Status denied = PermissionDenied(
       "not on this patient's care team; request break-the-glass access with a reason if this is "
       "an emergency");
   switch (principal.role) {
-    case Role::kAuditor:
-    case Role::kIntegration:
-      return Access::kOrganisation;
     case Role::kAdmin:
       return PermissionDenied("administrators have no access to clinical data");
+    case Role::kAuditor:
+    case Role::kIntegration: {
+      CK_ASSIGN_OR_RETURN(auto exists,
+                          conn.Query("SELECT 1 FROM patients WHERE id = ?", {patient_id}));
+      if (exists.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
+      return Access::kOrganisation;
+    }
     case Role::kCaseManager:
     case Role::kSupervisor:
       break;
   }
+  // Roles limited to a caseload learn nothing about patients outside it, not
+  // even whether an id exists: both answers are the same denial.
   CK_ASSIGN_OR_RETURN(auto member,
                       conn.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
                                  "user_id = ? AND removed_at IS NULL",

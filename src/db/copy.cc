@@ -112,6 +112,7 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
     return FailedPrecondition("source and target have different tables");
 
   CopyReport report;
+  std::vector<TableDigest> source_digests;
   CK_RETURN_IF_ERROR(to.Write([&](Connection& tc) -> Status {
     for (const std::string& t : tables) {
       CK_RETURN_IF_ERROR(CheckIdentifier(t));
@@ -122,7 +123,11 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
     }
     CK_RETURN_IF_ERROR(tc.Exec("DELETE FROM audit_chain_head").status());
     return from.Read([&](Connection& fc) -> Status {
+      // Digests come from the same snapshot as the rows, so a live source verifies.
+      source_digests.clear();
       for (const std::string& t : tables) {
+        CK_ASSIGN_OR_RETURN(TableDigest digest, DigestIn(fc, t));
+        source_digests.push_back(std::move(digest));
         CK_ASSIGN_OR_RETURN(auto probe, fc.Query("SELECT * FROM " + t + " WHERE 1 = 0"));
         const auto& cols = probe.columns();
         std::string insert = "INSERT INTO " + t + " (";
@@ -153,11 +158,11 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
     });
   }));
   report.verified = true;
-  for (const std::string& t : tables) {
-    CK_ASSIGN_OR_RETURN(TableDigest s, DigestTable(from, t));
-    CK_ASSIGN_OR_RETURN(TableDigest d, DigestTable(to, t));
+  for (size_t i = 0; i < tables.size(); ++i) {
+    CK_ASSIGN_OR_RETURN(TableDigest d, DigestTable(to, tables[i]));
+    const TableDigest& s = source_digests.at(i);
     report.verified &= s.rows == d.rows && s.checksum == d.checksum;
-    report.tables.push_back({t, s, d});
+    report.tables.push_back({tables[i], s, d});
   }
   return report;
 }

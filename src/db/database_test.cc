@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "db/migrations.h"
@@ -284,6 +285,24 @@ TEST_P(DatabaseConformance, AFailedStatementDoesNotSpoilConcurrentWrites) {
   EXPECT_EQ(Count(), 1 + 6 * 25);
 }
 
+TEST_P(DatabaseConformance, AnExceptionInsideATransactionRollsBackAndFreesTheWriter) {
+  Status st = db_->Write([](Connection& c) -> Status {
+    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO items (id, name) VALUES (1, 'a')").status());
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM items"));
+    (void)rows.at(5);  // throws std::out_of_range
+    return Status::Ok();
+  });
+  EXPECT_EQ(st.code(), ErrorCode::kInternal);
+  Status read = db_->Read([](Connection&) -> Status { throw std::runtime_error("boom"); });
+  EXPECT_EQ(read.code(), ErrorCode::kInternal);
+  // Later work goes through, and nothing of the failed transaction remains.
+  ASSERT_TRUE(db_->Write([](Connection& c) {
+                   return c.Exec("INSERT INTO items (id, name) VALUES (2, 'b')").status();
+                 })
+                  .ok());
+  EXPECT_EQ(Count(), 1);
+}
+
 TEST_P(DatabaseConformance, ClosedDatabaseRefusesWork) {
   db_->Close();
   EXPECT_EQ(db_->Read([](Connection&) { return Status::Ok(); }).code(), ErrorCode::kUnavailable);
@@ -291,16 +310,25 @@ TEST_P(DatabaseConformance, ClosedDatabaseRefusesWork) {
 }
 
 TEST_P(DatabaseConformance, BackupIsRestorableAndComplete) {
-  ASSERT_TRUE(db_->Write([](Connection& c) -> Status {
+  // A database with exactly the migrated schema (the fixture's extra table aside).
+  testing::TempDir dir;
+  auto db = testing::OpenTestDatabase(dir, GetParam());
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Write([](Connection& c) -> Status {
                    for (int i = 1; i <= 500; ++i)
-                     CK_RETURN_IF_ERROR(c.Exec("INSERT INTO items (id, name, qty) VALUES (?, ?, ?)",
-                                               {i, "n" + std::to_string(i), i})
-                                            .status());
+                     CK_RETURN_IF_ERROR(
+                         c.Exec("INSERT INTO patients (given_name, family_name, birth_date, "
+                                "administrative_sex, created_at, updated_at) "
+                                "VALUES (?, ?, '1950-01-01', 'unknown', ?, ?)",
+                                {"G" + std::to_string(i), "F", i, i})
+                             .status());
                    return Status::Ok();
                  })
                   .ok());
-  std::string out = dir_.File("backup.db");
-  ASSERT_TRUE(db_->Backup(out).ok());
+  std::string out = dir.File("backup.db");
+  Status st = db->Backup(out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // The backup is a standalone SQLite database, whatever the source backend.
   Database::Options o;
   o.path = out;
   o.create = false;
@@ -308,7 +336,8 @@ TEST_P(DatabaseConformance, BackupIsRestorableAndComplete) {
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
   ASSERT_TRUE((*restored)
                   ->Read([](Connection& c) -> Status {
-                    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*), SUM(qty) FROM items"));
+                    CK_ASSIGN_OR_RETURN(auto rows,
+                                        c.Query("SELECT COUNT(*), SUM(created_at) FROM patients"));
                     EXPECT_EQ(rows.at(0).Int(0), 500);
                     EXPECT_EQ(rows.at(0).Int(1), 500 * 501 / 2);
                     return Status::Ok();
@@ -319,7 +348,8 @@ TEST_P(DatabaseConformance, BackupIsRestorableAndComplete) {
   EXPECT_EQ(*version, BuiltinMigrations().back().version);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DatabaseConformance, ::testing::Values("sqlite"));
+// The suite runs on the backend of this run (CK_TEST_BACKEND); CI runs it for each.
+INSTANTIATE_TEST_SUITE_P(Backend, DatabaseConformance, ::testing::Values(testing::TestBackend()));
 
 TEST(Sqlite, RefusesAFileThatIsNotADatabase) {
   testing::TempDir dir;
@@ -331,6 +361,21 @@ TEST(Sqlite, RefusesAFileThatIsNotADatabase) {
   o.path = path;
   auto db = OpenDatabase(o);
   ASSERT_FALSE(db.ok());
+}
+
+TEST(Sqlite, NewDatabaseFilesAreReadableByTheOwnerOnly) {
+  testing::TempDir dir;
+  Database::Options o;
+  o.path = dir.File("private.db");
+  auto db = OpenDatabase(o);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Backup(dir.File("backup.db")).ok());
+  for (const char* f : {"private.db", "private.db-wal", "backup.db"}) {
+    auto perms = std::filesystem::status(dir.File(f)).permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << f;
+  }
 }
 
 TEST(Sqlite, MissingFileWithoutCreateIsUnavailable) {

@@ -79,7 +79,9 @@ Status Migrate(Database& db, const std::vector<Migration>& all, std::vector<int>
   }
   for (const Migration& m : all) {
     if (m.version <= current) continue;
+    bool ran = false;
     Status st = db.Write([&](Connection& c) -> Status {
+      ran = false;  // the backend may retry this function
       // Re-check inside the write lock: another process may have migrated meanwhile.
       CK_ASSIGN_OR_RETURN(
           auto rows, c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {m.version}));
@@ -92,9 +94,10 @@ Status Migrate(Database& db, const std::vector<Migration>& all, std::vector<int>
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count())});
       if (!ins.ok()) return ins.status();
-      if (applied) applied->push_back(m.version);
+      ran = true;
       return Status::Ok();
     });
+    if (st.ok() && ran && applied) applied->push_back(m.version);
     if (!st.ok()) {
       return Status(st.code(), "migration " + std::to_string(m.version) + " (" + m.name +
                                    ") failed: " + st.message());

@@ -15,7 +15,7 @@ std::vector<Migration> TwoMigrations() {
 
 TEST(Migrations, AppliesInOrderAndRecordsEach) {
   testing::TempDir dir;
-  auto db = testing::OpenTestDatabase(dir, "sqlite", /*migrate=*/false);
+  auto db = testing::OpenTestDatabase(dir, testing::TestBackend(), /*migrate=*/false);
   std::vector<int> applied;
   ASSERT_TRUE(Migrate(*db, TwoMigrations(), &applied).ok());
   EXPECT_EQ(applied, (std::vector<int>{1, 2}));
@@ -27,7 +27,7 @@ TEST(Migrations, AppliesInOrderAndRecordsEach) {
 
 TEST(Migrations, FailingMigrationRollsBackAloneAndLeavesNoTrace) {
   testing::TempDir dir;
-  auto db = testing::OpenTestDatabase(dir, "sqlite", false);
+  auto db = testing::OpenTestDatabase(dir, testing::TestBackend(), false);
   auto migrations = TwoMigrations();
   migrations.push_back({3, "broken", "CREATE TABLE c (id INTEGER);\nTHIS IS NOT SQL;"});
   std::vector<int> applied;
@@ -42,7 +42,7 @@ TEST(Migrations, FailingMigrationRollsBackAloneAndLeavesNoTrace) {
 
 TEST(Migrations, RefusesADatabaseNewerThanTheBinary) {
   testing::TempDir dir;
-  auto db = testing::OpenTestDatabase(dir, "sqlite", false);
+  auto db = testing::OpenTestDatabase(dir, testing::TestBackend(), false);
   ASSERT_TRUE(Migrate(*db, TwoMigrations(), nullptr).ok());
   std::vector<Migration> older = {TwoMigrations()[0]};
   Status st = Migrate(*db, older, nullptr);
@@ -52,18 +52,16 @@ TEST(Migrations, RefusesADatabaseNewerThanTheBinary) {
 
 TEST(Migrations, OpenDatabaseRefusesNewerSchemaWithClearMessage) {
   testing::TempDir dir;
-  {
-    auto db = testing::OpenTestDatabase(dir, "sqlite");
-    ASSERT_TRUE(db->Write([](Connection& c) {
-                    return c
-                        .Exec(
-                            "INSERT INTO schema_migrations (version, name, applied_at) "
-                            "VALUES (9999, 'from_the_future', 0)")
-                        .status();
-                  }).ok());
-  }
   Database::Options o;
-  o.path = dir.File("test.db");
+  o.path = testing::NewDatabasePath(dir, "test.db");
+  {
+    auto db = OpenDatabase(o);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+  }
+  ASSERT_TRUE(testing::ExecSql(o.path,
+                               "INSERT INTO schema_migrations (version, name, applied_at) "
+                               "VALUES (9999, 'from_the_future', 0)")
+                  .ok());
   auto reopened = OpenDatabase(o);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), ErrorCode::kFailedPrecondition);
@@ -94,7 +92,7 @@ TEST(Migrations, BuiltinsAreNumberedContiguouslyFromOne) {
 
 TEST(Migrations, ForeignKeysAreEnforced) {
   testing::TempDir dir;
-  auto db = testing::OpenTestDatabase(dir, "sqlite");
+  auto db = testing::OpenTestDatabase(dir);
   Status st = db->Write([](Connection& c) {
     return c
         .Exec(

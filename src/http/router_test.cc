@@ -21,7 +21,7 @@ class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(auth::InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_, "sqlite");
+    db_ = testing::OpenTestDatabase(dir_);
     authn_ = std::make_unique<auth::Authenticator>(
         *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
     accounts_ =
@@ -189,10 +189,12 @@ TEST_F(RouterTest, PatientAccessFollowsTheCareTeam) {
     int status;
     const char* access;
   } cases[] = {
-      {"cm.one", 1, 200, "care_team"}, {"cm.two", 1, 403, ""}, {"cm.other", 1, 403, ""},
-      {"sup.a", 1, 200, "team"},       {"sup.b", 1, 403, ""},  {"auditor", 1, 200, "organisation"},
-      {"ehr", 1, 200, "organisation"}, {"admin", 1, 403, ""},  {"cm.one", 2, 403, ""},
-      {"cm.one", 99, 404, ""},
+      {"cm.one", 1, 200, "care_team"}, {"cm.two", 1, 403, ""},
+      {"cm.other", 1, 403, ""},        {"sup.a", 1, 200, "team"},
+      {"sup.b", 1, 403, ""},           {"auditor", 1, 200, "organisation"},
+      {"ehr", 1, 200, "organisation"}, {"admin", 1, 403, ""},
+      {"cm.one", 2, 403, ""},          {"cm.one", 99, 403, ""},
+      {"auditor", 99, 404, ""},        {"admin", 99, 403, ""},
   };
   for (const Case& c : cases) {
     Response r = Call(Method::kGet, "/probe/patient/" + std::to_string(c.patient), c.user);
@@ -267,6 +269,38 @@ TEST_F(RouterTest, SupervisorsAssignOnlyTheirOwnTeam) {
                  R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
                 .status,
             409);
+}
+
+TEST_F(RouterTest, SupervisorsCannotTakeAnotherTeamsPatient) {
+  // Patient 1 is on team A's caseload: team B's supervisor may not join or assign.
+  for (const char* who : {"sup.b", "cm.other"}) {
+    EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/1/care-team", "sup.b",
+                   R"({"user_id":)" + std::to_string(ids_[who]) + "}")
+                  .status,
+              403)
+        << who;
+  }
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "sup.b").status, 403);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.other").status, 403);
+  // Team A's supervisor may add a team member to it.
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/1/care-team", "sup.a",
+                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                .status,
+            201);
+}
+
+TEST_F(RouterTest, ListingPatientsAuditsEachPatientDisclosed) {
+  ASSERT_EQ(Call(Method::kGet, "/api/v1/patients", "auditor").status, 200);
+  int records = 0;
+  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(auto rows,
+                                       c.Query("SELECT COUNT(DISTINCT patient_id) FROM audit_log "
+                                               "WHERE action = 'patient.list'"));
+                   records = static_cast<int>(rows.at(0).Int(0));
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(records, 2);
 }
 
 TEST_F(RouterTest, CreatingAPatientValidatesEveryField) {

@@ -86,10 +86,13 @@ Result<std::vector<Patient>> Service::List(const auth::Principal& who, const aut
     CK_ASSIGN_OR_RETURN(out, ListVisiblePatients(c, who, now, after_id, limit));
     return Status::Ok();
   }));
-  std::string ids;
-  for (const Patient& p : out) ids += (ids.empty() ? "" : ",") + std::to_string(p.id);
-  CK_RETURN_IF_ERROR(audit::AppendNow(
-      db_, EventFor(actor, now, "patient.list", std::nullopt, "ids=" + ids.substr(0, 4000))));
+  // One record per patient disclosed, so each patient's access history is complete.
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    for (const Patient& p : out) {
+      CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.list", p.id)));
+    }
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -116,7 +119,7 @@ Result<CareTeamMember> Service::AddCareTeamMember(const auth::Principal& who,
         "member_role");
   CareTeamMember out;
   Timestamp now = clock_.Now();
-  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+  Status st = db_.Write([&](db::Connection& c) -> Status {
     CK_RETURN_IF_ERROR(GetPatient(c, patient_id).status());
     CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT username, display_name, role, team_id, active "
                                         "FROM users WHERE id = ?",
@@ -128,11 +131,29 @@ Result<CareTeamMember> Service::AddCareTeamMember(const auth::Principal& who,
       return InvalidArgument("only case managers and supervisors join care teams", "user_id");
     if (!who.team_id || r.IsNull(3) || r.Int(3) != *who.team_id)
       return PermissionDenied("supervisors assign members of their own team only");
+    // A supervisor assigns within their team's caseload, or takes on a patient
+    // nobody looks after yet (a new referral); never another team's patient.
+    auto access = authorizer_.CheckPatientAccess(c, who, patient_id);
+    bool on_caseload =
+        access.ok() && (*access == auth::Access::kCareTeam || *access == auth::Access::kTeam);
+    if (!on_caseload) {
+      CK_ASSIGN_OR_RETURN(auto members,
+                          c.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? "
+                                  "AND removed_at IS NULL LIMIT 1",
+                                  {patient_id}));
+      if (!members.empty()) return PermissionDenied("this patient is on another team's caseload");
+    }
     CK_ASSIGN_OR_RETURN(int64_t id, InsertCareTeamMember(c, patient_id, user_id, member_role, now));
     out = {id, patient_id, user_id, r.Text(0), r.Text(1), member_role, now};
     return audit::Append(c, EventFor(actor, now, "care_team.add", patient_id,
                                      "user=" + std::to_string(user_id) + " as " + member_role));
-  }));
+  });
+  if (st.code() == ErrorCode::kPermissionDenied) {
+    audit::Event e = EventFor(actor, now, "care_team.add", patient_id, st.message());
+    e.outcome = "denied";
+    (void)audit::AppendNow(db_, e);
+  }
+  if (!st.ok()) return st;
   return out;
 }
 

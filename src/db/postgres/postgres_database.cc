@@ -12,6 +12,7 @@
 
 #include "core/thread_annotations.h"
 #include "db/copy.h"
+#include "db/internal/guarded_call.h"
 
 namespace ck::db {
 namespace {
@@ -284,7 +285,7 @@ class PostgresDatabase final : public Database {
                               const std::function<Status(Connection&)>& fn) {
     CK_RETURN_IF_ERROR(conn.Simple(begin));
     Status st = lock ? conn.Simple(lock) : Status::Ok();
-    if (st.ok()) st = fn(conn);
+    if (st.ok()) st = internal::GuardedCall(fn, conn);
     if (st.ok()) {
       st = conn.Simple("COMMIT");
       if (st.ok()) return st;

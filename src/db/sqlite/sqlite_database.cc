@@ -3,12 +3,18 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <unordered_map>
 
 #include "core/thread_annotations.h"
+#include "db/internal/guarded_call.h"
 
 namespace ck::db {
 namespace {
@@ -191,7 +197,20 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// Patient data: a new database file is readable by its owner only (SQLite gives
+// its -wal and -shm files the same permissions).
+Status CreatePrivateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return Unavailable("cannot create " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options& o, bool writer) {
+  if (writer && o.create && o.path != ":memory:") CK_RETURN_IF_ERROR(CreatePrivateFile(o.path));
   sqlite3* h = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (writer && o.create) flags |= SQLITE_OPEN_CREATE;
@@ -286,6 +305,7 @@ class SqliteDatabase final : public Database {
   Status Backup(const std::string& out_path) override {
     std::string tmp = out_path + ".partial";
     std::remove(tmp.c_str());
+    CK_RETURN_IF_ERROR(CreatePrivateFile(tmp));
     sqlite3* dest = nullptr;
     int rc =
         sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -362,7 +382,7 @@ class SqliteDatabase final : public Database {
     for (size_t i = 0; i < batch.size(); ++i) {
       WriteJob* job = batch[i];
       Status sp = w.Simple("SAVEPOINT job");
-      job->status = sp.ok() ? (*job->fn)(w) : sp;
+      job->status = sp.ok() ? internal::GuardedCall(*job->fn, w) : sp;
       if (sqlite3_get_autocommit(w.handle())) {
         // SQLite abandoned the whole transaction (I/O error, disk full): the
         // jobs before this one are lost with it; run the rest on their own.
@@ -390,7 +410,7 @@ class SqliteDatabase final : public Database {
   static Status InTransaction(SqliteConnection& conn, const char* begin,
                               const std::function<Status(Connection&)>& fn) {
     CK_RETURN_IF_ERROR(conn.Simple(begin));
-    Status st = fn(conn);
+    Status st = internal::GuardedCall(fn, conn);
     if (st.ok()) {
       st = conn.Simple("COMMIT");
       if (st.ok()) return st;

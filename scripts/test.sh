@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: formatting, unit and
-# black-box tests on the release build, then all of them again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# Installs what is missing, builds, and runs every test: formatting; unit and
+# black-box tests on the release build against SQLite, then again against a
+# throwaway PostgreSQL cluster; then all of them under AddressSanitizer and
+# UndefinedBehaviorSanitizer (SQLite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -11,11 +12,20 @@ scripts/check-format.sh
 
 echo "== release build"
 scripts/build.sh release
-echo "== tests (release)"
+echo "== tests (release, SQLite)"
 ctest --test-dir build --output-on-failure -j 2 --timeout 300
+
+echo "== tests (release, PostgreSQL)"
+pgdir=$(mktemp -d /tmp/casekeeper-pg-XXXXXX)
+trap 'scripts/pg-test-cluster.sh stop "$pgdir"' EXIT
+url=$(scripts/pg-test-cluster.sh start "$pgdir")
+CK_TEST_BACKEND=postgres CK_TEST_POSTGRES_URL=$url \
+  ctest --test-dir build --output-on-failure -j 2 --timeout 300
+scripts/pg-test-cluster.sh stop "$pgdir"
+trap - EXIT
 
 echo "== sanitizer build"
 scripts/build.sh asan
-echo "== tests (AddressSanitizer + UBSan)"
+echo "== tests (AddressSanitizer + UBSan, SQLite)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j 2 --timeout 600

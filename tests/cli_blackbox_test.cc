@@ -144,5 +144,62 @@ TEST(Cli, MigrateReportsWhatItApplied) {
   EXPECT_TRUE(Json::parse(second.out)["applied"].empty());
 }
 
+TEST(Cli, CopyMovesADeploymentAndVerifiesEveryTable) {
+  testing::TempDir dir;
+  std::string source = dir.File("source.db");
+  {
+    ServerProcess server(source, {"--demo"});
+    ASSERT_TRUE(server.started());
+    Login(server.port(), "cm.rivera", "casekeeper-demo");
+  }
+  // Into the backend of this run (PostgreSQL in the PostgreSQL run), then back to SQLite.
+  std::string middle = testing::NewDatabasePath(dir, "middle.db");
+  CommandResult there = RunCli({"copy", "--from", "sqlite:" + source, "--to", middle});
+  ASSERT_EQ(there.exit_code, 0) << there.out << there.err;
+  Json report = Json::parse(there.out);
+  EXPECT_TRUE(report["verified"].get<bool>());
+  bool saw_patients = false;
+  for (const auto& t : report["tables"]) {
+    EXPECT_TRUE(t["match"].get<bool>()) << t.dump();
+    if (t["table"] == "patients") {
+      saw_patients = true;
+      EXPECT_EQ(t["target_rows"], 240);
+    }
+  }
+  EXPECT_TRUE(saw_patients);
+  std::string back = dir.File("back.db");
+  CommandResult home = RunCli({"copy", "--from", middle, "--to", "sqlite:" + back});
+  ASSERT_EQ(home.exit_code, 0) << home.out << home.err;
+  // The copy is a working deployment: sign-in, data, an intact audit chain, new ids.
+  EXPECT_EQ(RunCli({"audit", "verify", "--db", middle}).exit_code, 0);
+  ServerProcess moved(middle);
+  ASSERT_TRUE(moved.started()) << moved.Stderr();
+  std::string token = Login(moved.port(), "cm.rivera", "casekeeper-demo");
+  ASSERT_FALSE(token.empty());
+  HttpResponse created =
+      Http(moved.port(), "POST", "/api/v1/patients",
+           R"({"given_name":"After","family_name":"Move","birth_date":"1980-02-02",)"
+           R"("administrative_sex":"male"})",
+           {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Json::parse(created.body)["id"], 241);
+}
+
+TEST(Cli, CopyRefusesATargetThatHoldsData) {
+  testing::TempDir dir;
+  std::string a = dir.File("a.db"), b = testing::NewDatabasePath(dir, "b.db");
+  ASSERT_EQ(RunCli({"user", "add", "--db", a, "--username", "cm.a", "--role", "case_manager"},
+                   "a-long-enough-password\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCli({"user", "add", "--db", b, "--username", "cm.b", "--role", "case_manager"},
+                   "a-long-enough-password\n")
+                .exit_code,
+            0);
+  CommandResult r = RunCli({"copy", "--from", a, "--to", b});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not empty"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace ck::blackbox

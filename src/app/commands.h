@@ -30,10 +30,16 @@ struct BackupFlags {
   std::string out;
 };
 
+struct CopyFlags {
+  std::string from;  // sqlite:PATH, PATH, or postgresql://...
+  std::string to;
+};
+
 int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env);
 int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags, char** env, std::istream& in);
 int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env);
 int RunAuditVerify(const CommonFlags& common, char** env);
 int RunMigrate(const CommonFlags& common, char** env);
+int RunCopy(const CopyFlags& flags, char** env);
 
 }  // namespace ck::app

@@ -55,6 +55,14 @@ int main(int argc, char** argv) {
   CLI::App* migrate_cmd = app.add_subcommand("migrate", "Apply pending schema migrations");
   add_common(migrate_cmd);
 
+  ck::app::CopyFlags copy;
+  CLI::App* copy_cmd = app.add_subcommand(
+      "copy",
+      "Copy a whole database into a new one (e.g. SQLite to PostgreSQL), verified per table");
+  copy_cmd->add_option("--from", copy.from, "sqlite:PATH or postgresql://...")->required();
+  copy_cmd->add_option("--to", copy.to, "sqlite:PATH or postgresql://... (must be empty)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -69,5 +77,6 @@ int main(int argc, char** argv) {
   if (backup_cmd->parsed()) return ck::app::RunBackup(common, backup, environ);
   if (verify_cmd->parsed()) return ck::app::RunAuditVerify(common, environ);
   if (migrate_cmd->parsed()) return ck::app::RunMigrate(common, environ);
+  if (copy_cmd->parsed()) return ck::app::RunCopy(copy, environ);
   return 2;
 }

@@ -42,8 +42,8 @@ void BM_RawSqliteInsert(benchmark::State& state) {
   }
   sqlite3* h = nullptr;
   sqlite3_open(path.c_str(), &h);
-  sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", nullptr,
-               nullptr, nullptr);
+  sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+               nullptr, nullptr, nullptr);
   sqlite3_stmt* stmt = nullptr;
   sqlite3_prepare_v2(h, kInsert, -1, &stmt, nullptr);
   int64_t i = 0;
@@ -75,7 +75,8 @@ void BM_DatabaseWriteInsert(benchmark::State& state) {
   int64_t i = 0;
   for (auto _ : state) {
     Status st = (*db)->Write([&](db::Connection& c) {
-      return c.Exec(kInsert, {"Given", "Family" + std::to_string(i), "1950-01-01", "female", i, i}).status();
+      return c.Exec(kInsert, {"Given", "Family" + std::to_string(i), "1950-01-01", "female", i, i})
+          .status();
     });
     if (!st.ok()) return state.SkipWithError(st.message().c_str());
     ++i;
@@ -89,9 +90,16 @@ void BM_AuditAppend(benchmark::State& state) {
   o.path = FreshPath("audit.db");
   auto db = db::OpenDatabase(o);
   if (!db.ok()) return state.SkipWithError(db.status().message().c_str());
-  audit::Event e{.at = 1, .user_id = 1, .username = "cm.bench", .role = "case_manager",
-                 .action = "patient.read", .entity_type = "patient", .entity_id = "1",
-                 .patient_id = 1, .outcome = "success", .request_id = "0123456789abcdef",
+  audit::Event e{.at = 1,
+                 .user_id = 1,
+                 .username = "cm.bench",
+                 .role = "case_manager",
+                 .action = "patient.read",
+                 .entity_type = "patient",
+                 .entity_id = "1",
+                 .patient_id = 1,
+                 .outcome = "success",
+                 .request_id = "0123456789abcdef",
                  .detail = "access=care_team"};
   for (auto _ : state) {
     Status st = audit::AppendNow(**db, e);
@@ -111,9 +119,11 @@ class RouterFixture : public benchmark::Fixture {
     o.path = FreshPath("router.db");
     db_ = std::move(db::OpenDatabase(o)).value();
     authn_ = std::make_unique<auth::Authenticator>(*db_, clock_, auth::Authenticator::Options{});
-    accounts_ = std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
+    accounts_ =
+        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
     authz_ = std::make_unique<auth::Authorizer>(clock_);
-    patients_ = std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
+    patients_ =
+        std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
     router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
     router_->Add(http::Method::kGet, "/healthz", {.on_io_thread = true},
                  [](http::Request&) -> Result<http::Response> {
@@ -122,9 +132,11 @@ class RouterFixture : public benchmark::Fixture {
                    return r;
                  });
     patients::RegisterRoutes(*router_, *patients_);
-    auto user = accounts_->AddUser({}, {"cm.bench", "", auth::Role::kCaseManager, std::nullopt, "bench-password-1"});
+    auto user = accounts_->AddUser(
+        {}, {"cm.bench", "", auth::Role::kCaseManager, std::nullopt, "bench-password-1"});
     (void)db_->Write([&](db::Connection& c) -> Status {
-      CK_ASSIGN_OR_RETURN(auto p, patients::InsertPatient(c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
+      CK_ASSIGN_OR_RETURN(auto p,
+                          patients::InsertPatient(c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
       patient_id_ = p.id;
       return patients::InsertCareTeamMember(c, p.id, user->id, "primary_case_manager", 0).status();
     });

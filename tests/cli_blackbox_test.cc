@@ -19,7 +19,8 @@ TEST(Cli, HelpOnEverySubcommand) {
                                              {"user", "add", "--help"},
                                              {"backup", "--help"},
                                              {"audit", "verify", "--help"},
-                                             {"migrate", "--help"}}) {
+                                             {"migrate", "--help"},
+                                             {"copy", "--help"}}) {
     CommandResult r = RunCli(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0] << r.out;

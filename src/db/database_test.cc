@@ -315,16 +315,15 @@ TEST_P(DatabaseConformance, BackupIsRestorableAndComplete) {
   auto db = testing::OpenTestDatabase(dir, GetParam());
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->Write([](Connection& c) -> Status {
-                   for (int i = 1; i <= 500; ++i)
-                     CK_RETURN_IF_ERROR(
-                         c.Exec("INSERT INTO patients (given_name, family_name, birth_date, "
-                                "administrative_sex, created_at, updated_at) "
-                                "VALUES (?, ?, '1950-01-01', 'unknown', ?, ?)",
-                                {"G" + std::to_string(i), "F", i, i})
-                             .status());
-                   return Status::Ok();
-                 })
-                  .ok());
+                  for (int i = 1; i <= 500; ++i)
+                    CK_RETURN_IF_ERROR(
+                        c.Exec("INSERT INTO patients (given_name, family_name, birth_date, "
+                               "administrative_sex, created_at, updated_at) "
+                               "VALUES (?, ?, '1950-01-01', 'unknown', ?, ?)",
+                               {"G" + std::to_string(i), "F", i, i})
+                            .status());
+                  return Status::Ok();
+                }).ok());
   std::string out = dir.File("backup.db");
   Status st = db->Backup(out);
   ASSERT_TRUE(st.ok()) << st.ToString();

@@ -1,12 +1,11 @@
 #include "db/sqlite/sqlite_database.h"
 
-#include <sqlite3.h>
-
-#include <condition_variable>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <deque>

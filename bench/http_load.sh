@@ -5,6 +5,8 @@
 #   2. GET /api/v1/patients/{id}            (bearer token, care-team check, audited read)
 #   3. GET /healthz with 1000 keep-alive connections
 # Usage: bench/http_load.sh [seconds per run, default 10]
+# With CK_BENCH_POSTGRES_URL set, the server stores in a fresh schema there
+# instead of a SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -15,8 +17,14 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh" >&
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
+db="$work/bench.db"
+if [[ -n ${CK_BENCH_POSTGRES_URL:-} ]]; then
+  schema=ck_http_load_$$
+  psql -q "$CK_BENCH_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
+  db="$CK_BENCH_POSTGRES_URL?options=-csearch_path%3D$schema"
+fi
 CASEKEEPER_LOG_ACCESS_LOG=${CASEKEEPER_LOG_ACCESS_LOG:-true} \
-  $bin serve --db "$work/bench.db" --demo --http 127.0.0.1:0 >"$work/out" 2>"$work/err" &
+  $bin serve --db "$db" --demo --http 127.0.0.1:0 >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 1 200); do
   grep -q 'listening on' "$work/out" 2>/dev/null && break
@@ -44,7 +52,9 @@ run() {
   printf '%-34s conns=%-5s rps=%-10s p50=%-9s p99=%-9s max=%-9s %s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$max" "$errors"
 }
 
-echo "casekeeper $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, ${secs}s per run"
+store=SQLite
+[[ -n ${CK_BENCH_POSTGRES_URL:-} ]] && store=PostgreSQL
+echo "casekeeper $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, ${secs}s per run, store: $store"
 run "GET /healthz" 64 "http://127.0.0.1:$port/healthz"
 run "GET /api/v1/patients/{id} (auth)" 64 "http://127.0.0.1:$port/api/v1/patients/$patient" \
   -H "Authorization: Bearer $token"

@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>  // the baseline only; casekeeper code includes it in src/db/sqlite/ alone
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "audit/trail.h"
@@ -25,6 +26,32 @@ std::string FreshPath(const std::string& name) {
   auto path = dir / name;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();
+}
+
+// A fresh database for one benchmark: a SQLite file, or a new schema in the
+// PostgreSQL server named by CK_BENCH_POSTGRES_URL.
+std::unique_ptr<db::Database> OpenBench(const std::string& backend, const std::string& name) {
+  db::Database::Options o;
+  if (backend == "postgres") {
+    const char* base = std::getenv("CK_BENCH_POSTGRES_URL");
+    if (!base) return nullptr;
+    std::string schema = "ck_bench_" + name;
+    db::Database::Options admin;
+    admin.path = base;
+    admin.migrate = false;
+    admin.readers = 1;
+    auto a = db::OpenDatabase(admin);
+    if (!a.ok()) return nullptr;
+    (void)(*a)->Write([&](db::Connection& c) {
+      return c.ExecScript("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+    });
+    o.path = std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
+             "options=-csearch_path%3D" + schema;
+  } else {
+    o.path = FreshPath(name + ".db");
+  }
+  auto db = db::OpenDatabase(o);
+  return db.ok() ? std::move(db).value() : nullptr;
 }
 
 constexpr const char* kInsert =
@@ -67,14 +94,12 @@ void BM_RawSqliteInsert(benchmark::State& state) {
 }
 BENCHMARK(BM_RawSqliteInsert)->Unit(benchmark::kMicrosecond);
 
-void BM_DatabaseWriteInsert(benchmark::State& state) {
-  db::Database::Options o;
-  o.path = FreshPath("casekeeper.db");
-  auto db = db::OpenDatabase(o);
-  if (!db.ok()) return state.SkipWithError(db.status().message().c_str());
+void DatabaseWriteInsert(benchmark::State& state, const std::string& backend) {
+  auto db = OpenBench(backend, "write_insert");
+  if (!db) return state.SkipWithError("no database (set CK_BENCH_POSTGRES_URL for PostgreSQL)");
   int64_t i = 0;
   for (auto _ : state) {
-    Status st = (*db)->Write([&](db::Connection& c) {
+    Status st = db->Write([&](db::Connection& c) {
       return c.Exec(kInsert, {"Given", "Family" + std::to_string(i), "1950-01-01", "female", i, i})
           .status();
     });
@@ -83,13 +108,14 @@ void BM_DatabaseWriteInsert(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_DatabaseWriteInsert)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(DatabaseWriteInsert, sqlite, std::string("sqlite"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(DatabaseWriteInsert, postgres, std::string("postgres"))
+    ->Unit(benchmark::kMicrosecond);
 
-void BM_AuditAppend(benchmark::State& state) {
-  db::Database::Options o;
-  o.path = FreshPath("audit.db");
-  auto db = db::OpenDatabase(o);
-  if (!db.ok()) return state.SkipWithError(db.status().message().c_str());
+void AuditAppend(benchmark::State& state, const std::string& backend) {
+  auto db = OpenBench(backend, "audit_append");
+  if (!db) return state.SkipWithError("no database (set CK_BENCH_POSTGRES_URL for PostgreSQL)");
   audit::Event e{.at = 1,
                  .user_id = 1,
                  .username = "cm.bench",
@@ -102,22 +128,21 @@ void BM_AuditAppend(benchmark::State& state) {
                  .request_id = "0123456789abcdef",
                  .detail = "access=care_team"};
   for (auto _ : state) {
-    Status st = audit::AppendNow(**db, e);
+    Status st = audit::AppendNow(*db, e);
     if (!st.ok()) return state.SkipWithError(st.message().c_str());
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_AuditAppend)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(AuditAppend, sqlite, std::string("sqlite"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(AuditAppend, postgres, std::string("postgres"))->Unit(benchmark::kMicrosecond);
 
 // The in-process request path, without the network.
-class RouterFixture : public benchmark::Fixture {
+class RequestPath {
  public:
-  void SetUp(const benchmark::State&) override {
-    if (router_) return;
+  explicit RequestPath(const std::string& backend) {
     (void)auth::InitCrypto();
-    db::Database::Options o;
-    o.path = FreshPath("router.db");
-    db_ = std::move(db::OpenDatabase(o)).value();
+    db_ = OpenBench(backend, "router");
+    if (!db_) return;
     authn_ = std::make_unique<auth::Authenticator>(*db_, clock_, auth::Authenticator::Options{});
     accounts_ =
         std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
@@ -142,8 +167,20 @@ class RouterFixture : public benchmark::Fixture {
     });
     token_ = authn_->SignIn("cm.bench", "bench-password-1", "bench")->token;
   }
+  bool ok() const { return router_ != nullptr; }
+  http::Response Healthz() {
+    http::Request req;
+    req.path = "/healthz";
+    return router_->Execute(req);
+  }
+  http::Response PatientRead() {
+    http::Request req;
+    req.path = "/api/v1/patients/" + std::to_string(patient_id_);
+    req.headers.emplace_back("authorization", "Bearer " + token_);
+    return router_->Execute(req);
+  }
 
- protected:
+ private:
   SystemClock clock_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::Authenticator> authn_;
@@ -155,25 +192,27 @@ class RouterFixture : public benchmark::Fixture {
   int64_t patient_id_ = 0;
 };
 
-BENCHMARK_F(RouterFixture, Healthz)(benchmark::State& state) {
-  for (auto _ : state) {
-    http::Request req;
-    req.path = "/healthz";
-    benchmark::DoNotOptimize(router_->Execute(req));
-  }
+void RouterHealthz(benchmark::State& state) {
+  static RequestPath path("sqlite");
+  for (auto _ : state) benchmark::DoNotOptimize(path.Healthz());
   state.SetItemsProcessed(state.iterations());
 }
+BENCHMARK(RouterHealthz);
 
-BENCHMARK_F(RouterFixture, AuthenticatedPatientRead)(benchmark::State& state) {
+void AuthenticatedPatientRead(benchmark::State& state, const std::string& backend) {
+  RequestPath path(backend);
+  if (!path.ok())
+    return state.SkipWithError("no database (set CK_BENCH_POSTGRES_URL for PostgreSQL)");
   for (auto _ : state) {
-    http::Request req;
-    req.path = "/api/v1/patients/" + std::to_string(patient_id_);
-    req.headers.emplace_back("authorization", "Bearer " + token_);
-    http::Response r = router_->Execute(req);
+    http::Response r = path.PatientRead();
     if (r.status != 200) return state.SkipWithError(r.body.c_str());
   }
   state.SetItemsProcessed(state.iterations());
 }
+BENCHMARK_CAPTURE(AuthenticatedPatientRead, sqlite, std::string("sqlite"))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(AuthenticatedPatientRead, postgres, std::string("postgres"))
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace ck

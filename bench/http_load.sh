@@ -21,7 +21,9 @@ db="$work/bench.db"
 if [[ -n ${CK_BENCH_POSTGRES_URL:-} ]]; then
   schema=ck_http_load_$$
   psql -q "$CK_BENCH_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
-  db="$CK_BENCH_POSTGRES_URL?options=-csearch_path%3D$schema"
+  sep="?"
+  [[ $CK_BENCH_POSTGRES_URL == *\?* ]] && sep="&"
+  db="$CK_BENCH_POSTGRES_URL${sep}options=-csearch_path%3D$schema"
 fi
 CASEKEEPER_LOG_ACCESS_LOG=${CASEKEEPER_LOG_ACCESS_LOG:-true} \
   $bin serve --db "$db" --demo --http 127.0.0.1:0 >"$work/out" 2>"$work/err" &

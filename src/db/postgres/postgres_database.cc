@@ -12,6 +12,7 @@
 
 #include "core/thread_annotations.h"
 #include "db/copy.h"
+#include "db/internal/group_commit.h"
 #include "db/internal/guarded_call.h"
 
 namespace ck::db {
@@ -21,8 +22,10 @@ namespace {
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kOidOid = 26,
               kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
 
-// The advisory lock key all writers share: "casekeeper" as bytes.
-constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(7161256845716211570)";
+// Every write transaction begins by taking the advisory lock all casekeeper
+// writers share (the key is "casekeeper" in ASCII, truncated to 64 bits).
+constexpr const char* kBeginWrite =
+    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7161256845716211570)";
 
 Status ErrorFrom(PGconn* conn, const PGresult* res, std::string_view context) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -91,6 +94,12 @@ class PostgresConnection final : public Connection {
   Backend backend() const override { return Backend::kPostgres; }
   PGconn* handle() { return conn_; }
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // No transaction open any more (or the connection is gone); an error inside
+  // one (PQTRANS_INERROR) is still recoverable with ROLLBACK TO SAVEPOINT.
+  bool transaction_lost() const {
+    auto t = PQtransactionStatus(conn_);
+    return t != PQTRANS_INTRANS && t != PQTRANS_INERROR;
+  }
   void Reset() {
     PQreset(conn_);
     prepared_.clear();
@@ -217,13 +226,44 @@ class PostgresDatabase final : public Database {
 
   Status Read(const std::function<Status(Connection&)>& fn) override {
     return WithConnection([&](PostgresConnection& c) {
-      return InTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", nullptr, fn);
+      return InTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
     });
   }
 
+  // Writes are batched (internal::WriteQueue): one transaction, one commit and
+  // one WAL flush for every write queued while the previous batch ran.
   Status Write(const std::function<Status(Connection&)>& fn) override {
-    return WithConnection([&](PostgresConnection& c) {
-      return InTransaction(c, "BEGIN ISOLATION LEVEL READ COMMITTED", kWriterLock, fn);
+    return queue_.Submit(fn, [this](const std::vector<internal::WriteJob*>& batch) {
+      Status st = WithConnection(
+          [&](PostgresConnection& c) {
+            auto alone = [&](const std::function<Status(Connection&)>& job) {
+              Status result;
+              for (int attempt = 0;; ++attempt) {
+                if (c.broken()) c.Reset();
+                result = InTransaction(c, kBeginWrite, job);
+                bool lost = result.code() == ErrorCode::kUnavailable && c.broken();
+                if ((!Retryable(result) && !lost) || attempt >= 4) return result;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+              }
+            };
+            internal::RunBatchInOneTransaction(
+                c, batch,
+                {.begin = [&]() -> Status {
+                   if (c.broken()) c.Reset();
+                   // One round trip: begin and take the writers' lock.
+                   Status begun = c.Simple(kBeginWrite);
+                   if (!begun.ok()) (void)c.Simple("ROLLBACK");
+                   return begun;
+                 },
+                 .exec = [&](const char* sql) { return c.Simple(sql); },
+                 .transaction_lost = [&] { return c.transaction_lost(); },
+                 .run_alone = alone});
+            return Status::Ok();
+          },
+          /*retry=*/false);
+      if (!st.ok()) {
+        for (auto* j : batch) j->status = st;
+      }
     });
   }
 
@@ -256,7 +296,7 @@ class PostgresDatabase final : public Database {
     return conn;
   }
 
-  Status WithConnection(const std::function<Status(PostgresConnection&)>& body) {
+  Status WithConnection(const std::function<Status(PostgresConnection&)>& body, bool retry = true) {
     PostgresConnection* conn = nullptr;
     {
       std::unique_lock lock(mu_);
@@ -270,7 +310,7 @@ class PostgresDatabase final : public Database {
       if (conn->broken()) conn->Reset();
       st = body(*conn);
       bool lost = st.code() == ErrorCode::kUnavailable && conn->broken();
-      if ((!Retryable(st) && !lost) || attempt >= 4) break;
+      if (!retry || (!Retryable(st) && !lost) || attempt >= 4) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
     }
     {
@@ -281,10 +321,9 @@ class PostgresDatabase final : public Database {
     return st;
   }
 
-  static Status InTransaction(PostgresConnection& conn, const char* begin, const char* lock,
+  static Status InTransaction(PostgresConnection& conn, const char* begin,
                               const std::function<Status(Connection&)>& fn) {
-    CK_RETURN_IF_ERROR(conn.Simple(begin));
-    Status st = lock ? conn.Simple(lock) : Status::Ok();
+    Status st = conn.Simple(begin);
     if (st.ok()) st = internal::GuardedCall(fn, conn);
     if (st.ok()) {
       st = conn.Simple("COMMIT");
@@ -295,6 +334,7 @@ class PostgresDatabase final : public Database {
   }
 
   const Database::Options options_;
+  internal::WriteQueue queue_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PostgresConnection>> all_ CK_GUARDED_BY(mu_);

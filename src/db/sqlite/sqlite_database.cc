@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/thread_annotations.h"
+#include "db/internal/group_commit.h"
 #include "db/internal/guarded_call.h"
 
 namespace ck::db {
@@ -271,34 +272,27 @@ class SqliteDatabase final : public Database {
     return st;
   }
 
-  // The single writer, with group commit. Every write transaction of this
-  // process goes through writer_, one batch at a time: the first caller to find
-  // no batch running becomes the leader, takes every queued job (its own
-  // included), runs each inside a SAVEPOINT of one transaction and commits once;
-  // a job whose function fails is rolled back to its savepoint alone. Callers
-  // see the same all-or-nothing result as with a transaction of their own, but
-  // under load one commit serves many of them.
+  // The single writer: every write transaction of this process goes through
+  // writer_ (SQLite allows one writer), batched by internal::WriteQueue so that
+  // under load one commit serves many transactions.
   Status Write(const std::function<Status(Connection&)>& fn) override {
-    WriteJob job{&fn};
-    std::unique_lock lock(queue_mu_);
-    queue_.push_back(&job);
-    while (!job.done) {
-      if (leader_active_) {
-        queue_cv_.wait(lock);
-        continue;
+    return queue_.Submit(fn, [this](const std::vector<internal::WriteJob*>& batch) {
+      std::lock_guard lock(writer_mu_);
+      if (!writer_) {
+        for (auto* j : batch) j->status = Unavailable("database is closed");
+        return;
       }
-      leader_active_ = true;
-      size_t n = std::min(queue_.size(), kMaxBatch);
-      std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
-      lock.unlock();
-      RunBatch(batch);
-      lock.lock();
-      for (WriteJob* j : batch) j->done = true;
-      leader_active_ = false;
-      queue_cv_.notify_all();
-    }
-    return job.status;
+      SqliteConnection& w = *writer_;
+      internal::RunBatchInOneTransaction(
+          w, batch,
+          {.begin = [&] { return w.Simple("BEGIN IMMEDIATE"); },
+           .exec = [&](const char* sql) { return w.Simple(sql); },
+           .transaction_lost = [&] { return sqlite3_get_autocommit(w.handle()) != 0; },
+           .run_alone =
+               [&](const std::function<Status(Connection&)>& fn) {
+                 return InTransaction(w, "BEGIN IMMEDIATE", fn);
+               }});
+    });
   }
 
   Status Backup(const std::string& out_path) override {
@@ -355,57 +349,6 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override { Close(); }
 
  private:
-  struct WriteJob {
-    const std::function<Status(Connection&)>* fn;
-    Status status;
-    bool done = false;
-  };
-  static constexpr size_t kMaxBatch = 64;
-
-  void RunBatch(const std::vector<WriteJob*>& batch) {
-    std::lock_guard lock(writer_mu_);
-    if (!writer_) {
-      for (WriteJob* j : batch) j->status = Unavailable("database is closed");
-      return;
-    }
-    SqliteConnection& w = *writer_;
-    if (batch.size() == 1) {
-      batch[0]->status = InTransaction(w, "BEGIN IMMEDIATE", *batch[0]->fn);
-      return;
-    }
-    Status begin = w.Simple("BEGIN IMMEDIATE");
-    if (!begin.ok()) {
-      for (WriteJob* j : batch) j->status = begin;
-      return;
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      WriteJob* job = batch[i];
-      Status sp = w.Simple("SAVEPOINT job");
-      job->status = sp.ok() ? internal::GuardedCall(*job->fn, w) : sp;
-      if (sqlite3_get_autocommit(w.handle())) {
-        // SQLite abandoned the whole transaction (I/O error, disk full): the
-        // jobs before this one are lost with it; run the rest on their own.
-        if (job->status.ok()) job->status = Unavailable("write transaction aborted; retry");
-        for (size_t k = 0; k < i; ++k) {
-          if (batch[k]->status.ok())
-            batch[k]->status = Unavailable("write transaction aborted; retry");
-        }
-        for (size_t k = i + 1; k < batch.size(); ++k)
-          batch[k]->status = InTransaction(w, "BEGIN IMMEDIATE", *batch[k]->fn);
-        return;
-      }
-      if (!job->status.ok() && sp.ok()) (void)w.Simple("ROLLBACK TO job");
-      if (sp.ok()) (void)w.Simple("RELEASE job");
-    }
-    Status commit = w.Simple("COMMIT");
-    if (!commit.ok()) {
-      (void)w.Simple("ROLLBACK");
-      for (WriteJob* j : batch) {
-        if (j->status.ok()) j->status = commit;
-      }
-    }
-  }
-
   static Status InTransaction(SqliteConnection& conn, const char* begin,
                               const std::function<Status(Connection&)>& fn) {
     CK_RETURN_IF_ERROR(conn.Simple(begin));
@@ -419,10 +362,7 @@ class SqliteDatabase final : public Database {
   }
 
   const Database::Options options_;
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<WriteJob*> queue_ CK_GUARDED_BY(queue_mu_);
-  bool leader_active_ CK_GUARDED_BY(queue_mu_) = false;
+  internal::WriteQueue queue_;
   std::mutex writer_mu_;  // held by the batch leader while it uses writer_
   std::unique_ptr<SqliteConnection> writer_ CK_GUARDED_BY(writer_mu_);
   std::mutex pool_mu_;

@@ -185,14 +185,18 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags, char** env,
   return 0;
 }
 
-int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env) {
-  auto cfg = LoadWithFlags(common, env);
-  if (!cfg.ok()) return Fail(cfg.status());
-  auto opts = DbOptions(*cfg);
+// An existing database as it is: no creation, no migration (tools that inspect).
+Result<std::unique_ptr<db::Database>> OpenExisting(const CommonFlags& common, char** env) {
+  CK_ASSIGN_OR_RETURN(Config cfg, LoadWithFlags(common, env));
+  auto opts = DbOptions(cfg);
   opts.migrate = false;
   opts.create = false;
   opts.readers = 1;
-  auto db = db::OpenDatabase(opts);
+  return db::OpenDatabase(opts);
+}
+
+int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env) {
+  auto db = OpenExisting(common, env);
   if (!db.ok()) return Fail(db.status());
   Status st = (*db)->Backup(flags.out);
   if (!st.ok()) return Fail(st);
@@ -201,13 +205,7 @@ int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env) {
 }
 
 int RunAuditVerify(const CommonFlags& common, char** env) {
-  auto cfg = LoadWithFlags(common, env);
-  if (!cfg.ok()) return Fail(cfg.status());
-  auto opts = DbOptions(*cfg);
-  opts.migrate = false;
-  opts.create = false;
-  opts.readers = 1;
-  auto db = db::OpenDatabase(opts);
+  auto db = OpenExisting(common, env);
   if (!db.ok()) return Fail(db.status());
   auto report = audit::Verify(**db);
   if (!report.ok()) return Fail(report.status());

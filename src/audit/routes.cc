@@ -46,18 +46,8 @@ Json ToJson(const Record& r) {
 
 Event ReadEvent(const http::Request& req, const Clock& clock, std::string action,
                 std::string detail) {
-  Event e;
-  auth::Actor a = req.Actor();
-  e.at = clock.Now();
-  e.user_id = a.user_id;
-  e.username = a.username;
-  e.role = a.role;
-  e.action = std::move(action);
-  e.entity_type = "audit_log";
-  e.outcome = "success";
-  e.request_id = req.request_id;
-  e.detail = std::move(detail);
-  return e;
+  return EventBy(req.Actor(), clock.Now(), std::move(action), "audit_log", "", std::nullopt,
+                 std::move(detail));
 }
 
 }  // namespace

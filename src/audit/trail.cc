@@ -60,6 +60,25 @@ std::string HashOf(int64_t id, const Event& e, const std::string& prev_hash) {
   return auth::Sha256Hex(buf);
 }
 
+Event EventBy(const auth::Actor& actor, Timestamp at, std::string action, std::string entity_type,
+              std::string entity_id, std::optional<int64_t> patient_id, std::string detail) {
+  Event e;
+  e.at = at;
+  e.user_id = actor.user_id;
+  e.username = actor.username;
+  e.role = actor.role;
+  e.action = std::move(action);
+  e.entity_type = std::move(entity_type);
+  e.entity_id = std::move(entity_id);
+  e.patient_id = patient_id;
+  e.outcome = "success";
+  e.request_id = actor.request_id;
+  if (!actor.access.empty())
+    detail = "access=" + actor.access + (detail.empty() ? "" : "; " + detail);
+  e.detail = std::move(detail);
+  return e;
+}
+
 Status Append(db::Connection& conn, const Event& event) {
   // Claiming the next id updates the head row first, which also locks it until
   // commit on backends with row locks: concurrent appenders queue here.

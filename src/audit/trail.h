@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/model.h"
 #include "core/clock.h"
 #include "db/database.h"
 
@@ -43,6 +44,13 @@ struct Record : Event {
   std::string prev_hash;
   std::string hash;
 };
+
+// An event by `actor`: who, role and request id filled in, outcome "success",
+// and "access=<how>" leading the detail when the actor reached a patient
+// through a care team, a team, the organisation or break-the-glass.
+Event EventBy(const auth::Actor& actor, Timestamp at, std::string action, std::string entity_type,
+              std::string entity_id, std::optional<int64_t> patient_id = std::nullopt,
+              std::string detail = {});
 
 // Appends `event` in the caller's (write) transaction.
 Status Append(db::Connection& conn, const Event& event);

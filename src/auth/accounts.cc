@@ -8,18 +8,8 @@ namespace {
 
 audit::Event EventFor(const Actor& actor, Timestamp now, std::string action, int64_t user_id,
                       std::string detail) {
-  audit::Event e;
-  e.at = now;
-  e.user_id = actor.user_id;
-  e.username = actor.username;
-  e.role = actor.role;
-  e.action = std::move(action);
-  e.entity_type = "user";
-  e.entity_id = std::to_string(user_id);
-  e.outcome = "success";
-  e.request_id = actor.request_id;
-  e.detail = std::move(detail);
-  return e;
+  return audit::EventBy(actor, now, std::move(action), "user", std::to_string(user_id),
+                        std::nullopt, std::move(detail));
 }
 
 Result<User> LoadUser(db::Connection& c, int64_t id) {

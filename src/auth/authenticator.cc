@@ -303,17 +303,9 @@ Result<std::string> Authenticator::IssueApiToken(const Actor& actor, int64_t use
                                 "created_by, created_at, expires_at) "
                                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                                 {Sha256Hex(token), user_id, name, actor.user_id, now, expires_at}));
-    audit::Event e;
-    e.at = now;
-    e.user_id = actor.user_id;
-    e.username = actor.username;
-    e.role = actor.role;
-    e.action = "api_token.issue";
-    e.entity_type = "api_token";
-    e.entity_id = std::to_string(rows.at(0).Int(0));
-    e.outcome = "success";
-    e.request_id = actor.request_id;
-    e.detail = "for user " + std::to_string(user_id);
+    audit::Event e = audit::EventBy(actor, now, "api_token.issue", "api_token",
+                                    std::to_string(rows.at(0).Int(0)), std::nullopt,
+                                    "for user " + std::to_string(user_id));
     return audit::Append(c, e);
   }));
   return token;

@@ -8,21 +8,9 @@ namespace {
 
 audit::Event EventFor(const auth::Actor& actor, Timestamp now, std::string action,
                       std::optional<int64_t> patient_id, std::string detail = {}) {
-  audit::Event e;
-  e.at = now;
-  e.user_id = actor.user_id;
-  e.username = actor.username;
-  e.role = actor.role;
-  e.action = std::move(action);
-  e.entity_type = "patient";
-  e.entity_id = patient_id ? std::to_string(*patient_id) : "";
-  e.patient_id = patient_id;
-  e.outcome = "success";
-  e.request_id = actor.request_id;
-  if (!actor.access.empty())
-    detail = "access=" + actor.access + (detail.empty() ? "" : "; " + detail);
-  e.detail = std::move(detail);
-  return e;
+  return audit::EventBy(actor, now, std::move(action), "patient",
+                        patient_id ? std::to_string(*patient_id) : "", patient_id,
+                        std::move(detail));
 }
 
 Status ValidateName(const std::string& s, const char* field) {

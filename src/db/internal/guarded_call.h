@@ -21,4 +21,18 @@ inline Status GuardedCall(const std::function<Status(Connection&)>& fn, Connecti
   }
 }
 
+// BEGIN (`begin` may hold several statements), the function, COMMIT; ROLLBACK
+// on any failure. `Conn` has Status Simple(const char*).
+template <typename Conn>
+Status RunTransaction(Conn& conn, const char* begin, const std::function<Status(Connection&)>& fn) {
+  Status st = conn.Simple(begin);
+  if (st.ok()) st = GuardedCall(fn, conn);
+  if (st.ok()) {
+    st = conn.Simple("COMMIT");
+    if (st.ok()) return st;
+  }
+  (void)conn.Simple("ROLLBACK");
+  return st;
+}
+
 }  // namespace ck::db::internal

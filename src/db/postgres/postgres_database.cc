@@ -226,7 +226,7 @@ class PostgresDatabase final : public Database {
 
   Status Read(const std::function<Status(Connection&)>& fn) override {
     return WithConnection([&](PostgresConnection& c) {
-      return InTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+      return internal::RunTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
     });
   }
 
@@ -240,7 +240,7 @@ class PostgresDatabase final : public Database {
               Status result;
               for (int attempt = 0;; ++attempt) {
                 if (c.broken()) c.Reset();
-                result = InTransaction(c, kBeginWrite, job);
+                result = internal::RunTransaction(c, kBeginWrite, job);
                 bool lost = result.code() == ErrorCode::kUnavailable && c.broken();
                 if ((!Retryable(result) && !lost) || attempt >= 4) return result;
                 std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
@@ -318,18 +318,6 @@ class PostgresDatabase final : public Database {
       idle_.push_back(conn);
     }
     cv_.notify_all();
-    return st;
-  }
-
-  static Status InTransaction(PostgresConnection& conn, const char* begin,
-                              const std::function<Status(Connection&)>& fn) {
-    Status st = conn.Simple(begin);
-    if (st.ok()) st = internal::GuardedCall(fn, conn);
-    if (st.ok()) {
-      st = conn.Simple("COMMIT");
-      if (st.ok()) return st;
-    }
-    (void)conn.Simple("ROLLBACK");
     return st;
   }
 

@@ -263,7 +263,7 @@ class SqliteDatabase final : public Database {
       conn = idle_readers_.back();
       idle_readers_.pop_back();
     }
-    Status st = InTransaction(*conn, "BEGIN", fn);
+    Status st = internal::RunTransaction(*conn, "BEGIN", fn);
     {
       std::lock_guard lock(pool_mu_);
       idle_readers_.push_back(conn);
@@ -290,7 +290,7 @@ class SqliteDatabase final : public Database {
            .transaction_lost = [&] { return sqlite3_get_autocommit(w.handle()) != 0; },
            .run_alone =
                [&](const std::function<Status(Connection&)>& fn) {
-                 return InTransaction(w, "BEGIN IMMEDIATE", fn);
+                 return internal::RunTransaction(w, "BEGIN IMMEDIATE", fn);
                }});
     });
   }
@@ -349,18 +349,6 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override { Close(); }
 
  private:
-  static Status InTransaction(SqliteConnection& conn, const char* begin,
-                              const std::function<Status(Connection&)>& fn) {
-    CK_RETURN_IF_ERROR(conn.Simple(begin));
-    Status st = internal::GuardedCall(fn, conn);
-    if (st.ok()) {
-      st = conn.Simple("COMMIT");
-      if (st.ok()) return st;
-    }
-    (void)conn.Simple("ROLLBACK");
-    return st;
-  }
-
   const Database::Options options_;
   internal::WriteQueue queue_;
   std::mutex writer_mu_;  // held by the batch leader while it uses writer_

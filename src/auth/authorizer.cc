@@ -24,14 +24,16 @@ bool RoleHas(Role role, Permission p) {
              p == P::kBreakGlass || p == P::kViewOwnAccount;
     case Role::kSupervisor:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
-             p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kViewOwnAccount;
+             p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kMergePatients ||
+             p == P::kViewOwnAccount;
     case Role::kAuditor:
       return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
              p == P::kViewOwnAccount;
     case Role::kAdmin:
       return p == P::kManageUsers || p == P::kViewOwnAccount;
     case Role::kIntegration:
-      return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients;
+      return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
+             p == P::kMergePatients;
   }
   return false;
 }

@@ -39,6 +39,8 @@ std::string_view PermissionName(Permission p) {
       return "patient.break_glass";
     case Permission::kManageCareTeam:
       return "care_team.manage";
+    case Permission::kMergePatients:
+      return "patient.merge";
     case Permission::kReadAudit:
       return "audit.read";
     case Permission::kManageUsers:

@@ -29,6 +29,7 @@ enum class Permission {
   kListPatients,    // the patients one may see (filtered by access)
   kBreakGlass,      // request emergency access outside one's care team
   kManageCareTeam,  // assign case managers to patients
+  kMergePatients,   // merge duplicate patient records
   kReadAudit,       // the audit trail and its verification
   kManageUsers,     // users, roles, API tokens
   kViewOwnAccount,  // one's own profile and sign-out

@@ -1,7 +1,10 @@
 #include "patients/service.h"
 
+#include <algorithm>
+
 #include "audit/trail.h"
 #include "patients/store.h"
+#include "patients/validation.h"
 
 namespace ck::patients {
 namespace {
@@ -13,32 +16,27 @@ audit::Event EventFor(const auth::Actor& actor, Timestamp now, std::string actio
                         std::move(detail));
 }
 
-Status ValidateName(const std::string& s, const char* field) {
-  if (s.empty()) return InvalidArgument("is required", field);
-  if (s.size() > 100) return InvalidArgument("must be at most 100 bytes", field);
-  return Status::Ok();
-}
-
 }  // namespace
 
-Status ValidateNewPatient(const NewPatient& p, Date today) {
-  CK_RETURN_IF_ERROR(ValidateName(p.given_name, "given_name"));
-  CK_RETURN_IF_ERROR(ValidateName(p.family_name, "family_name"));
-  CK_ASSIGN_OR_RETURN(Date birth, ParseDate(p.birth_date, "birth_date"));
-  if (std::chrono::sys_days{birth} > std::chrono::sys_days{today})
-    return InvalidArgument("must not be in the future", "birth_date");
-  if (static_cast<int>(birth.year()) < 1900)
-    return InvalidArgument("must be after 1900", "birth_date");
-  const std::string& s = p.administrative_sex;
-  if (s != "female" && s != "male" && s != "other" && s != "unknown")
-    return InvalidArgument("must be one of female, male, other, unknown", "administrative_sex");
+Status ValidateRelationship(const Relationship& r) {
+  if (r.name.empty() || r.name.size() > 200)
+    return InvalidArgument("must be 1 to 200 bytes", "name");
+  static const char* kKinds[] = {
+      "caregiver", "guardian", "power_of_attorney", "household_member", "spouse",
+      "parent",    "child",    "sibling",           "friend",           "other"};
+  if (std::find(std::begin(kKinds), std::end(kKinds), r.relationship) == std::end(kKinds))
+    return InvalidArgument(
+        "must be one of caregiver, guardian, power_of_attorney, household_member, spouse, parent, "
+        "child, sibling, friend, other",
+        "relationship");
+  if (r.email) CK_RETURN_IF_ERROR(ValidateEmail(*r.email, "email"));
   return Status::Ok();
 }
 
 Result<Patient> Service::Create(const auth::Principal& who, const auth::Actor& actor,
                                 const NewPatient& np) {
   Timestamp now = clock_.Now();
-  CK_RETURN_IF_ERROR(ValidateNewPatient(np, DateOf(now)));
+  CK_RETURN_IF_ERROR(ValidateDemographics(np, DateOf(now)));
   Patient out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, InsertPatient(c, np, now));
@@ -157,6 +155,143 @@ Result<Timestamp> Service::BreakGlass(const auth::Principal& who, const auth::Ac
                                      "until " + FormatTimestamp(expires) + "; reason: " + reason));
   }));
   return expires;
+}
+
+Result<Patient> Service::Update(const auth::Actor& actor, int64_t patient_id, int expected_version,
+                                const NewPatient& p) {
+  Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(ValidateDemographics(p, DateOf(now)));
+  Patient out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, UpdatePatient(c, patient_id, expected_version, p, now));
+    return audit::Append(c, EventFor(actor, now, "patient.update", patient_id,
+                                     "version " + std::to_string(out.version)));
+  }));
+  return out;
+}
+
+Result<std::vector<Patient>> Service::Search(const auth::Principal& who, const auth::Actor& actor,
+                                             const SearchQuery& q) {
+  if (q.limit < 1 || q.limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
+  if (!q.name && !q.birth_date && !q.identifier && !q.phone)
+    return InvalidArgument("give a name, birth_date, identifier or phone to search by", "name");
+  if (q.system && !q.identifier) return InvalidArgument("goes with identifier", "system");
+  if (q.birth_date) CK_RETURN_IF_ERROR(ParseDate(*q.birth_date, "birth_date").status());
+  SearchQuery normalised = q;
+  if (q.phone) {
+    CK_ASSIGN_OR_RETURN(normalised.phone, NormalizePhone(*q.phone, "phone"));
+  }
+  std::vector<Patient> out;
+  Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, SearchPatients(c, who, now, normalised));
+    return Status::Ok();
+  }));
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    for (const Patient& p : out)
+      CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.search", p.id)));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Identifier> Service::AddIdentifier(const auth::Actor& actor, int64_t patient_id,
+                                          const Identifier& id) {
+  CK_RETURN_IF_ERROR(ValidateIdentifier(id, "identifier"));
+  Timestamp now = clock_.Now();
+  Identifier out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, InsertIdentifier(c, patient_id, id, now));
+    return audit::Append(c, EventFor(actor, now, "patient.identifier_add", patient_id, id.system));
+  }));
+  return out;
+}
+
+Status Service::RemoveIdentifier(const auth::Actor& actor, int64_t patient_id,
+                                 int64_t identifier_id) {
+  Timestamp now = clock_.Now();
+  return db_.Write([&](db::Connection& c) -> Status {
+    CK_RETURN_IF_ERROR(DeleteIdentifier(c, patient_id, identifier_id));
+    return audit::Append(c, EventFor(actor, now, "patient.identifier_remove", patient_id,
+                                     "identifier " + std::to_string(identifier_id)));
+  });
+}
+
+Result<std::vector<Relationship>> Service::Relationships(const auth::Actor& actor,
+                                                         int64_t patient_id) {
+  std::vector<Relationship> out;
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, ListRelationships(c, patient_id));
+    return Status::Ok();
+  }));
+  CK_RETURN_IF_ERROR(audit::AppendNow(
+      db_, EventFor(actor, clock_.Now(), "patient.relationships_read", patient_id)));
+  return out;
+}
+
+Result<Relationship> Service::AddRelationship(const auth::Actor& actor, const Relationship& r) {
+  CK_RETURN_IF_ERROR(ValidateRelationship(r));
+  Timestamp now = clock_.Now();
+  Relationship out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, InsertRelationship(c, r, now));
+    return audit::Append(
+        c, EventFor(actor, now, "patient.relationship_add", r.patient_id, r.relationship));
+  }));
+  return out;
+}
+
+Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const Relationship& r) {
+  CK_RETURN_IF_ERROR(ValidateRelationship(r));
+  Timestamp now = clock_.Now();
+  Relationship out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, UpdateRelationship(c, r, now));
+    return audit::Append(c, EventFor(actor, now, "patient.relationship_update", r.patient_id,
+                                     "relationship " + std::to_string(r.id)));
+  }));
+  return out;
+}
+
+Status Service::RemoveRelationship(const auth::Actor& actor, int64_t patient_id,
+                                   int64_t relationship_id) {
+  Timestamp now = clock_.Now();
+  return db_.Write([&](db::Connection& c) -> Status {
+    CK_RETURN_IF_ERROR(DeleteRelationship(c, patient_id, relationship_id));
+    return audit::Append(c, EventFor(actor, now, "patient.relationship_remove", patient_id,
+                                     "relationship " + std::to_string(relationship_id)));
+  });
+}
+
+Result<Patient> Service::Merge(const auth::Principal& who, const auth::Actor& actor,
+                               int64_t survivor, int64_t merged) {
+  CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kMergePatients));
+  Timestamp now = clock_.Now();
+  Patient out;
+  Status st = db_.Write([&](db::Connection& c) -> Status {
+    // Access to the duplicate too, not only to the survivor the route checked.
+    auto access = authorizer_.CheckPatientAccess(c, who, merged);
+    if (!access.ok()) {
+      if (access.status().code() == ErrorCode::kNotFound)
+        return InvalidArgument("no such patient", "merged_patient_id");
+      return access.status();
+    }
+    CK_RETURN_IF_ERROR(MergePatients(c, survivor, merged, now));
+    CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.merge", survivor,
+                                                 "absorbed patient " + std::to_string(merged))));
+    CK_RETURN_IF_ERROR(
+        audit::Append(c, EventFor(actor, now, "patient.merge", merged,
+                                  "merged into patient " + std::to_string(survivor))));
+    CK_ASSIGN_OR_RETURN(out, GetPatient(c, survivor));
+    return Status::Ok();
+  });
+  if (st.code() == ErrorCode::kPermissionDenied) {
+    audit::Event e = EventFor(actor, now, "patient.merge", merged, st.message());
+    e.outcome = "denied";
+    (void)audit::AppendNow(db_, e);
+  }
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace ck::patients

@@ -30,6 +30,28 @@ class Service {
   // manager or supervisor on the care team, audits.
   Result<Patient> Create(const auth::Principal& who, const auth::Actor& actor, const NewPatient& p);
   Result<Patient> Get(const auth::Actor& actor, int64_t patient_id);
+  // Replaces the demographics (not identifiers) if `expected_version` is still
+  // current: Conflict (field "version") otherwise, and nothing is lost.
+  Result<Patient> Update(const auth::Actor& actor, int64_t patient_id, int expected_version,
+                         const NewPatient& p);
+  // Search among the patients `who` may see; every patient returned is audited.
+  Result<std::vector<Patient>> Search(const auth::Principal& who, const auth::Actor& actor,
+                                      const SearchQuery& q);
+
+  Result<Identifier> AddIdentifier(const auth::Actor& actor, int64_t patient_id,
+                                   const Identifier& id);
+  Status RemoveIdentifier(const auth::Actor& actor, int64_t patient_id, int64_t identifier_id);
+
+  Result<std::vector<Relationship>> Relationships(const auth::Actor& actor, int64_t patient_id);
+  Result<Relationship> AddRelationship(const auth::Actor& actor, const Relationship& r);
+  Result<Relationship> ChangeRelationship(const auth::Actor& actor, const Relationship& r);
+  Status RemoveRelationship(const auth::Actor& actor, int64_t patient_id, int64_t relationship_id);
+
+  // Merges the duplicate `merged` into `survivor`: identifiers, phones,
+  // relationships, care team and grants move; `merged` points to `survivor`
+  // and leaves lists and searches. The caller must have access to both.
+  Result<Patient> Merge(const auth::Principal& who, const auth::Actor& actor, int64_t survivor,
+                        int64_t merged);
   Result<std::vector<Patient>> List(const auth::Principal& who, const auth::Actor& actor,
                                     int64_t after_id, int limit);
 
@@ -50,6 +72,6 @@ class Service {
   const Options options_;
 };
 
-Status ValidateNewPatient(const NewPatient& p, Date today);
+Status ValidateRelationship(const Relationship& r);
 
 }  // namespace ck::patients

@@ -1,27 +1,212 @@
 #include "patients/store.h"
 
+#include "patients/validation.h"
+
 namespace ck::patients {
 namespace {
 
 constexpr const char* kColumns =
-    "p.id, p.given_name, p.family_name, p.birth_date, p.administrative_sex, p.created_at, "
-    "p.updated_at";
+    "p.id, p.given_name, p.family_name, p.birth_date, p.administrative_sex, p.middle_name, "
+    "p.name_suffix, p.preferred_name, p.gender_identity, p.preferred_language, "
+    "p.interpreter_needed, p.ethnicity, p.address_line1, p.address_line2, p.address_city, "
+    "p.address_state, p.address_postal_code, p.address_country, p.email, "
+    "p.preferred_contact_method, p.preferred_contact_times, p.merged_into_id, p.version, "
+    "p.created_at, p.updated_at";
 
 Patient FromRow(const db::Row& r) {
-  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6)};
+  Patient p;
+  p.id = r.Int(0);
+  p.given_name = r.Text(1);
+  p.family_name = r.Text(2);
+  p.birth_date = r.Text(3);
+  p.administrative_sex = r.Text(4);
+  p.middle_name = r.OptText(5);
+  p.name_suffix = r.OptText(6);
+  p.preferred_name = r.OptText(7);
+  p.gender_identity = r.OptText(8);
+  p.preferred_language = r.OptText(9);
+  p.interpreter_needed = r.Int(10) != 0;
+  p.ethnicity = r.OptText(11);
+  p.address = {r.OptText(12), r.OptText(13), r.OptText(14),
+               r.OptText(15), r.OptText(16), r.OptText(17)};
+  p.email = r.OptText(18);
+  p.preferred_contact_method = r.OptText(19);
+  p.preferred_contact_times = r.OptText(20);
+  p.merged_into_id = r.OptInt(21);
+  p.version = static_cast<int>(r.Int(22));
+  p.created_at = r.Int(23);
+  p.updated_at = r.Int(24);
+  return p;
 }
+
+// The demographic columns in the order of kDemographicColumns.
+db::Params DemographicValues(const NewPatient& p) {
+  return {p.given_name,
+          p.family_name,
+          p.birth_date,
+          p.administrative_sex,
+          p.middle_name,
+          p.name_suffix,
+          p.preferred_name,
+          p.gender_identity,
+          p.preferred_language,
+          p.interpreter_needed,
+          p.ethnicity,
+          p.address.line1,
+          p.address.line2,
+          p.address.city,
+          p.address.state,
+          p.address.postal_code,
+          p.address.country,
+          p.email,
+          p.preferred_contact_method,
+          p.preferred_contact_times,
+          SearchKey(p.family_name),
+          SearchKey(p.given_name)};
+}
+
+constexpr const char* kDemographicColumns[] = {"given_name",
+                                               "family_name",
+                                               "birth_date",
+                                               "administrative_sex",
+                                               "middle_name",
+                                               "name_suffix",
+                                               "preferred_name",
+                                               "gender_identity",
+                                               "preferred_language",
+                                               "interpreter_needed",
+                                               "ethnicity",
+                                               "address_line1",
+                                               "address_line2",
+                                               "address_city",
+                                               "address_state",
+                                               "address_postal_code",
+                                               "address_country",
+                                               "email",
+                                               "preferred_contact_method",
+                                               "preferred_contact_times",
+                                               "family_key",
+                                               "given_key"};
+
+Status ReplaceRacesAndPhones(db::Connection& c, int64_t id, const NewPatient& p) {
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {id}).status());
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_phones WHERE patient_id = ?", {id}).status());
+  for (const std::string& race : p.races) {
+    auto st = c.Exec("INSERT INTO patient_races (patient_id, race) VALUES (?, ?)", {id, race});
+    if (!st.ok() && st.status().code() != ErrorCode::kAlreadyExists) return st.status();
+  }
+  for (const Phone& ph : p.phones) {
+    CK_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO patient_phones (patient_id, number, phone_use, preferred) "
+               "VALUES (?, ?, ?, ?)",
+               {id, ph.number, ph.use, ph.preferred})
+            .status());
+  }
+  return Status::Ok();
+}
+
+// A WHERE fragment limiting patients `p` to those `who` may see (auth/authorizer.h).
+std::string VisibleTo(const auth::Principal& who, Timestamp now, db::Params& params) {
+  switch (who.role) {
+    case auth::Role::kAuditor:
+    case auth::Role::kIntegration:
+      return "";
+    case auth::Role::kAdmin:
+      return " AND 1 = 0";
+    case auth::Role::kSupervisor:
+      params.insert(params.end(), {who.user_id, who.team_id.value_or(-1), who.user_id, now});
+      return " AND (EXISTS (SELECT 1 FROM care_team_members m JOIN users u ON u.id = m.user_id "
+             "WHERE m.patient_id = p.id AND m.removed_at IS NULL AND (m.user_id = ? OR u.team_id = "
+             "?))"
+             " OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND "
+             "g.user_id = ? AND g.expires_at > ?))";
+    case auth::Role::kCaseManager:
+      params.insert(params.end(), {who.user_id, who.user_id, now});
+      return " AND (EXISTS (SELECT 1 FROM care_team_members m WHERE m.patient_id = p.id AND "
+             "m.user_id = ? AND m.removed_at IS NULL)"
+             " OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND "
+             "g.user_id = ? AND g.expires_at > ?))";
+  }
+  return " AND 1 = 0";
+}
+
+Result<std::vector<Patient>> QueryPatients(db::Connection& c, const std::string& sql,
+                                           const db::Params& params) {
+  std::vector<Patient> out;
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, params, [&](const db::Row& r) {
+    out.push_back(FromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// `key BETWEEN` the range of `prefix`, appended to sql/params.
+void AddPrefix(std::string& sql, db::Params& params, const char* column,
+               const std::string& prefix) {
+  auto [lo, hi] = PrefixRange(prefix);
+  sql += std::string(" AND p.") + column + " >= ?";
+  params.emplace_back(lo);
+  if (!hi.empty()) {
+    sql += std::string(" AND p.") + column + " < ?";
+    params.emplace_back(hi);
+  }
+}
+
+Relationship RelationshipFromRow(const db::Row& r) {
+  Relationship x;
+  x.id = r.Int(0);
+  x.patient_id = r.Int(1);
+  x.name = r.Text(2);
+  x.relationship = r.Text(3);
+  x.phone = r.OptText(4);
+  x.email = r.OptText(5);
+  x.may_receive_information = r.Int(6) != 0;
+  x.emergency_contact = r.Int(7) != 0;
+  x.created_at = r.Int(8);
+  x.updated_at = r.Int(9);
+  return x;
+}
+
+constexpr const char* kRelationshipColumns =
+    "id, patient_id, name, relationship, phone, email, may_receive_information, emergency_contact, "
+    "created_at, updated_at";
 
 }  // namespace
 
+std::pair<std::string, std::string> PrefixRange(const std::string& prefix) {
+  std::string hi = prefix;
+  // Increment the last character within [0-9a-z], carrying past 'z', so the
+  // bound is itself a key and compares the same under any collation.
+  while (!hi.empty()) {
+    char& last = hi.back();
+    if (last == 'z') {
+      hi.pop_back();
+      continue;
+    }
+    last = last == '9' ? 'a' : static_cast<char>(last + 1);
+    break;
+  }
+  return {prefix, hi};
+}
+
 Result<Patient> InsertPatient(db::Connection& c, const NewPatient& p, Timestamp now) {
+  std::string cols, marks;
+  for (const char* col : kDemographicColumns) {
+    cols += std::string(cols.empty() ? "" : ", ") + col;
+    marks += marks.empty() ? "?" : ", ?";
+  }
+  db::Params params = DemographicValues(p);
+  params.insert(params.end(), {now, now});
   CK_ASSIGN_OR_RETURN(
-      auto rows,
-      c.Query("INSERT INTO patients (given_name, family_name, birth_date, "
-              "administrative_sex, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-              "RETURNING id",
-              {p.given_name, p.family_name, p.birth_date, p.administrative_sex, now, now}));
-  return Patient{
-      rows.at(0).Int(0), p.given_name, p.family_name, p.birth_date, p.administrative_sex, now, now};
+      auto rows, c.Query("INSERT INTO patients (" + cols + ", created_at, updated_at) VALUES (" +
+                             marks + ", ?, ?) RETURNING id",
+                         params));
+  int64_t id = rows.at(0).Int(0);
+  CK_RETURN_IF_ERROR(ReplaceRacesAndPhones(c, id, p));
+  for (const Identifier& ident : p.identifiers) {
+    CK_RETURN_IF_ERROR(InsertIdentifier(c, id, ident, now).status());
+  }
+  return GetPatient(c, id);
 }
 
 Result<Patient> GetPatient(db::Connection& c, int64_t id) {
@@ -29,44 +214,258 @@ Result<Patient> GetPatient(db::Connection& c, int64_t id) {
       auto rows,
       c.Query(std::string("SELECT ") + kColumns + " FROM patients p WHERE p.id = ?", {id}));
   if (rows.empty()) return NotFound("no patient with id " + std::to_string(id));
-  return FromRow(rows.at(0));
+  Patient p = FromRow(rows.at(0));
+  CK_RETURN_IF_ERROR(
+      c.ForEachRow("SELECT race FROM patient_races WHERE patient_id = ? ORDER BY race", {id},
+                   [&](const db::Row& r) {
+                     p.races.push_back(r.Text(0));
+                     return Status::Ok();
+                   }));
+  CK_RETURN_IF_ERROR(c.ForEachRow(
+      "SELECT number, phone_use, preferred FROM patient_phones WHERE patient_id = ? ORDER BY id",
+      {id}, [&](const db::Row& r) {
+        p.phones.push_back({r.Text(0), r.Text(1), r.Int(2) != 0});
+        return Status::Ok();
+      }));
+  CK_RETURN_IF_ERROR(c.ForEachRow(
+      "SELECT id, system, value, kind FROM patient_identifiers WHERE patient_id = ? ORDER BY id",
+      {id}, [&](const db::Row& r) {
+        p.identifiers.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)});
+        return Status::Ok();
+      }));
+  return p;
+}
+
+Result<Patient> UpdatePatient(db::Connection& c, int64_t id, int expected_version,
+                              const NewPatient& p, Timestamp now) {
+  std::string sets;
+  for (const char* col : kDemographicColumns)
+    sets += std::string(sets.empty() ? "" : ", ") + col + " = ?";
+  db::Params params = DemographicValues(p);
+  params.insert(params.end(), {now, id, expected_version});
+  CK_ASSIGN_OR_RETURN(
+      int64_t changed,
+      c.Exec("UPDATE patients SET " + sets +
+                 ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
+                 "AND merged_into_id IS NULL",
+             params));
+  if (changed == 0) {
+    CK_ASSIGN_OR_RETURN(Patient current, GetPatient(c, id));
+    if (current.merged_into_id)
+      return FailedPrecondition("this record was merged into patient " +
+                                std::to_string(*current.merged_into_id) + "; update that one");
+    return Status(ErrorCode::kConflict,
+                  "the record changed since version " + std::to_string(expected_version) +
+                      " (now " + std::to_string(current.version) + "); reload and apply again",
+                  "version");
+  }
+  CK_RETURN_IF_ERROR(ReplaceRacesAndPhones(c, id, p));
+  return GetPatient(c, id);
 }
 
 Result<std::vector<Patient>> ListVisiblePatients(db::Connection& c, const auth::Principal& who,
                                                  Timestamp now, int64_t after_id, int limit) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM patients p WHERE p.id > ?";
   db::Params params{after_id};
-  switch (who.role) {
-    case auth::Role::kAuditor:
-    case auth::Role::kIntegration:
-      break;
-    case auth::Role::kAdmin:
-      return std::vector<Patient>{};
-    case auth::Role::kSupervisor:
-      sql +=
-          " AND (EXISTS (SELECT 1 FROM care_team_members m JOIN users u ON u.id = m.user_id "
-          "WHERE m.patient_id = p.id AND m.removed_at IS NULL AND (m.user_id = ? OR u.team_id = ?))"
-          " OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND "
-          "g.user_id = ? AND g.expires_at > ?))";
-      params.insert(params.end(), {who.user_id, who.team_id.value_or(-1), who.user_id, now});
-      break;
-    case auth::Role::kCaseManager:
-      sql +=
-          " AND (EXISTS (SELECT 1 FROM care_team_members m WHERE m.patient_id = p.id AND "
-          "m.user_id = ? AND m.removed_at IS NULL)"
-          " OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND "
-          "g.user_id = ? AND g.expires_at > ?))";
-      params.insert(params.end(), {who.user_id, who.user_id, now});
-      break;
-  }
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM patients p WHERE p.id > ? AND p.merged_into_id IS NULL";
+  sql += VisibleTo(who, now, params);
   sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(limit);
-  std::vector<Patient> out;
-  CK_RETURN_IF_ERROR(c.ForEachRow(sql, params, [&](const db::Row& r) {
-    out.push_back(FromRow(r));
-    return Status::Ok();
-  }));
+  return QueryPatients(c, sql, params);
+}
+
+Result<std::vector<Patient>> SearchPatients(db::Connection& c, const auth::Principal& who,
+                                            Timestamp now, const SearchQuery& q) {
+  db::Params params{q.after_id};
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM patients p WHERE p.id > ? AND p.merged_into_id IS NULL";
+  if (q.name) {
+    // "family, given" / "given family" / one word matching either name.
+    std::string text = *q.name;
+    size_t comma = text.find(',');
+    std::vector<std::string> words;
+    if (comma != std::string::npos) {
+      words = {SearchKey(text.substr(0, comma)), SearchKey(text.substr(comma + 1))};
+      if (words[1].empty()) words.pop_back();
+    } else {
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t space = text.find(' ', start);
+        if (space == std::string::npos) space = text.size();
+        std::string w = SearchKey(text.substr(start, space - start));
+        if (!w.empty()) words.push_back(w);
+        start = space + 1;
+      }
+    }
+    if (words.empty() || words[0].empty())
+      return InvalidArgument("needs letters or digits", "name");
+    if (comma != std::string::npos) {
+      AddPrefix(sql, params, "family_key", words[0]);
+      if (words.size() > 1) AddPrefix(sql, params, "given_key", words[1]);
+    } else if (words.size() == 1) {
+      auto [lo, hi] = PrefixRange(words[0]);
+      sql += hi.empty() ? " AND (p.family_key >= ? OR p.given_key >= ?)"
+                        : " AND ((p.family_key >= ? AND p.family_key < ?) OR "
+                          "(p.given_key >= ? AND p.given_key < ?))";
+      params.emplace_back(lo);
+      if (!hi.empty()) params.emplace_back(hi);
+      params.emplace_back(lo);
+      if (!hi.empty()) params.emplace_back(hi);
+    } else {
+      // "maria garcia": the last word is the family name, the first the given name.
+      AddPrefix(sql, params, "family_key", words.back());
+      AddPrefix(sql, params, "given_key", words.front());
+    }
+  }
+  if (q.birth_date) {
+    sql += " AND p.birth_date = ?";
+    params.emplace_back(*q.birth_date);
+  }
+  if (q.identifier) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM patient_identifiers i WHERE i.patient_id = p.id AND i.value = "
+        "?";
+    params.emplace_back(*q.identifier);
+    if (q.system) {
+      sql += " AND i.system = ?";
+      params.emplace_back(*q.system);
+    }
+    sql += ")";
+  }
+  if (q.phone) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM patient_phones ph WHERE ph.patient_id = p.id AND ph.number = "
+        "?)";
+    params.emplace_back(*q.phone);
+  }
+  sql += VisibleTo(who, now, params);
+  sql += " ORDER BY p.id LIMIT ?";
+  params.emplace_back(q.limit);
+  return QueryPatients(c, sql, params);
+}
+
+Result<Identifier> InsertIdentifier(db::Connection& c, int64_t patient_id, const Identifier& id,
+                                    Timestamp now) {
+  auto rows = c.Query(
+      "INSERT INTO patient_identifiers (patient_id, system, value, kind, created_at) "
+      "VALUES (?, ?, ?, ?, ?) RETURNING id",
+      {patient_id, id.system, id.value, id.kind, now});
+  if (!rows.ok()) {
+    if (rows.status().code() == ErrorCode::kAlreadyExists)
+      return AlreadyExists(
+          "identifier " + id.system + " " + id.value + " belongs to another patient",
+          "identifiers");
+    return rows.status();
+  }
+  Identifier out = id;
+  out.id = rows->at(0).Int(0);
   return out;
+}
+
+Status DeleteIdentifier(db::Connection& c, int64_t patient_id, int64_t identifier_id) {
+  CK_ASSIGN_OR_RETURN(int64_t n,
+                      c.Exec("DELETE FROM patient_identifiers WHERE id = ? AND patient_id = ?",
+                             {identifier_id, patient_id}));
+  if (n == 0)
+    return NotFound("no identifier " + std::to_string(identifier_id) + " on this patient");
+  return Status::Ok();
+}
+
+Result<Relationship> InsertRelationship(db::Connection& c, const Relationship& r, Timestamp now) {
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query("INSERT INTO patient_relationships (patient_id, name, relationship, phone, "
+              "email, may_receive_information, emergency_contact, created_at, "
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {r.patient_id, r.name, r.relationship, r.phone, r.email, r.may_receive_information,
+               r.emergency_contact, now, now}));
+  Relationship out = r;
+  out.id = rows.at(0).Int(0);
+  out.created_at = out.updated_at = now;
+  return out;
+}
+
+Result<std::vector<Relationship>> ListRelationships(db::Connection& c, int64_t patient_id) {
+  std::vector<Relationship> out;
+  CK_RETURN_IF_ERROR(
+      c.ForEachRow(std::string("SELECT ") + kRelationshipColumns +
+                       " FROM patient_relationships WHERE patient_id = ? ORDER BY id",
+                   {patient_id}, [&](const db::Row& r) {
+                     out.push_back(RelationshipFromRow(r));
+                     return Status::Ok();
+                   }));
+  return out;
+}
+
+Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r, Timestamp now) {
+  CK_ASSIGN_OR_RETURN(
+      int64_t n, c.Exec("UPDATE patient_relationships SET name = ?, relationship = ?, phone = ?, "
+                        "email = ?, may_receive_information = ?, emergency_contact = ?, "
+                        "updated_at = ? WHERE id = ? AND patient_id = ?",
+                        {r.name, r.relationship, r.phone, r.email, r.may_receive_information,
+                         r.emergency_contact, now, r.id, r.patient_id}));
+  if (n == 0) return NotFound("no relationship " + std::to_string(r.id) + " on this patient");
+  CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kRelationshipColumns +
+                                             " FROM patient_relationships WHERE id = ?",
+                                         {r.id}));
+  return RelationshipFromRow(rows.at(0));
+}
+
+Status DeleteRelationship(db::Connection& c, int64_t patient_id, int64_t relationship_id) {
+  CK_ASSIGN_OR_RETURN(int64_t n,
+                      c.Exec("DELETE FROM patient_relationships WHERE id = ? AND patient_id = ?",
+                             {relationship_id, patient_id}));
+  if (n == 0)
+    return NotFound("no relationship " + std::to_string(relationship_id) + " on this patient");
+  return Status::Ok();
+}
+
+Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timestamp now) {
+  if (survivor == merged)
+    return InvalidArgument("a patient cannot be merged into itself", "merged_patient_id");
+  CK_ASSIGN_OR_RETURN(Patient s, GetPatient(c, survivor));
+  auto m = GetPatient(c, merged);
+  if (!m.ok()) {
+    if (m.status().code() == ErrorCode::kNotFound)
+      return InvalidArgument("no such patient", "merged_patient_id");
+    return m.status();
+  }
+  if (s.merged_into_id) return FailedPrecondition("the surviving record was itself merged away");
+  if (m->merged_into_id) return FailedPrecondition("that record was already merged");
+  // Everything that belongs to the merged record moves to the survivor. Tables
+  // added by later modules join this list.
+  for (const char* table :
+       {"patient_identifiers", "patient_phones", "patient_relationships", "break_glass_grants"}) {
+    CK_RETURN_IF_ERROR(
+        c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
+               {survivor, merged})
+            .status());
+  }
+  CK_RETURN_IF_ERROR(c.Exec("INSERT INTO patient_races (patient_id, race) SELECT ?, race FROM "
+                            "patient_races r WHERE r.patient_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                            "patient_races x WHERE x.patient_id = ? AND x.race = r.race)",
+                            {survivor, merged, survivor})
+                         .status());
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {merged}).status());
+  // Care team: members of both stay once; the rest follow the patient.
+  CK_RETURN_IF_ERROR(
+      c.Exec("UPDATE care_team_members SET removed_at = ? WHERE patient_id = ? AND "
+             "removed_at IS NULL AND user_id IN (SELECT user_id FROM care_team_members "
+             "WHERE patient_id = ? AND removed_at IS NULL)",
+             {now, merged, survivor})
+          .status());
+  CK_RETURN_IF_ERROR(
+      c.Exec("UPDATE care_team_members SET patient_id = ? WHERE patient_id = ?", {survivor, merged})
+          .status());
+  CK_RETURN_IF_ERROR(
+      c.Exec("UPDATE patients SET merged_into_id = ?, version = version + 1, updated_at = ? "
+             "WHERE id = ?",
+             {survivor, now, merged})
+          .status());
+  return c
+      .Exec("UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?",
+            {now, survivor})
+      .status();
 }
 
 Result<int64_t> InsertCareTeamMember(db::Connection& c, int64_t patient_id, int64_t user_id,

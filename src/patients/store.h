@@ -1,5 +1,5 @@
-// SQL for the patient registry and care teams; nothing else. Callers own the
-// transaction.
+// SQL for the patient registry, its identifiers, phones, relationships and
+// care teams; nothing else. Callers own the transaction.
 #pragma once
 
 #include <vector>
@@ -10,14 +10,40 @@
 
 namespace ck::patients {
 
+// Inserts the record with its races, phones and identifiers. AlreadyExists
+// (field "identifiers") when an identifier belongs to another patient.
 Result<Patient> InsertPatient(db::Connection& c, const NewPatient& p, Timestamp now);
-// NotFound if absent.
+// The whole record with races, phones and identifiers. NotFound if absent.
 Result<Patient> GetPatient(db::Connection& c, int64_t id);
-// Patients visible to `who` (see auth/authorizer.h), by id, after `after_id`.
+// Replaces demographics, races and phones if the stored version is
+// `expected_version` (Conflict otherwise); identifiers are left alone.
+Result<Patient> UpdatePatient(db::Connection& c, int64_t id, int expected_version,
+                              const NewPatient& p, Timestamp now);
+
+// Patients visible to `who` (see auth/authorizer.h), not merged away, by id
+// after `after_id`; list rows carry no races, phones or identifiers.
 Result<std::vector<Patient>> ListVisiblePatients(db::Connection& c, const auth::Principal& who,
                                                  Timestamp now, int64_t after_id, int limit);
+Result<std::vector<Patient>> SearchPatients(db::Connection& c, const auth::Principal& who,
+                                            Timestamp now, const SearchQuery& q);
+
+Result<Identifier> InsertIdentifier(db::Connection& c, int64_t patient_id, const Identifier& id,
+                                    Timestamp now);
+Status DeleteIdentifier(db::Connection& c, int64_t patient_id, int64_t identifier_id);
+
+Result<Relationship> InsertRelationship(db::Connection& c, const Relationship& r, Timestamp now);
+Result<std::vector<Relationship>> ListRelationships(db::Connection& c, int64_t patient_id);
+Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r, Timestamp now);
+Status DeleteRelationship(db::Connection& c, int64_t patient_id, int64_t relationship_id);
+
+// Moves everything of `merged` to `survivor` and marks `merged` as merged into it.
+Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timestamp now);
+
 Result<int64_t> InsertCareTeamMember(db::Connection& c, int64_t patient_id, int64_t user_id,
                                      const std::string& member_role, Timestamp now);
 Result<std::vector<CareTeamMember>> ListCareTeam(db::Connection& c, int64_t patient_id);
+
+// [lower, upper) of the keys that start with `prefix` (upper empty: unbounded).
+std::pair<std::string, std::string> PrefixRange(const std::string& prefix);
 
 }  // namespace ck::patients

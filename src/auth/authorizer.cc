@@ -46,6 +46,13 @@ Status Authorizer::Require(const Principal& principal, Permission permission) {
 
 Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Principal& principal,
                                               int64_t patient_id) const {
+  // A record merged into another is reached through the one that absorbed it,
+  // which now holds its care team.
+  CK_ASSIGN_OR_RETURN(auto merged,
+                      conn.Query("SELECT merged_into_id FROM patients WHERE id = ? AND "
+                                 "merged_into_id IS NOT NULL",
+                                 {patient_id}));
+  if (!merged.empty()) patient_id = merged.at(0).Int(0);
   const Status denied = PermissionDenied(
       "not on this patient's care team; request break-the-glass access with a reason if this is "
       "an emergency");

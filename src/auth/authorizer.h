@@ -34,7 +34,8 @@ class Authorizer {
   static Status Require(const Principal& principal, Permission permission);
 
   // NotFound if the patient does not exist; PermissionDenied if the principal
-  // has no access to them; otherwise how access was granted.
+  // has no access to them; otherwise how access was granted. Access to a record
+  // merged into another follows the surviving record.
   Result<Access> CheckPatientAccess(db::Connection& conn, const Principal& principal,
                                     int64_t patient_id) const;
 

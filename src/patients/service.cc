@@ -173,9 +173,9 @@ Result<Patient> Service::Update(const auth::Actor& actor, int64_t patient_id, in
 Result<std::vector<Patient>> Service::Search(const auth::Principal& who, const auth::Actor& actor,
                                              const SearchQuery& q) {
   if (q.limit < 1 || q.limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
+  if (q.system && !q.identifier) return InvalidArgument("goes with identifier", "system");
   if (!q.name && !q.birth_date && !q.identifier && !q.phone)
     return InvalidArgument("give a name, birth_date, identifier or phone to search by", "name");
-  if (q.system && !q.identifier) return InvalidArgument("goes with identifier", "system");
   if (q.birth_date) CK_RETURN_IF_ERROR(ParseDate(*q.birth_date, "birth_date").status());
   SearchQuery normalised = q;
   if (q.phone) {

@@ -1,0 +1,318 @@
+// The patient registry through its HTTP routes: search, identifiers, merge,
+// relationships and optimistic concurrency, with care-team access.
+#include <gtest/gtest.h>
+
+#include "auth/accounts.h"
+#include "http/json.h"
+#include "http/router.h"
+#include "patients/routes.h"
+#include "testing/temp_db.h"
+
+namespace ck::patients {
+namespace {
+
+using http::Json;
+using http::Method;
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(auth::InitCrypto().ok());
+    db_ = testing::OpenTestDatabase(dir_);
+    authn_ = std::make_unique<auth::Authenticator>(
+        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
+    accounts_ =
+        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
+    authz_ = std::make_unique<auth::Authorizer>(clock_);
+    router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
+    service_ = std::make_unique<Service>(*db_, clock_, *authz_, Service::Options{});
+    RegisterRoutes(*router_, *service_);
+    auto team = accounts_->AddTeam({}, "A");
+    ASSERT_TRUE(team.ok());
+    for (auto [name, role] : {std::pair{"cm.one", auth::Role::kCaseManager},
+                              std::pair{"cm.two", auth::Role::kCaseManager},
+                              std::pair{"sup", auth::Role::kSupervisor}}) {
+      ASSERT_TRUE(accounts_->AddUser({}, {name, "", role, team->id, "password-1234"}).ok());
+      tokens_[name] = authn_->SignIn(name, "password-1234", "t")->token;
+    }
+  }
+
+  http::Response Call(Method m, const std::string& path, const std::string& who,
+                      const Json& body = nullptr,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Request req;
+    req.method = m;
+    size_t q = path.find('?');
+    req.path = path.substr(0, q);
+    if (q != std::string::npos) req.query_string = path.substr(q + 1);
+    req.request_id = "test";
+    if (!body.is_null()) req.body = body.dump();
+    req.headers = std::move(headers);
+    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
+    return router_->Execute(req);
+  }
+
+  int64_t Create(const std::string& who, Json body) {
+    http::Response r = Call(Method::kPost, "/api/v1/patients", who, body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json::parse(r.body)["id"].get<int64_t>() : 0;
+  }
+
+  std::vector<int64_t> Ids(const http::Response& r) {
+    std::vector<int64_t> out;
+    Json body = Json::parse(r.body);  // named: a range-for over a temporary's member dangles
+    for (const auto& p : body["items"]) out.push_back(p["id"]);
+    return out;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{*ParseTimestamp("2026-11-27T09:00:00Z")};
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<auth::Authenticator> authn_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<auth::Authorizer> authz_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<Service> service_;
+  std::map<std::string, std::string> tokens_;
+};
+
+Json Person(const std::string& given, const std::string& family,
+            const std::string& birth = "1950-02-03") {
+  return {{"given_name", given},
+          {"family_name", family},
+          {"birth_date", birth},
+          {"administrative_sex", "female"}};
+}
+
+TEST_F(RegistryTest, FullRecordRoundTrips) {
+  Json body = Person("María José", "García-López");
+  body["middle_name"] = "Inés";
+  body["preferred_name"] = "Majo";
+  body["gender_identity"] = "female";
+  body["preferred_language"] = "es";
+  body["interpreter_needed"] = true;
+  body["races"] = {"white", "other"};
+  body["ethnicity"] = "hispanic_or_latino";
+  body["address"] = {
+      {"line1", "12 Elm St"}, {"city", "Columbus"}, {"state", "OH"}, {"postal_code", "43210"}};
+  body["email"] = "majo@example.org";
+  body["preferred_contact_method"] = "sms";
+  body["preferred_contact_times"] = "weekdays after 4pm";
+  body["phones"] = {{{"number", "(614) 555-0142"}, {"use", "mobile"}, {"preferred", true}}};
+  body["identifiers"] = {{{"system", "urn:mrn:riverside"}, {"value", "R-1001"}, {"kind", "MR"}},
+                         {{"system", "urn:member:acme"}, {"value", "ACM123456"}, {"kind", "MB"}}};
+  int64_t id = Create("cm.one", body);
+  http::Response r = Call(Method::kGet, "/api/v1/patients/" + std::to_string(id), "cm.one");
+  ASSERT_EQ(r.status, 200);
+  Json p = Json::parse(r.body);
+  EXPECT_EQ(p["phones"][0]["number"], "+16145550142");
+  EXPECT_EQ(p["identifiers"].size(), 2u);
+  EXPECT_EQ(p["races"], Json({"other", "white"}));
+  EXPECT_EQ(p["address"]["state"], "OH");
+  EXPECT_EQ(p["interpreter_needed"], true);
+  EXPECT_EQ(p["version"], 1);
+  EXPECT_EQ(r.headers.back(), (std::pair<std::string, std::string>{"ETag", "\"1\""}));
+}
+
+TEST_F(RegistryTest, IdentifiersAreUniquePerIssuer) {
+  Json a = Person("Ana", "Lima");
+  a["identifiers"] = {{{"system", "urn:mrn:riverside"}, {"value", "R-1"}}};
+  int64_t id = Create("cm.one", a);
+  Json b = Person("Bea", "Lima");
+  b["identifiers"] = {{{"system", "urn:mrn:riverside"}, {"value", "R-1"}}};
+  http::Response dup = Call(Method::kPost, "/api/v1/patients", "cm.one", b);
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(Json::parse(dup.body)["field"], "identifiers");
+  // Nothing of the refused patient was stored.
+  EXPECT_EQ(Ids(Call(Method::kGet, "/api/v1/patients?name=bea", "cm.one")).size(), 0u);
+  // The same value from another issuer is another identifier.
+  b["identifiers"] = {{{"system", "urn:mrn:mercy"}, {"value", "R-1"}}};
+  int64_t other = Create("cm.one", b);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/" + std::to_string(other) + "/identifiers",
+                 "cm.one", {{"system", "urn:mrn:riverside"}, {"value", "R-1"}})
+                .status,
+            409);
+  http::Response added =
+      Call(Method::kPost, "/api/v1/patients/" + std::to_string(id) + "/identifiers", "cm.one",
+           {{"system", "urn:member:acme"}, {"value", "M-9"}, {"kind", "MB"}});
+  ASSERT_EQ(added.status, 201);
+  int64_t ident = Json::parse(added.body)["id"];
+  EXPECT_EQ(
+      Call(Method::kDelete,
+           "/api/v1/patients/" + std::to_string(other) + "/identifiers/" + std::to_string(ident),
+           "cm.one")
+          .status,
+      404)
+      << "an identifier is removed only through its own patient";
+  EXPECT_EQ(Call(Method::kDelete,
+                 "/api/v1/patients/" + std::to_string(id) + "/identifiers/" + std::to_string(ident),
+                 "cm.one")
+                .status,
+            200);
+}
+
+TEST_F(RegistryTest, SearchIsAccentAndCaseInsensitivePrefix) {
+  int64_t garcia = Create("cm.one", Person("José", "García", "1961-04-05"));
+  int64_t garner = Create("cm.one", Person("Maria", "Garner", "1970-01-01"));
+  int64_t obrien = Create("cm.one", Person("Seán", "O'Brien", "1980-07-08"));
+  Json phoned = Person("Tom", "Phone");
+  phoned["phones"] = {{{"number", "614-555-0199"}}};
+  phoned["identifiers"] = {{{"system", "urn:member:acme"}, {"value", "ACM-77"}, {"kind", "MB"}}};
+  int64_t tom = Create("cm.one", phoned);
+  struct Case {
+    std::string query;
+    std::vector<int64_t> want;
+  } cases[] = {
+      {"name=GAR", {garcia, garner}},
+      {"name=garc%C3%ADa", {garcia}},
+      {"name=garcia%2C%20jo", {garcia}},
+      {"name=jos%C3%A9%20gar", {garcia}},
+      {"name=maria", {garner}},
+      {"name=obri", {obrien}},
+      {"name=o%27brien", {obrien}},
+      {"name=zzz", {}},
+      {"birth_date=1961-04-05", {garcia}},
+      {"name=gar&birth_date=1970-01-01", {garner}},
+      {"identifier=ACM-77", {tom}},
+      {"identifier=ACM-77&system=urn:member:acme", {tom}},
+      {"identifier=ACM-77&system=urn:mrn:other", {}},
+      {"phone=(614)%20555%200199", {tom}},
+  };
+  for (const Case& c : cases) {
+    http::Response r = Call(Method::kGet, "/api/v1/patients?" + c.query, "cm.one");
+    ASSERT_EQ(r.status, 200) << c.query << r.body;
+    EXPECT_EQ(Ids(r), c.want) << c.query;
+  }
+  // Paging walks the results in id order.
+  http::Response page = Call(Method::kGet, "/api/v1/patients?name=gar&limit=1", "cm.one");
+  EXPECT_EQ(Ids(page), std::vector<int64_t>{garcia});
+  int64_t next = Json::parse(page.body)["next_after"];
+  EXPECT_EQ(Ids(Call(Method::kGet,
+                     "/api/v1/patients?name=gar&limit=1&after=" + std::to_string(next), "cm.one")),
+            std::vector<int64_t>{garner});
+  // Bad search input names the parameter.
+  for (auto [query, field] :
+       {std::pair{"name=%20%21", "name"}, std::pair{"birth_date=1961-13-01", "birth_date"},
+        std::pair{"phone=abc", "phone"}, std::pair{"system=urn:x", "system"}}) {
+    http::Response r = Call(Method::kGet, std::string("/api/v1/patients?") + query, "cm.one");
+    EXPECT_EQ(r.status, 400) << query;
+    EXPECT_EQ(Json::parse(r.body)["field"], field) << query;
+  }
+}
+
+TEST_F(RegistryTest, SearchFindsOnlyPatientsTheCallerMaySee) {
+  Create("cm.one", Person("Ana", "Visible"));
+  EXPECT_EQ(Ids(Call(Method::kGet, "/api/v1/patients?name=visible", "cm.two")).size(), 0u);
+  EXPECT_EQ(Ids(Call(Method::kGet, "/api/v1/patients?name=visible", "sup")).size(), 1u)
+      << "same team";
+}
+
+TEST_F(RegistryTest, StaleUpdatesAreRefusedAndLoseNothing) {
+  int64_t id = Create("cm.one", Person("Ana", "Lima"));
+  std::string path = "/api/v1/patients/" + std::to_string(id);
+  http::Response first =
+      Call(Method::kPatch, path, "cm.one", {{"version", 1}, {"email", "ana@example.org"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(Json::parse(first.body)["version"], 2);
+  // A second editor who read version 1 is refused, by body or by If-Match.
+  http::Response stale =
+      Call(Method::kPatch, path, "cm.one", {{"version", 1}, {"preferred_name", "Annie"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(Json::parse(stale.body)["field"], "version");
+  http::Response stale_etag =
+      Call(Method::kPatch, path, "cm.one", {{"preferred_name", "Annie"}}, {{"if-match", "\"1\""}});
+  EXPECT_EQ(stale_etag.status, 409);
+  Json now = Json::parse(Call(Method::kGet, path, "cm.one").body);
+  EXPECT_EQ(now["email"], "ana@example.org");
+  EXPECT_TRUE(now["preferred_name"].is_null());
+  // With the current version the change goes through; null clears a field.
+  http::Response ok =
+      Call(Method::kPatch, path, "cm.one", {{"preferred_name", "Annie"}, {"email", nullptr}},
+           {{"if-match", "W/\"2\""}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  Json after = Json::parse(ok.body);
+  EXPECT_EQ(after["preferred_name"], "Annie");
+  EXPECT_TRUE(after["email"].is_null());
+  EXPECT_EQ(Call(Method::kPatch, path, "cm.one", {{"email", "x@example.org"}}).status, 400)
+      << "no version";
+  EXPECT_EQ(
+      Call(Method::kPatch, path, "cm.one", {{"version", 3}, {"identifiers", Json::array()}}).status,
+      400);
+  EXPECT_EQ(
+      Call(Method::kPatch, path, "cm.two", {{"version", 3}, {"email", "x@example.org"}}).status,
+      403);
+}
+
+TEST_F(RegistryTest, MergeMovesEverythingToTheSurvivor) {
+  Json a = Person("Ana", "Lima");
+  a["identifiers"] = {{{"system", "urn:mrn:riverside"}, {"value", "R-1"}}};
+  a["races"] = {"white"};
+  int64_t survivor = Create("cm.one", a);
+  Json b = Person("Ana", "Lima");
+  b["identifiers"] = {{{"system", "urn:mrn:mercy"}, {"value", "M-1"}}};
+  b["phones"] = {{{"number", "6145550111"}}};
+  b["races"] = {"white", "asian"};
+  int64_t duplicate = Create("cm.one", b);
+  ASSERT_EQ(
+      Call(Method::kPost, "/api/v1/patients/" + std::to_string(duplicate) + "/relationships",
+           "cm.one",
+           {{"name", "Rui Lima"}, {"relationship", "spouse"}, {"may_receive_information", true}})
+          .status,
+      201);
+  std::string merge = "/api/v1/patients/" + std::to_string(survivor) + "/merge";
+  EXPECT_EQ(Call(Method::kPost, merge, "cm.one", {{"merged_patient_id", duplicate}}).status, 403)
+      << "case managers do not merge";
+  EXPECT_EQ(Call(Method::kPost, merge, "sup", {{"merged_patient_id", survivor}}).status, 400);
+  http::Response r = Call(Method::kPost, merge, "sup", {{"merged_patient_id", duplicate}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json s = Json::parse(r.body);
+  EXPECT_EQ(s["identifiers"].size(), 2u);
+  EXPECT_EQ(s["phones"].size(), 1u);
+  EXPECT_EQ(s["races"], Json({"asian", "white"}));
+  Json rel =
+      Json::parse(Call(Method::kGet,
+                       "/api/v1/patients/" + std::to_string(survivor) + "/relationships", "cm.one")
+                      .body);
+  EXPECT_EQ(rel["items"].size(), 1u);
+  Json gone =
+      Json::parse(Call(Method::kGet, "/api/v1/patients/" + std::to_string(duplicate), "sup").body);
+  EXPECT_EQ(gone["merged_into_id"], survivor);
+  EXPECT_EQ(Ids(Call(Method::kGet, "/api/v1/patients?name=lima", "cm.one")),
+            std::vector<int64_t>{survivor});
+  EXPECT_EQ(Ids(Call(Method::kGet, "/api/v1/patients?identifier=M-1", "cm.one")),
+            std::vector<int64_t>{survivor});
+  EXPECT_EQ(Call(Method::kPost, merge, "sup", {{"merged_patient_id", duplicate}}).status, 409)
+      << "twice";
+  EXPECT_EQ(Call(Method::kPatch, "/api/v1/patients/" + std::to_string(duplicate), "sup",
+                 {{"version", gone["version"]}, {"email", "a@example.org"}})
+                .status,
+            409)
+      << "a merged record is not edited";
+}
+
+TEST_F(RegistryTest, RelationshipsLifecycle) {
+  int64_t id = Create("cm.one", Person("Ana", "Lima"));
+  std::string base = "/api/v1/patients/" + std::to_string(id) + "/relationships";
+  http::Response bad =
+      Call(Method::kPost, base, "cm.one", {{"name", "Rui"}, {"relationship", "uncle"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["field"], "relationship");
+  http::Response made =
+      Call(Method::kPost, base, "cm.one",
+           {{"name", "Rui Lima"}, {"relationship", "guardian"}, {"phone", "614 555 0123"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  Json rel = Json::parse(made.body);
+  EXPECT_EQ(rel["phone"], "+16145550123");
+  EXPECT_EQ(rel["may_receive_information"], false);
+  std::string one = base + "/" + std::to_string(rel["id"].get<int64_t>());
+  http::Response changed = Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}});
+  ASSERT_EQ(changed.status, 200);
+  EXPECT_EQ(Json::parse(changed.body)["may_receive_information"], true);
+  EXPECT_EQ(Json::parse(changed.body)["name"], "Rui Lima");
+  EXPECT_EQ(Call(Method::kGet, base, "cm.two").status, 403);
+  EXPECT_EQ(Call(Method::kDelete, one, "cm.one").status, 200);
+  EXPECT_EQ(Call(Method::kDelete, one, "cm.one").status, 404);
+}
+
+}  // namespace
+}  // namespace ck::patients

@@ -1,10 +1,12 @@
 #include "demo/demo_data.h"
 
+#include <cstdio>
 #include <random>
 
 #include "audit/trail.h"
 #include "patients/model.h"
 #include "patients/store.h"
+#include "patients/validation.h"
 
 namespace ck::demo {
 namespace {
@@ -47,6 +49,19 @@ constexpr const char* kFamily[] = {
     "Oyelaran",  "Pereira",   "Quintero",   "Rasmussen", "Szabo",     "Thibodeaux", "Umarov",
     "Valdivia",  "Whitfield", "Xiong",      "Yamamoto",  "Zielinski", "Albright",   "Brennan",
     "Cardenas",  "Delacroix", "Espinoza",   "Fairbanks"};
+
+constexpr const char* kStreets[] = {"Maple Ave",     "High St",        "Cleveland Ave",
+                                    "Sullivant Ave", "Livingston Ave", "Parsons Ave",
+                                    "Morse Rd",      "Karl Rd"};
+constexpr std::pair<const char*, const char*> kCities[] = {
+    {"Columbus", "43205"},     {"Columbus", "43211"},   {"Whitehall", "43213"},
+    {"Reynoldsburg", "43068"}, {"Grove City", "43123"}, {"Westerville", "43081"}};
+constexpr const char* kLanguages[] = {"en", "en", "en", "en", "en", "es",
+                                      "es", "so", "ne", "ar", "vi"};
+constexpr const char* kRaceMix[] = {
+    "white", "white", "white",   "black_or_african_american", "black_or_african_american",
+    "asian", "other", "declined"};
+constexpr const char* kContactMethods[] = {"phone", "phone", "sms", "mail", "email"};
 
 }  // namespace
 
@@ -115,7 +130,44 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
       std::chrono::sys_days birth = std::chrono::sys_days{today} -
                                     std::chrono::days{age * 365 + static_cast<int>(rng() % 365)};
       np.birth_date = FormatDate(Date{birth});
+      // Contact details and equity data, in synthetic ranges: 555-01xx numbers
+      // are reserved for fiction, and example.org for documentation.
+      char phone[16];
+      std::snprintf(phone, sizeof phone, "+1614555%04d", 100 + i % 100);
+      np.phones.push_back({phone, rng() % 4 == 0 ? "home" : "mobile", true});
+      const auto& street = kStreets[rng() % std::size(kStreets)];
+      np.address.line1 = std::to_string(10 + rng() % 990) + " " + street;
+      np.address.city = kCities[i % std::size(kCities)].first;
+      np.address.state = "OH";
+      np.address.postal_code = kCities[i % std::size(kCities)].second;
+      const auto& lang = kLanguages[rng() % std::size(kLanguages)];
+      np.preferred_language = lang;
+      np.interpreter_needed = std::string_view(lang) != "en" && rng() % 3 != 0;
+      np.races = {kRaceMix[rng() % std::size(kRaceMix)]};
+      np.ethnicity = std::string_view(lang) == "es" || rng() % 9 == 0 ? "hispanic_or_latino"
+                                                                      : "not_hispanic_or_latino";
+      np.preferred_contact_method = kContactMethods[rng() % std::size(kContactMethods)];
+      if (rng() % 3 == 0)
+        np.email = patients::SearchKey(np.given_name) + "." + patients::SearchKey(np.family_name) +
+                   std::to_string(i) + "@example.org";
+      char mrn[16], member[16];
+      std::snprintf(mrn, sizeof mrn, "RV%07d", 4100 + i);
+      std::snprintf(member, sizeof member, "ACM%08d", 52000 + i * 7);
+      np.identifiers = {{0, "urn:casekeeper-demo:mrn:riverside-general", mrn, "MR"},
+                        {0, "urn:casekeeper-demo:member:acme-health-plan", member, "MB"}};
       CK_ASSIGN_OR_RETURN(patients::Patient p, patients::InsertPatient(c, np, now));
+      if (i % 4 == 0) {
+        patients::Relationship r;
+        r.patient_id = p.id;
+        r.name = std::string(pick(kGivenAny)) + " " + np.family_name;
+        r.relationship = i % 8 == 0 ? "caregiver" : "spouse";
+        char rphone[16];
+        std::snprintf(rphone, sizeof rphone, "+1614555%04d", 200 + i % 100);
+        r.phone = rphone;
+        r.may_receive_information = true;
+        r.emergency_contact = true;
+        CK_RETURN_IF_ERROR(patients::InsertRelationship(c, r, now).status());
+      }
       // Most patients have a primary case manager; a few await assignment.
       if (i % 12 != 11) {
         auto [cm, _] = case_managers[static_cast<size_t>(i) % case_managers.size()];

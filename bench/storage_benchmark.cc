@@ -216,5 +216,3 @@ BENCHMARK_CAPTURE(AuthenticatedPatientRead, postgres, std::string("postgres"))
 
 }  // namespace
 }  // namespace ck
-
-BENCHMARK_MAIN();

@@ -11,6 +11,7 @@
 #include "auth/authenticator.h"
 #include "auth/authorizer.h"
 #include "auth/crypto.h"
+#include "cases/service.h"
 #include "core/business_calendar.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -87,7 +88,6 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   SystemClock clock;
   BusinessCalendar calendar = CalendarOf(cfg, clock.Now());
-  (void)calendar;  // used by the domain services as they land (tasks, transitions)
   auth::Authenticator authenticator(
       db, clock,
       {.session_idle = cfg.auth.session_idle_minutes * kMillisPerMinute,
@@ -110,9 +110,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
     }
   }
 
+  cases::Service case_service(db, clock, calendar, authorizer);
+
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db, clock, authenticator, accounts, patient_service, metrics};
+  Services services{db, clock, authenticator, accounts, patient_service, case_service, metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

@@ -2,6 +2,7 @@
 
 #include "audit/routes.h"
 #include "auth/routes.h"
+#include "cases/routes.h"
 #include "http/json.h"
 #include "patients/routes.h"
 
@@ -23,6 +24,7 @@ void MountRoutes(http::Router& router, Services& s) {
              });
   auth::RegisterRoutes(router, s.authenticator, s.accounts);
   patients::RegisterRoutes(router, s.patients);
+  cases::RegisterRoutes(router, s.cases);
   audit::RegisterRoutes(router, s.db, s.clock);
 }
 

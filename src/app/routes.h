@@ -3,6 +3,7 @@
 
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "cases/service.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "http/metrics.h"
@@ -17,6 +18,7 @@ struct Services {
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
   patients::Service& patients;
+  cases::Service& cases;
   http::Metrics& metrics;
 };
 

@@ -114,14 +114,19 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
   CopyReport report;
   std::vector<TableDigest> source_digests;
   CK_RETURN_IF_ERROR(to.Write([&](Connection& tc) -> Status {
-    for (const std::string& t : tables) {
-      CK_RETURN_IF_ERROR(CheckIdentifier(t));
-      CK_ASSIGN_OR_RETURN(auto n, tc.Query("SELECT COUNT(*) FROM " + t));
-      // Migrations seed the audit chain head; everything else must be empty.
-      if (n.at(0).Int(0) > 0 && t != "audit_chain_head")
-        return FailedPrecondition("target table " + t + " is not empty; copy into a new database");
+    // Any use of a deployment leaves users and audit records; a target without
+    // them holds only what its migrations seeded (reference data), which the
+    // source's copy replaces.
+    for (const char* t : {"users", "patients", "audit_log"}) {
+      CK_ASSIGN_OR_RETURN(auto n, tc.Query(std::string("SELECT COUNT(*) FROM ") + t));
+      if (n.at(0).Int(0) > 0)
+        return FailedPrecondition(std::string("target table ") + t +
+                                  " is not empty; copy into a new database");
     }
-    CK_RETURN_IF_ERROR(tc.Exec("DELETE FROM audit_chain_head").status());
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+      CK_RETURN_IF_ERROR(CheckIdentifier(*it));
+      CK_RETURN_IF_ERROR(tc.Exec("DELETE FROM " + *it).status());
+    }
     return from.Read([&](Connection& fc) -> Status {
       // Digests come from the same snapshot as the rows, so a live source verifies.
       source_digests.clear();

@@ -31,7 +31,8 @@ struct Request {
   std::string route;  // the matched pattern, e.g. "/api/v1/patients/{id}"
   std::unordered_map<std::string, std::string> params;
   std::optional<auth::Principal> principal;
-  std::string access;  // how access to the route's patient was granted
+  std::string access;                 // how access to the route's patient was granted
+  std::optional<int64_t> patient_id;  // the route's patient, once access was granted
 
   std::string_view Header(std::string_view lower_name) const;
   // The first value of a query parameter, percent-decoded.

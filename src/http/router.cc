@@ -128,21 +128,30 @@ Response Router::Run(const Route& route, Request& req) const {
       AuditDenied(req, allowed.message(), std::nullopt);
       return ErrorResponse(allowed, req.request_id);
     }
-    if (!o.patient_param.empty()) {
-      auto patient_id = req.IdParam(o.patient_param);
-      if (!patient_id.ok()) return ErrorResponse(patient_id.status(), req.request_id);
+    if (!o.patient_param.empty() || o.patient_of) {
+      Result<int64_t> patient_id = Internal("unset");
+      if (!o.patient_param.empty()) {
+        patient_id = req.IdParam(o.patient_param);
+        if (!patient_id.ok()) return ErrorResponse(patient_id.status(), req.request_id);
+      }
       Result<auth::Access> access = Internal("unset");
       Status st = db_.Read([&](db::Connection& c) {
+        if (o.patient_of) {
+          patient_id = o.patient_of(c, req);
+          if (!patient_id.ok()) return Status::Ok();
+        }
         access = authorizer_.CheckPatientAccess(c, *principal, *patient_id);
         return Status::Ok();
       });
       if (!st.ok()) return ErrorResponse(st, req.request_id);
+      if (!patient_id.ok()) return ErrorResponse(patient_id.status(), req.request_id);
       if (!access.ok()) {
         if (access.status().code() == ErrorCode::kPermissionDenied)
           AuditDenied(req, access.status().message(), *patient_id);
         return ErrorResponse(access.status(), req.request_id);
       }
       req.access = std::string(auth::AccessName(*access));
+      req.patient_id = *patient_id;
     }
   }
   Result<Response> result = route.handler(req);

@@ -28,6 +28,9 @@ using Handler = std::function<Result<Response>(Request&)>;
 struct RouteOptions {
   std::optional<auth::Permission> permission;  // nullopt: public route
   std::string patient_param;  // path parameter naming the patient whose access is checked
+  // Or: finds the patient a request is about (a case, a note) inside the access
+  // check's transaction; NotFound becomes 404.
+  std::function<Result<int64_t>(db::Connection&, const Request&)> patient_of;
   bool on_io_thread = false;  // cheap and never blocks: skip the worker pool
 };
 

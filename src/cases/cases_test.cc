@@ -1,0 +1,319 @@
+// Cases through their HTTP routes: referral, lifecycle, assignment and access,
+// notes and addenda, the contact log, caseloads.
+#include <gtest/gtest.h>
+
+#include "auth/accounts.h"
+#include "cases/routes.h"
+#include "http/json.h"
+#include "http/router.h"
+#include "patients/routes.h"
+#include "testing/temp_db.h"
+
+namespace ck::cases {
+namespace {
+
+using http::Json;
+using http::Method;
+
+class CasesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(auth::InitCrypto().ok());
+    db_ = testing::OpenTestDatabase(dir_);
+    authn_ = std::make_unique<auth::Authenticator>(
+        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
+    accounts_ =
+        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
+    authz_ = std::make_unique<auth::Authorizer>(clock_);
+    router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
+    patients_ =
+        std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
+    calendar_ = std::make_unique<BusinessCalendar>(
+        BusinessCalendar::Options{.holidays = {*ParseDate("2026-11-26")}});
+    cases_ = std::make_unique<Service>(*db_, clock_, *calendar_, *authz_);
+    patients::RegisterRoutes(*router_, *patients_);
+    RegisterRoutes(*router_, *cases_);
+    auto a = accounts_->AddTeam({}, "A");
+    auto b = accounts_->AddTeam({}, "B");
+    for (auto [name, role, team] : {std::tuple{"cm.one", auth::Role::kCaseManager, a->id},
+                                    std::tuple{"cm.two", auth::Role::kCaseManager, a->id},
+                                    std::tuple{"cm.other", auth::Role::kCaseManager, b->id},
+                                    std::tuple{"sup", auth::Role::kSupervisor, a->id},
+                                    std::tuple{"sup.b", auth::Role::kSupervisor, b->id}}) {
+      auto u = accounts_->AddUser({}, {name, "", role, team, "password-1234"});
+      ASSERT_TRUE(u.ok());
+      ids_[name] = u->id;
+      tokens_[name] = authn_->SignIn(name, "password-1234", "t")->token;
+    }
+    auto p = Call(Method::kPost, "/api/v1/patients", "cm.one",
+                  {{"given_name", "Ana"},
+                   {"family_name", "Lima"},
+                   {"birth_date", "1950-02-03"},
+                   {"administrative_sex", "female"}});
+    ASSERT_EQ(p.status, 201);
+    patient_ = Json::parse(p.body)["id"];
+  }
+
+  http::Response Call(Method m, const std::string& path, const std::string& who,
+                      const Json& body = nullptr) {
+    http::Request req;
+    req.method = m;
+    req.path = path;
+    req.request_id = "test";
+    if (!body.is_null()) req.body = body.dump();
+    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
+    return router_->Execute(req);
+  }
+
+  Json Refer(const std::string& urgency = "routine") {
+    auto r =
+        Call(Method::kPost, "/api/v1/patients/" + std::to_string(patient_) + "/cases", "cm.one",
+             {{"program", "heart_failure_transitions"},
+              {"referral_source", "hospital"},
+              {"referral_reason", "two HF admissions in 90 days"},
+              {"urgency", urgency}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json::parse(r.body);
+  }
+
+  http::Response Move(const Json& k, const std::string& to, Json extra = Json::object()) {
+    extra["to"] = to;
+    extra["version"] = k["version"];
+    return Call(Method::kPost,
+                "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/transitions",
+                "cm.one", extra);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{*ParseTimestamp("2026-11-25T15:00:00Z")};  // Wednesday before Thanksgiving
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<auth::Authenticator> authn_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<auth::Authorizer> authz_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<patients::Service> patients_;
+  std::unique_ptr<BusinessCalendar> calendar_;
+  std::unique_ptr<Service> cases_;
+  std::map<std::string, int64_t> ids_;
+  std::map<std::string, std::string> tokens_;
+  int64_t patient_ = 0;
+};
+
+TEST_F(CasesTest, TriageDueFollowsUrgencyAndTheBusinessCalendar) {
+  EXPECT_EQ(Refer("emergent")["triage_due_at"], "2026-11-25T19:00:00.000Z");
+  EXPECT_EQ(Refer("urgent")["triage_due_at"], "2026-11-27T15:00:00.000Z");   // skips Thanksgiving
+  EXPECT_EQ(Refer("routine")["triage_due_at"], "2026-12-01T15:00:00.000Z");  // Fri, Mon, Tue
+}
+
+TEST_F(CasesTest, TheLifecycleAllowsOnlyItsSteps) {
+  Json k = Refer();
+  EXPECT_EQ(k["status"], "referred");
+  http::Response skip = Move(k, "active");
+  EXPECT_EQ(skip.status, 409);
+  EXPECT_EQ(Json::parse(skip.body)["field"], "to");
+  for (const char* to : {"screening", "assessment", "planning", "active", "transition", "active",
+                         "planning", "active"}) {
+    http::Response r = Move(k, to);
+    ASSERT_EQ(r.status, 200) << to << r.body;
+    k = Json::parse(r.body);
+    EXPECT_EQ(k["status"], to);
+  }
+  EXPECT_EQ(Move(k, "closed").status, 400) << "closing needs a reason";
+  EXPECT_EQ(Move(k, "closed", {{"closure_reason", "bored"}}).status, 400);
+  http::Response closed =
+      Move(k, "closed", {{"closure_reason", "goals_met"}, {"reason", "stable 60 days"}});
+  ASSERT_EQ(closed.status, 200);
+  k = Json::parse(closed.body);
+  EXPECT_EQ(k["closure_reason"], "goals_met");
+  EXPECT_TRUE(k["allowed_transitions"].empty());
+  EXPECT_EQ(Move(k, "active").status, 409) << "closed is final";
+  Json full = Json::parse(
+      Call(Method::kGet, "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()), "cm.one").body);
+  EXPECT_EQ(full["status_history"].size(), 10u);
+  EXPECT_TRUE(full["status_history"][0]["from"].is_null());
+  EXPECT_EQ(full["status_history"][9]["reason"], "goals_met: stable 60 days");
+}
+
+TEST_F(CasesTest, StaleVersionsAreRefused) {
+  Json k = Refer();
+  ASSERT_EQ(Move(k, "screening").status, 200);
+  http::Response stale = Move(k, "closed", {{"closure_reason", "declined"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(Json::parse(stale.body)["field"], "version");
+}
+
+TEST_F(CasesTest, CaseManagersOutsideTheCareTeamAreRefusedAndAudited) {
+  Json k = Refer();
+  std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
+  EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 403);
+  EXPECT_EQ(Call(Method::kGet, path + "/notes", "cm.other").status, 403);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases/999999", "cm.one").status, 404);
+  int denied = 0;
+  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(
+                       auto rows, c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' "
+                                          "AND patient_id = ?",
+                                          {patient_}));
+                   denied = static_cast<int>(rows.at(0).Int(0));
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(denied, 2);
+}
+
+TEST_F(CasesTest, AssignmentMovesAccessWithTheCase) {
+  Json k = Refer();
+  std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
+  EXPECT_EQ(
+      Call(Method::kPost, path + "/assignment", "cm.one", {{"user_id", ids_["cm.two"]}}).status,
+      403);
+  EXPECT_EQ(
+      Call(Method::kPost, path + "/assignment", "sup.b", {{"user_id", ids_["cm.other"]}}).status,
+      403);
+  EXPECT_EQ(
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.other"]}}).status, 403)
+      << "not the supervisor's team";
+  http::Response first =
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 403);
+  http::Response second = Call(Method::kPost, path + "/assignment", "sup",
+                               {{"user_id", ids_["cm.two"]}, {"reason", "leave cover"}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(Json::parse(second.body)["assigned_user_id"], ids_["cm.two"]);
+  EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 200);
+  EXPECT_EQ(Call(Method::kGet, path, "cm.one").status, 403)
+      << "the previous case manager left the care team";
+  Json full = Json::parse(Call(Method::kGet, path, "cm.two").body);
+  ASSERT_EQ(full["assignments"].size(), 2u);
+  EXPECT_FALSE(full["assignments"][0]["ended_at"].is_null());
+  EXPECT_EQ(full["assignments"][1]["reason"], "leave cover");
+  Json loads = Json::parse(Call(Method::kGet, "/api/v1/caseloads", "sup").body);
+  for (const auto& line : loads["items"]) {
+    if (line["username"] == "cm.two") {
+      EXPECT_EQ(line["open_cases"], 1);
+      EXPECT_EQ(line["acuity_weighted_load"], 2);
+    }
+  }
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/caseloads", "cm.one").status, 403);
+}
+
+TEST_F(CasesTest, SignedNotesAreImmutableAndCorrectedByAddenda) {
+  Json k = Refer();
+  std::string notes = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/notes";
+  EXPECT_EQ(Call(Method::kPost, notes, "cm.one", {{"note_type", "gossip"}, {"body", "x"}}).status,
+            400);
+  http::Response made = Call(Method::kPost, notes, "cm.one",
+                             {{"note_type", "progress"}, {"body", "Called; BP 150/95."}});
+  ASSERT_EQ(made.status, 201);
+  Json n = Json::parse(made.body);
+  std::string note = "/api/v1/notes/" + std::to_string(n["id"].get<int64_t>());
+  ASSERT_EQ(
+      Call(Method::kPatch, note, "cm.one", {{"body", "Called; BP 150/90."}, {"version", 1}}).status,
+      200);
+  EXPECT_EQ(Call(Method::kPatch, note, "cm.one", {{"body", "again"}, {"version", 1}}).status, 409)
+      << "stale";
+  ASSERT_EQ(Call(Method::kPost, note + "/sign", "cm.one").status, 200);
+  EXPECT_EQ(Call(Method::kPatch, note, "cm.one", {{"body", "rewritten"}, {"version", 3}}).status,
+            409);
+  EXPECT_EQ(Call(Method::kPost, note + "/sign", "cm.one").status, 409);
+  // Not even SQL can change it.
+  Status direct = db_->Write([&](db::Connection& c) {
+    return c.Exec("UPDATE case_notes SET body = 'tampered' WHERE id = ?", {n["id"].get<int64_t>()})
+        .status();
+  });
+  EXPECT_FALSE(direct.ok());
+  http::Response addendum =
+      Call(Method::kPost, note + "/addenda", "cm.one", {{"body", "BP was 150/95, not 90."}});
+  ASSERT_EQ(addendum.status, 201);
+  EXPECT_EQ(Json::parse(addendum.body)["amends_note_id"], n["id"]);
+  Json list = Json::parse(Call(Method::kGet, notes, "cm.one").body);
+  ASSERT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(list["items"][0]["body"], "Called; BP 150/90.");
+  EXPECT_EQ(list["items"][0]["status"], "signed");
+  EXPECT_EQ(list["items"][1]["note_type"], "addendum");
+  // An addendum is for signed notes; a draft is edited instead.
+  std::string draft =
+      "/api/v1/notes/" + std::to_string(Json::parse(addendum.body)["id"].get<int64_t>());
+  EXPECT_EQ(Call(Method::kPost, draft + "/addenda", "cm.one", {{"body", "x"}}).status, 409);
+}
+
+TEST_F(CasesTest, OnlyTheAuthorEditsOrSignsADraft) {
+  Json k = Refer();
+  std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
+  ASSERT_EQ(Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}}).status,
+            200);
+  Json n = Json::parse(Call(Method::kPost, path + "/notes", "sup",
+                            {{"note_type", "supervisory"}, {"body", "Review."}})
+                           .body);
+  std::string note = "/api/v1/notes/" + std::to_string(n["id"].get<int64_t>());
+  EXPECT_EQ(Call(Method::kPost, note + "/sign", "cm.one").status, 403);
+  EXPECT_EQ(Call(Method::kPost, note + "/sign", "sup").status, 200);
+}
+
+TEST_F(CasesTest, ContactLogCountsUnansweredOutreach) {
+  Json k = Refer();
+  std::string contacts = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/contacts";
+  auto log = [&](const std::string& outcome, const std::string& at) {
+    return Call(Method::kPost, contacts, "cm.one",
+                {{"method", "phone"},
+                 {"direction", "outbound"},
+                 {"party", "patient"},
+                 {"outcome", outcome},
+                 {"contact_at", at},
+                 {"duration_minutes", 2}});
+  };
+  EXPECT_EQ(log("reached", "2026-11-20T14:00:00Z").status, 201);
+  EXPECT_EQ(log("no_answer", "2026-11-23T14:00:00Z").status, 201);
+  EXPECT_EQ(log("voicemail", "2026-11-24T14:00:00Z").status, 201);
+  EXPECT_EQ(log("no_answer", "2026-11-25T14:00:00Z").status, 201);
+  std::string case_path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
+  EXPECT_EQ(
+      Json::parse(Call(Method::kGet, case_path, "cm.one").body)["consecutive_unreached_attempts"],
+      3);
+  EXPECT_EQ(log("reached", "2026-11-25T14:30:00Z").status, 201);
+  EXPECT_EQ(
+      Json::parse(Call(Method::kGet, case_path, "cm.one").body)["consecutive_unreached_attempts"],
+      0);
+  http::Response future = log("reached", "2027-01-01T00:00:00Z");
+  EXPECT_EQ(future.status, 400);
+  EXPECT_EQ(Json::parse(future.body)["field"], "contact_at");
+  http::Response bad = Call(Method::kPost, contacts, "cm.one",
+                            {{"method", "telepathy"},
+                             {"direction", "outbound"},
+                             {"party", "patient"},
+                             {"outcome", "reached"}});
+  EXPECT_EQ(Json::parse(bad.body)["field"], "method");
+  EXPECT_EQ(Json::parse(Call(Method::kGet, contacts, "cm.one").body)["items"].size(), 5u);
+}
+
+TEST_F(CasesTest, ReferralInputIsValidated) {
+  std::string path = "/api/v1/patients/" + std::to_string(patient_) + "/cases";
+  struct Case {
+    Json body;
+    const char* field;
+  } cases[] = {
+      {{{"program", "nope"}, {"referral_source", "hospital"}, {"referral_reason", "x"}}, "program"},
+      {{{"program", "complex_care"}, {"referral_source", "psychic"}, {"referral_reason", "x"}},
+       "referral_source"},
+      {{{"program", "complex_care"}, {"referral_source", "self"}}, "referral_reason"},
+      {{{"program", "complex_care"},
+        {"referral_source", "self"},
+        {"referral_reason", "x"},
+        {"urgency", "asap"}},
+       "urgency"},
+      {{{"program", "complex_care"},
+        {"referral_source", "self"},
+        {"referral_reason", "x"},
+        {"acuity", "extreme"}},
+       "acuity"},
+  };
+  for (const auto& c : cases) {
+    http::Response r = Call(Method::kPost, path, "cm.one", c.body);
+    EXPECT_EQ(r.status, 400) << c.body.dump();
+    EXPECT_EQ(Json::parse(r.body)["field"], c.field) << c.body.dump();
+  }
+}
+
+}  // namespace
+}  // namespace ck::cases

@@ -1,0 +1,302 @@
+#include "cases/routes.h"
+
+#include "cases/store.h"
+#include "http/json.h"
+
+namespace ck::cases {
+namespace {
+
+using http::Json;
+using P = auth::Permission;
+
+Json Opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+Json OptInt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+Json OptTime(const std::optional<Timestamp>& v) {
+  return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
+}
+
+Json ToJson(const Case& k) {
+  Json next = Json::array();
+  for (Stage s : NextStages(k.stage)) next.push_back(std::string(StageName(s)));
+  return {{"id", k.id},
+          {"patient_id", k.patient_id},
+          {"program", k.program},
+          {"status", std::string(StageName(k.stage))},
+          {"allowed_transitions", next},
+          {"referral_source", k.referral_source},
+          {"referral_reason", k.referral_reason},
+          {"urgency", k.urgency},
+          {"referred_at", FormatTimestamp(k.referred_at)},
+          {"triage_due_at", FormatTimestamp(k.triage_due_at)},
+          {"acuity", Opt(k.acuity)},
+          {"assigned_user_id", OptInt(k.assigned_user_id)},
+          {"closure_reason", Opt(k.closure_reason)},
+          {"closed_at", OptTime(k.closed_at)},
+          {"consecutive_unreached_attempts", k.consecutive_unreached},
+          {"version", k.version},
+          {"created_at", FormatTimestamp(k.created_at)},
+          {"updated_at", FormatTimestamp(k.updated_at)}};
+}
+
+Json ToJson(const Note& n) {
+  return {{"id", n.id},
+          {"case_id", n.case_id},
+          {"note_type", n.note_type},
+          {"body", n.body},
+          {"status", n.status},
+          {"author_id", n.author_id},
+          {"amends_note_id", OptInt(n.amends_note_id)},
+          {"created_at", FormatTimestamp(n.created_at)},
+          {"updated_at", FormatTimestamp(n.updated_at)},
+          {"signed_at", OptTime(n.signed_at)},
+          {"version", n.version}};
+}
+
+Json ToJson(const Contact& k) {
+  return {{"id", k.id},
+          {"case_id", k.case_id},
+          {"contact_at", FormatTimestamp(k.contact_at)},
+          {"method", k.method},
+          {"direction", k.direction},
+          {"party", k.party},
+          {"party_name", Opt(k.party_name)},
+          {"outcome", k.outcome},
+          {"duration_minutes", k.duration_minutes ? Json(*k.duration_minutes) : Json(nullptr)},
+          {"summary", Opt(k.summary)},
+          {"recorded_by", k.recorded_by},
+          {"created_at", FormatTimestamp(k.created_at)}};
+}
+
+Result<int> Version(const Json& body) {
+  CK_ASSIGN_OR_RETURN(auto v, http::OptionalInt(body, "version"));
+  if (!v) return InvalidArgument("send the version you read", "version");
+  return static_cast<int>(*v);
+}
+
+Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
+  CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
+  if (!text) return std::optional<Timestamp>();
+  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
+  return std::optional<Timestamp>(t);
+}
+
+// The patient of the case named by the path, for the router's access check.
+http::RouteOptions OnCase(P permission) {
+  return {.permission = permission,
+          .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
+            CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+            return PatientOfCase(c, id);
+          }};
+}
+
+http::RouteOptions OnNote(P permission) {
+  return {.permission = permission,
+          .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
+            CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("note_id"));
+            return PatientOfNote(c, id);
+          }};
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Service& service) {
+  router.Add(
+      http::Method::kPost, "/api/v1/patients/{patient_id}/cases",
+      {.permission = P::kWritePatient, .patient_param = "patient_id"},
+      [&service](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+            body,
+            {"program", "referral_source", "referral_reason", "urgency", "referred_at", "acuity"}));
+        NewCase n;
+        n.patient_id = *req.patient_id;
+        CK_ASSIGN_OR_RETURN(n.program, http::RequiredString(body, "program", 60));
+        CK_ASSIGN_OR_RETURN(n.referral_source, http::RequiredString(body, "referral_source", 40));
+        CK_ASSIGN_OR_RETURN(n.referral_reason, http::RequiredString(body, "referral_reason", 2000));
+        CK_ASSIGN_OR_RETURN(auto urgency, http::OptionalString(body, "urgency", 20));
+        n.urgency = urgency.value_or("routine");
+        CK_ASSIGN_OR_RETURN(n.referred_at, OptionalTime(body, "referred_at"));
+        CK_ASSIGN_OR_RETURN(n.acuity, http::OptionalString(body, "acuity", 20));
+        CK_ASSIGN_OR_RETURN(Case k, service.Refer(*req.principal, req.Actor(), n));
+        http::Response r = http::JsonResponse(201, ToJson(k));
+        r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(k.id));
+        return r;
+      });
+
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/cases",
+             {.permission = P::kReadPatient, .patient_param = "patient_id"},
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(auto list, service.ForPatient(req.Actor(), *req.patient_id));
+               Json items = Json::array();
+               for (const Case& k : list) items.push_back(ToJson(k));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+
+  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}", OnCase(P::kReadPatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(Case k, service.Get(req.Actor(), id));
+               CK_ASSIGN_OR_RETURN(auto history, service.History(id));
+               CK_ASSIGN_OR_RETURN(auto assignments, service.Assignments(id));
+               Json j = ToJson(k);
+               Json h = Json::array();
+               for (const StatusChange& s : history)
+                 h.push_back({{"from", Opt(s.from)},
+                              {"to", s.to},
+                              {"reason", Opt(s.reason)},
+                              {"changed_by", OptInt(s.changed_by)},
+                              {"changed_at", FormatTimestamp(s.changed_at)}});
+               j["status_history"] = h;
+               Json a = Json::array();
+               for (const Assignment& x : assignments)
+                 a.push_back({{"user_id", x.user_id},
+                              {"assigned_by", OptInt(x.assigned_by)},
+                              {"assigned_at", FormatTimestamp(x.assigned_at)},
+                              {"ended_at", OptTime(x.ended_at)},
+                              {"reason", Opt(x.reason)}});
+               j["assignments"] = a;
+               return http::JsonResponse(200, j);
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/transitions", OnCase(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(
+                   http::RejectUnknownFields(body, {"to", "reason", "closure_reason", "version"}));
+               CK_ASSIGN_OR_RETURN(std::string to_name, http::RequiredString(body, "to", 20));
+               CK_ASSIGN_OR_RETURN(Stage to, ParseStage(to_name));
+               CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 2000));
+               CK_ASSIGN_OR_RETURN(auto closure, http::OptionalString(body, "closure_reason", 40));
+               CK_ASSIGN_OR_RETURN(int version, Version(body));
+               CK_ASSIGN_OR_RETURN(Case k, service.Move(*req.principal, req.Actor(), id, to, reason,
+                                                        closure, version));
+               return http::JsonResponse(200, ToJson(k));
+             });
+
+  router.Add(http::Method::kPatch, "/api/v1/cases/{case_id}", OnCase(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"acuity", "version"}));
+               if (!body.contains("acuity")) return InvalidArgument("nothing to change", "acuity");
+               CK_ASSIGN_OR_RETURN(auto acuity, http::OptionalString(body, "acuity", 20));
+               CK_ASSIGN_OR_RETURN(int version, Version(body));
+               CK_ASSIGN_OR_RETURN(Case k, service.SetAcuity(req.Actor(), id, acuity, version));
+               return http::JsonResponse(200, ToJson(k));
+             });
+
+  // Supervisors assign within their team's caseload or take on unassigned
+  // referrals: the service checks access, not the router.
+  router.Add(
+      http::Method::kPost, "/api/v1/cases/{case_id}/assignment", {.permission = P::kManageCareTeam},
+      [&service](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"user_id", "reason"}));
+        CK_ASSIGN_OR_RETURN(auto user, http::OptionalInt(body, "user_id"));
+        if (!user) return InvalidArgument("is required", "user_id");
+        CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 1000));
+        CK_ASSIGN_OR_RETURN(Case k, service.Assign(*req.principal, req.Actor(), id, *user, reason));
+        return http::JsonResponse(200, ToJson(k));
+      });
+
+  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/notes", OnCase(P::kReadPatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(auto notes, service.Notes(req.Actor(), id));
+               Json items = Json::array();
+               for (const Note& n : notes) items.push_back(ToJson(n));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/notes", OnCase(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"note_type", "body"}));
+               CK_ASSIGN_OR_RETURN(std::string type, http::RequiredString(body, "note_type", 40));
+               CK_ASSIGN_OR_RETURN(std::string text, http::RequiredString(body, "body", 50000));
+               CK_ASSIGN_OR_RETURN(Note n,
+                                   service.AddNote(*req.principal, req.Actor(), id, type, text));
+               return http::JsonResponse(201, ToJson(n));
+             });
+
+  router.Add(http::Method::kPatch, "/api/v1/notes/{note_id}", OnNote(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("note_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"body", "version"}));
+               CK_ASSIGN_OR_RETURN(std::string text, http::RequiredString(body, "body", 50000));
+               CK_ASSIGN_OR_RETURN(int version, Version(body));
+               CK_ASSIGN_OR_RETURN(
+                   Note n, service.EditNote(*req.principal, req.Actor(), id, text, version));
+               return http::JsonResponse(200, ToJson(n));
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/notes/{note_id}/sign", OnNote(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("note_id"));
+               CK_ASSIGN_OR_RETURN(Note n, service.SignNote(*req.principal, req.Actor(), id));
+               return http::JsonResponse(200, ToJson(n));
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/notes/{note_id}/addenda", OnNote(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("note_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"body"}));
+               CK_ASSIGN_OR_RETURN(std::string text, http::RequiredString(body, "body", 50000));
+               CK_ASSIGN_OR_RETURN(Note n,
+                                   service.AddAddendum(*req.principal, req.Actor(), id, text));
+               return http::JsonResponse(201, ToJson(n));
+             });
+
+  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/contacts", OnCase(P::kReadPatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(auto list, service.Contacts(req.Actor(), id));
+               Json items = Json::array();
+               for (const Contact& k : list) items.push_back(ToJson(k));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/contacts", OnCase(P::kWritePatient),
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+                   body, {"contact_at", "method", "direction", "party", "party_name", "outcome",
+                          "duration_minutes", "summary"}));
+               Contact k;
+               CK_ASSIGN_OR_RETURN(auto at, OptionalTime(body, "contact_at"));
+               k.contact_at = at.value_or(0);
+               CK_ASSIGN_OR_RETURN(k.method, http::RequiredString(body, "method", 20));
+               CK_ASSIGN_OR_RETURN(k.direction, http::RequiredString(body, "direction", 20));
+               CK_ASSIGN_OR_RETURN(k.party, http::RequiredString(body, "party", 20));
+               CK_ASSIGN_OR_RETURN(k.party_name, http::OptionalString(body, "party_name", 200));
+               CK_ASSIGN_OR_RETURN(k.outcome, http::RequiredString(body, "outcome", 20));
+               CK_ASSIGN_OR_RETURN(auto minutes, http::OptionalInt(body, "duration_minutes"));
+               if (minutes)
+                 k.duration_minutes = static_cast<int>(std::clamp<int64_t>(*minutes, -1, 100000));
+               CK_ASSIGN_OR_RETURN(k.summary, http::OptionalString(body, "summary", 10000));
+               CK_ASSIGN_OR_RETURN(Contact out,
+                                   service.LogContact(*req.principal, req.Actor(), id, k));
+               return http::JsonResponse(201, ToJson(out));
+             });
+
+  router.Add(http::Method::kGet, "/api/v1/caseloads", {.permission = P::kManageCareTeam},
+             [&service](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(auto lines, service.Caseloads(*req.principal));
+               Json items = Json::array();
+               for (const CaseloadLine& l : lines)
+                 items.push_back({{"user_id", l.user_id},
+                                  {"username", l.username},
+                                  {"display_name", l.display_name},
+                                  {"open_cases", l.open_cases},
+                                  {"acuity_weighted_load", l.weighted_load}});
+               return http::JsonResponse(200, {{"items", items}});
+             });
+}
+
+}  // namespace ck::cases

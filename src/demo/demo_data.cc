@@ -4,6 +4,7 @@
 #include <random>
 
 #include "audit/trail.h"
+#include "cases/store.h"
 #include "patients/model.h"
 #include "patients/store.h"
 #include "patients/validation.h"
@@ -64,6 +65,78 @@ constexpr const char* kRaceMix[] = {
 constexpr const char* kContactMethods[] = {"phone", "phone", "sms", "mail", "email"};
 
 }  // namespace
+
+// A case for a demo patient, in one of the seven lifecycle stages by `i`, with
+// its history, assignment, a signed note and a few contacts.
+Status SeedCase(db::Connection& c, int64_t patient_id, int64_t cm, int i, Timestamp now) {
+  using cases::Stage;
+  static constexpr Stage kPath[] = {Stage::kReferred, Stage::kScreening, Stage::kAssessment,
+                                    Stage::kPlanning, Stage::kActive,    Stage::kTransition};
+  static constexpr const char* kPrograms[] = {"heart_failure_transitions",
+                                              "diabetes_behavioral_health", "complex_care",
+                                              "copd_transitions"};
+  static constexpr const char* kReasons[] = {
+      "Two heart failure admissions in 90 days", "HbA1c 9.8 with depression screen positive",
+      "Eight chronic conditions, missed follow-ups", "COPD exacerbation, discharged on oxygen"};
+  static constexpr const char* kSources[] = {"hospital", "physician", "insurer",
+                                             "community_agency"};
+  static constexpr const char* kAcuity[] = {"low", "moderate", "high", "very_high"};
+  int target = i % 7;  // 0..5: a stage on the path; 6: closed
+  int days_ago = 5 + (i * 13) % 80;
+  Timestamp referred = now - days_ago * kMillisPerDay;
+  cases::NewCase n{patient_id, kPrograms[i % 4], kSources[i % 4], kReasons[i % 4],
+                   i % 5 == 0 ? "urgent" : "routine"};
+  if (target >= 2) n.acuity = kAcuity[(i / 7) % 4];
+  CK_ASSIGN_OR_RETURN(cases::Case k, cases::InsertCase(c, n, referred, referred + 3 * kMillisPerDay,
+                                                       std::nullopt, referred));
+  CK_RETURN_IF_ERROR(cases::InsertStatusChange(c, k, std::nullopt, Stage::kReferred,
+                                               n.referral_reason, std::nullopt, referred));
+  CK_RETURN_IF_ERROR(
+      cases::Reassign(c, k, cm, std::nullopt, std::string("intake"), referred + kMillisPerHour));
+  Stage stage = Stage::kReferred;
+  int steps = target == 6 ? 5 : target;
+  for (int s = 1; s <= steps; ++s) {
+    Timestamp at = referred + s * (days_ago * kMillisPerDay / 8);
+    CK_RETURN_IF_ERROR(cases::InsertStatusChange(c, k, stage, kPath[s], std::nullopt, cm, at));
+    stage = kPath[s];
+  }
+  cases::Case updated = k;
+  updated.stage = target == 6 ? Stage::kClosed : stage;
+  if (target == 6) {
+    updated.closure_reason = i % 2 ? "goals_met" : "unable_to_reach";
+    updated.closed_at = now - kMillisPerDay;
+    CK_RETURN_IF_ERROR(cases::InsertStatusChange(c, k, stage, Stage::kClosed,
+                                                 updated.closure_reason, cm, *updated.closed_at));
+  }
+  CK_RETURN_IF_ERROR(cases::UpdateCaseStage(c, updated, 2, now));
+  if (target >= 1) {
+    cases::Note note;
+    note.case_id = k.id;
+    note.patient_id = patient_id;
+    note.note_type = target >= 3 ? "assessment" : "progress";
+    note.body = target >= 3 ? "Assessment completed by phone. Lives alone, daughter visits weekly. "
+                              "Understands medications; needs transport to cardiology."
+                            : "Introductory call; patient agreed to case management.";
+    note.author_id = cm;
+    CK_ASSIGN_OR_RETURN(cases::Note made, cases::InsertNote(c, note, referred + kMillisPerDay));
+    CK_RETURN_IF_ERROR(cases::MarkSigned(c, made.id, referred + kMillisPerDay + kMillisPerHour));
+  }
+  static constexpr const char* kOutcomes[] = {"reached", "no_answer", "voicemail", "reached"};
+  for (int t = 0; t < 1 + i % 4; ++t) {
+    cases::Contact contact;
+    contact.case_id = k.id;
+    contact.patient_id = patient_id;
+    contact.contact_at = referred + (t + 1) * 2 * kMillisPerDay;
+    contact.method = "phone";
+    contact.direction = "outbound";
+    contact.party = "patient";
+    contact.outcome = kOutcomes[(i + t) % 4];
+    if (contact.outcome == "reached") contact.duration_minutes = 12 + t * 3;
+    contact.recorded_by = cm;
+    CK_RETURN_IF_ERROR(cases::InsertContact(c, contact, contact.contact_at).status());
+  }
+  return Status::Ok();
+}
 
 std::vector<DemoLogin> DemoLogins() {
   std::vector<DemoLogin> out;
@@ -173,6 +246,16 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
         auto [cm, _] = case_managers[static_cast<size_t>(i) % case_managers.size()];
         CK_RETURN_IF_ERROR(
             patients::InsertCareTeamMember(c, p.id, cm, "primary_case_manager", now).status());
+        CK_RETURN_IF_ERROR(SeedCase(c, p.id, cm, i, now));
+      } else {
+        // Awaiting assignment: a fresh referral on a supervisor's desk.
+        cases::NewCase n{p.id, "complex_care", "physician", "PCP asks for help with 9 medications",
+                         "urgent"};
+        CK_ASSIGN_OR_RETURN(cases::Case k,
+                            cases::InsertCase(c, n, now - 2 * kMillisPerHour,
+                                              now + 22 * kMillisPerHour, std::nullopt, now));
+        CK_RETURN_IF_ERROR(cases::InsertStatusChange(c, k, std::nullopt, cases::Stage::kReferred,
+                                                     n.referral_reason, std::nullopt, now));
       }
     }
     audit::Event e;

@@ -111,10 +111,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   }
 
   cases::Service case_service(db, clock, calendar, authorizer);
+  patients::ClinicalRecords clinical(db, clock);
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db, clock, authenticator, accounts, patient_service, case_service, metrics};
+  Services services{db,           clock,    authenticator, accounts, patient_service,
+                    case_service, clinical, metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

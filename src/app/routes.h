@@ -8,6 +8,7 @@
 #include "db/database.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "patients/clinical.h"
 #include "patients/service.h"
 
 namespace ck::app {
@@ -19,6 +20,7 @@ struct Services {
   auth::Accounts& accounts;
   patients::Service& patients;
   cases::Service& cases;
+  patients::ClinicalRecords& clinical;
   http::Metrics& metrics;
 };
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "http/router.h"
+#include "patients/clinical.h"
 #include "patients/service.h"
 
 namespace ck::patients {
 void RegisterRoutes(http::Router& router, Service& service);
+void RegisterClinicalRoutes(http::Router& router, ClinicalRecords& records);
 }  // namespace ck::patients

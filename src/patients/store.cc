@@ -432,7 +432,9 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
   // Everything that belongs to the merged record moves to the survivor. Tables
   // added by later modules join this list.
   for (const char* table :
-       {"patient_identifiers", "patient_phones", "patient_relationships", "break_glass_grants"}) {
+       {"patient_identifiers", "patient_phones", "patient_relationships", "break_glass_grants",
+        "cases", "case_status_changes", "case_assignments", "case_notes", "case_contacts",
+        "conditions", "medications", "allergies", "encounters", "coverages"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

@@ -78,9 +78,12 @@ CREATE TABLE case_notes (
 CREATE INDEX case_notes_case ON case_notes (case_id, id);
 CREATE INDEX case_notes_patient ON case_notes (patient_id, created_at);
 
--- A signed note never changes, whatever writes to the database.
+-- A signed note's content never changes, whatever writes to the database
+-- (merging patients may still move it to the surviving record).
 -- sqlite-only
-CREATE TRIGGER case_notes_signed_immutable BEFORE UPDATE ON case_notes WHEN OLD.status = 'signed'
+CREATE TRIGGER case_notes_signed_immutable
+BEFORE UPDATE OF case_id, note_type, body, status, author_id, amends_note_id, created_at, signed_at ON case_notes
+WHEN OLD.status = 'signed'
 BEGIN SELECT RAISE(ABORT, 'signed notes are immutable; add an addendum'); END;
 CREATE TRIGGER case_notes_signed_undeletable BEFORE DELETE ON case_notes WHEN OLD.status = 'signed'
 BEGIN SELECT RAISE(ABORT, 'signed notes are immutable; add an addendum'); END;
@@ -88,7 +91,13 @@ BEGIN SELECT RAISE(ABORT, 'signed notes are immutable; add an addendum'); END;
 -- postgres-only
 CREATE FUNCTION case_notes_signed_immutable() RETURNS trigger AS $$
 BEGIN
-  IF OLD.status = 'signed' THEN RAISE EXCEPTION 'signed notes are immutable; add an addendum'; END IF;
+  IF OLD.status = 'signed' AND (TG_OP = 'DELETE' OR
+      (NEW.case_id, NEW.note_type, NEW.body, NEW.status, NEW.author_id, NEW.amends_note_id,
+       NEW.created_at, NEW.signed_at) IS DISTINCT FROM
+      (OLD.case_id, OLD.note_type, OLD.body, OLD.status, OLD.author_id, OLD.amends_note_id,
+       OLD.created_at, OLD.signed_at)) THEN
+    RAISE EXCEPTION 'signed notes are immutable; add an addendum';
+  END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END; $$ LANGUAGE plpgsql;

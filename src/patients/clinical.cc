@@ -1,0 +1,326 @@
+#include "patients/clinical.h"
+
+#include <algorithm>
+
+#include "audit/trail.h"
+
+namespace ck::patients {
+namespace {
+
+using T = FieldSpec::Type;
+
+std::string Columns(const RecordKind& kind) {
+  std::string out = "id, patient_id";
+  for (const FieldSpec& f : kind.fields) out += std::string(", ") + f.name;
+  return out + ", version, created_at, updated_at";
+}
+
+Record FromRow(const RecordKind& kind, const db::Row& r) {
+  Record rec;
+  rec.id = r.Int(0);
+  rec.patient_id = r.Int(1);
+  size_t i = 2;
+  for (const FieldSpec& f : kind.fields) rec.fields[f.name] = r.at(i++);
+  rec.version = static_cast<int>(r.Int(i));
+  rec.created_at = r.Int(i + 1);
+  rec.updated_at = r.Int(i + 2);
+  return rec;
+}
+
+Result<Record> Load(db::Connection& c, const RecordKind& kind, int64_t patient_id, int64_t id) {
+  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + Columns(kind) + " FROM " + kind.resource +
+                                             " WHERE id = ? AND patient_id = ?",
+                                         {id, patient_id}));
+  if (rows.empty())
+    return NotFound(std::string("no ") + kind.singular + " " + std::to_string(id) +
+                    " on this patient");
+  return FromRow(kind, rows.at(0));
+}
+
+Status Translate(const RecordKind& kind, Status st) {
+  if (st.code() == ErrorCode::kAlreadyExists && kind.unique_error_field)
+    return AlreadyExists(
+        std::string("another ") + kind.singular + " has this " + kind.unique_error_field,
+        kind.unique_error_field);
+  return st;
+}
+
+}  // namespace
+
+const std::vector<RecordKind>& RecordKinds() {
+  static const std::vector<RecordKind> kinds = {
+      {"conditions",
+       "condition",
+       {{"code", T::kIcd10, true, 10},
+        {"description", T::kText, false, 300},
+        {"status",
+         T::kEnum,
+         true,
+         20,
+         {"active", "recurrence", "relapse", "inactive", "remission", "resolved",
+          "entered_in_error"}},
+        {"onset_date", T::kDate},
+        {"resolved_date", T::kDate},
+        {"source", T::kEnum, false, 20, {"manual", "hl7v2", "fhir", "claims", "assessment"}}},
+       {{"onset_date", "resolved_date"}}},
+      {"medications",
+       "medication",
+       {{"name", T::kText, true, 200},
+        {"dose", T::kText, false, 100},
+        {"route",
+         T::kEnum,
+         false,
+         20,
+         {"oral", "sublingual", "topical", "transdermal", "inhaled", "nasal", "ophthalmic", "otic",
+          "subcutaneous", "intramuscular", "intravenous", "rectal", "vaginal", "other"}},
+        {"frequency", T::kText, false, 100},
+        {"prescriber", T::kText, false, 200},
+        {"start_date", T::kDate},
+        {"stop_date", T::kDate},
+        {"status",
+         T::kEnum,
+         true,
+         20,
+         {"active", "on_hold", "stopped", "completed", "entered_in_error"}}},
+       {{"start_date", "stop_date"}}},
+      {"allergies",
+       "allergy",
+       {{"substance", T::kText, true, 200},
+        {"reaction", T::kText, false, 200},
+        {"severity", T::kEnum, false, 20, {"mild", "moderate", "severe"}},
+        {"status", T::kEnum, true, 20, {"active", "inactive", "resolved", "entered_in_error"}}},
+       {}},
+      {"encounters",
+       "encounter",
+       {{"encounter_class",
+         T::kEnum,
+         true,
+         20,
+         {"inpatient", "emergency", "observation", "outpatient"}},
+        {"facility", T::kText, true, 200},
+        {"visit_number", T::kText, false, 64},
+        {"admitted_at", T::kTime, true},
+        {"discharged_at", T::kTime},
+        {"admission_type",
+         T::kEnum,
+         false,
+         20,
+         {"emergency", "urgent", "elective", "newborn", "trauma", "other"}},
+        {"discharge_disposition",
+         T::kEnum,
+         false,
+         30,
+         {"home", "home_health", "skilled_nursing", "inpatient_rehab", "long_term_care_hospital",
+          "hospice", "left_against_medical_advice", "transferred", "expired", "other"}},
+        {"diagnoses", T::kIcd10List, false, 500},
+        {"status",
+         T::kEnum,
+         true,
+         20,
+         {"planned", "in_progress", "finished", "cancelled", "entered_in_error"}}},
+       {{"admitted_at", "discharged_at"}},
+       "visit_number"},
+      {"coverages",
+       "coverage",
+       {{"payer", T::kText, true, 200},
+        {"plan", T::kText, false, 200},
+        {"product_type",
+         T::kEnum,
+         true,
+         30,
+         {"commercial", "medicare_advantage", "medicaid_managed_care", "medicare_ffs",
+          "medicaid_ffs", "self_pay", "other"}},
+        {"member_id", T::kText, true, 64},
+        {"group_number", T::kText, false, 64},
+        {"effective_from", T::kDate, true},
+        {"effective_to", T::kDate},
+        {"priority", T::kEnum, true, 10, {"primary", "secondary", "tertiary"}},
+        {"status", T::kEnum, true, 20, {"active", "cancelled", "entered_in_error"}}},
+       {{"effective_from", "effective_to"}}},
+  };
+  return kinds;
+}
+
+const RecordKind* FindRecordKind(std::string_view resource) {
+  for (const RecordKind& k : RecordKinds()) {
+    if (resource == k.resource) return &k;
+  }
+  return nullptr;
+}
+
+Result<std::string> NormalizeIcd10(std::string_view code, std::string_view field) {
+  std::string s;
+  for (char c : code) {
+    if (c == '.') continue;
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      return InvalidArgument("must be an ICD-10-CM code such as E11.9", std::string(field));
+    s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  bool ok = s.size() >= 3 && s.size() <= 7 && std::isupper(static_cast<unsigned char>(s[0])) &&
+            std::isdigit(static_cast<unsigned char>(s[1])) &&
+            std::isalnum(static_cast<unsigned char>(s[2]));
+  if (!ok) return InvalidArgument("must be an ICD-10-CM code such as E11.9", std::string(field));
+  return s.size() == 3 ? s : s.substr(0, 3) + "." + s.substr(3);
+}
+
+Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& fields) {
+  for (const auto& [name, _] : fields) {
+    bool known = std::any_of(kind.fields.begin(), kind.fields.end(),
+                             [&](const FieldSpec& f) { return name == f.name; });
+    if (!known) return InvalidArgument("unknown field", name);
+  }
+  for (const FieldSpec& f : kind.fields) {
+    auto it = fields.find(f.name);
+    bool present = it != fields.end() && !it->second.is_null();
+    if (!present) {
+      if (f.required) return InvalidArgument("is required", f.name);
+      continue;
+    }
+    db::Value& v = it->second;
+    bool text = v.type() == db::Value::Type::kText;
+    switch (f.type) {
+      case T::kTime:
+        if (v.type() != db::Value::Type::kInt)
+          return InvalidArgument("must be an ISO-8601 time", f.name);
+        break;
+      case T::kText:
+        if (!text || v.AsText().empty())
+          return InvalidArgument("must be a non-empty string", f.name);
+        if (v.AsText().size() > f.max)
+          return InvalidArgument("must be at most " + std::to_string(f.max) + " bytes", f.name);
+        break;
+      case T::kDate:
+        if (!text) return InvalidArgument("must be a date YYYY-MM-DD", f.name);
+        CK_RETURN_IF_ERROR(ParseDate(v.AsText(), f.name).status());
+        break;
+      case T::kEnum: {
+        bool allowed = text && std::any_of(f.allowed.begin(), f.allowed.end(),
+                                           [&](const char* a) { return v.AsText() == a; });
+        if (!allowed) {
+          std::string list;
+          for (const char* a : f.allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+          return InvalidArgument("must be one of " + list, f.name);
+        }
+        break;
+      }
+      case T::kIcd10: {
+        if (!text) return InvalidArgument("must be an ICD-10-CM code such as E11.9", f.name);
+        CK_ASSIGN_OR_RETURN(std::string code, NormalizeIcd10(v.AsText(), f.name));
+        v = db::Value(code);
+        break;
+      }
+      case T::kIcd10List: {
+        if (!text) return InvalidArgument("must be a list of ICD-10-CM codes", f.name);
+        std::string out, all = v.AsText();
+        size_t start = 0;
+        int count = 0;
+        while (start <= all.size()) {
+          size_t comma = all.find(',', start);
+          if (comma == std::string::npos) comma = all.size();
+          CK_ASSIGN_OR_RETURN(std::string code,
+                              NormalizeIcd10(all.substr(start, comma - start), f.name));
+          out += (out.empty() ? "" : ",") + code;
+          if (++count > 25) return InvalidArgument("at most 25 diagnoses", f.name);
+          start = comma + 1;
+        }
+        v = db::Value(out);
+        break;
+      }
+    }
+  }
+  for (const auto& [earlier, later] : kind.ordered) {
+    auto a = fields.find(earlier), b = fields.find(later);
+    if (a == fields.end() || b == fields.end() || a->second.is_null() || b->second.is_null())
+      continue;
+    bool before = a->second.type() == db::Value::Type::kInt
+                      ? a->second.AsInt() <= b->second.AsInt()
+                      : a->second.AsText() <= b->second.AsText();
+    if (!before) return InvalidArgument(std::string("must not be before ") + earlier, later);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Record>> ClinicalRecords::List(const auth::Actor& actor, int64_t patient_id,
+                                                  const RecordKind& kind) {
+  std::vector<Record> out;
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) {
+    return c.ForEachRow(
+        "SELECT " + Columns(kind) + " FROM " + kind.resource + " WHERE patient_id = ? ORDER BY id",
+        {patient_id}, [&](const db::Row& r) {
+          out.push_back(FromRow(kind, r));
+          return Status::Ok();
+        });
+  }));
+  CK_RETURN_IF_ERROR(audit::AppendNow(
+      db_, audit::EventBy(actor, clock_.Now(), std::string(kind.singular) + ".list", "patient",
+                          std::to_string(patient_id), patient_id)));
+  return out;
+}
+
+Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient_id,
+                                       const RecordKind& kind,
+                                       std::map<std::string, db::Value> fields) {
+  CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
+  Timestamp now = clock_.Now();
+  std::string cols = "patient_id", marks = "?";
+  db::Params params{patient_id};
+  for (const FieldSpec& f : kind.fields) {
+    cols += std::string(", ") + f.name;
+    marks += ", ?";
+    auto it = fields.find(f.name);
+    params.push_back(it == fields.end() ? db::Value() : it->second);
+  }
+  params.insert(params.end(), {now, now});
+  Record out;
+  Status st = db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("INSERT INTO ") + kind.resource + " (" +
+                                               cols + ", created_at, updated_at) VALUES (" + marks +
+                                               ", ?, ?) RETURNING id",
+                                           params));
+    CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, rows.at(0).Int(0)));
+    return audit::Append(c, audit::EventBy(actor, now, std::string(kind.singular) + ".create",
+                                           kind.singular, std::to_string(out.id), patient_id));
+  });
+  if (!st.ok()) return Translate(kind, st);
+  return out;
+}
+
+Result<Record> ClinicalRecords::Update(const auth::Actor& actor, int64_t patient_id,
+                                       const RecordKind& kind, int64_t record_id,
+                                       const std::map<std::string, db::Value>& changes,
+                                       int expected_version) {
+  Timestamp now = clock_.Now();
+  Record out;
+  Status st = db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(Record current, Load(c, kind, patient_id, record_id));
+    if (current.version != expected_version)
+      return Status(ErrorCode::kConflict,
+                    "changed since version " + std::to_string(expected_version) + " (now " +
+                        std::to_string(current.version) + "); reload and apply again",
+                    "version");
+    std::map<std::string, db::Value> fields = current.fields;
+    for (const auto& [k, v] : changes) fields[k] = v;
+    CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
+    std::string sets;
+    db::Params params;
+    for (const FieldSpec& f : kind.fields) {
+      sets += std::string(sets.empty() ? "" : ", ") + f.name + " = ?";
+      params.push_back(fields[f.name]);
+    }
+    params.insert(params.end(), {now, record_id, expected_version});
+    CK_ASSIGN_OR_RETURN(
+        int64_t n,
+        c.Exec(std::string("UPDATE ") + kind.resource + " SET " + sets +
+                   ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+               params));
+    if (n == 0)
+      return Status(ErrorCode::kConflict, "changed meanwhile; reload and apply again", "version");
+    CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, record_id));
+    return audit::Append(c, audit::EventBy(actor, now, std::string(kind.singular) + ".update",
+                                           kind.singular, std::to_string(record_id), patient_id));
+  });
+  if (!st.ok()) return Translate(kind, st);
+  return out;
+}
+
+}  // namespace ck::patients

@@ -25,6 +25,7 @@ void MountRoutes(http::Router& router, Services& s) {
   auth::RegisterRoutes(router, s.authenticator, s.accounts);
   patients::RegisterRoutes(router, s.patients);
   patients::RegisterClinicalRoutes(router, s.clinical);
+  patients::RegisterTimelineRoute(router, s.db, s.clock);
   cases::RegisterRoutes(router, s.cases);
   audit::RegisterRoutes(router, s.db, s.clock);
 }

@@ -6,6 +6,7 @@
 #include "cases/routes.h"
 #include "http/json.h"
 #include "http/router.h"
+#include "patients/clinical.h"
 #include "patients/routes.h"
 #include "testing/temp_db.h"
 
@@ -32,6 +33,9 @@ class CasesTest : public ::testing::Test {
         BusinessCalendar::Options{.holidays = {*ParseDate("2026-11-26")}});
     cases_ = std::make_unique<Service>(*db_, clock_, *calendar_, *authz_);
     patients::RegisterRoutes(*router_, *patients_);
+    patients::RegisterTimelineRoute(*router_, *db_, clock_);
+    clinical_ = std::make_unique<patients::ClinicalRecords>(*db_, clock_);
+    patients::RegisterClinicalRoutes(*router_, *clinical_);
     RegisterRoutes(*router_, *cases_);
     auto a = accounts_->AddTeam({}, "A");
     auto b = accounts_->AddTeam({}, "B");
@@ -58,7 +62,9 @@ class CasesTest : public ::testing::Test {
                       const Json& body = nullptr) {
     http::Request req;
     req.method = m;
-    req.path = path;
+    size_t q = path.find('?');
+    req.path = path.substr(0, q);
+    if (q != std::string::npos) req.query_string = path.substr(q + 1);
     req.request_id = "test";
     if (!body.is_null()) req.body = body.dump();
     req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
@@ -94,6 +100,7 @@ class CasesTest : public ::testing::Test {
   std::unique_ptr<patients::Service> patients_;
   std::unique_ptr<BusinessCalendar> calendar_;
   std::unique_ptr<Service> cases_;
+  std::unique_ptr<patients::ClinicalRecords> clinical_;
   std::map<std::string, int64_t> ids_;
   std::map<std::string, std::string> tokens_;
   int64_t patient_ = 0;
@@ -313,6 +320,67 @@ TEST_F(CasesTest, ReferralInputIsValidated) {
     EXPECT_EQ(r.status, 400) << c.body.dump();
     EXPECT_EQ(Json::parse(r.body)["field"], c.field) << c.body.dump();
   }
+}
+
+TEST_F(CasesTest, OneTimelineShowsEveryModuleNewestFirstAndPages) {
+  Json k = Refer();
+  int64_t id = k["id"];
+  std::string base = "/api/v1/cases/" + std::to_string(id);
+  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  k = Json::parse(Move(k, "screening").body);
+  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  ASSERT_EQ(Call(Method::kPost, base + "/contacts", "cm.one",
+                 {{"method", "phone"},
+                  {"direction", "outbound"},
+                  {"party", "patient"},
+                  {"outcome", "reached"}})
+                .status,
+            201);
+  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  Json note = Json::parse(
+      Call(Method::kPost, base + "/notes", "cm.one", {{"note_type", "progress"}, {"body", "ok"}})
+          .body);
+  ASSERT_EQ(Call(Method::kPost,
+                 "/api/v1/notes/" + std::to_string(note["id"].get<int64_t>()) + "/sign", "cm.one")
+                .status,
+            200);
+  ASSERT_EQ(
+      Call(Method::kPost, "/api/v1/patients/" + std::to_string(patient_) + "/encounters", "cm.one",
+           {{"encounter_class", "inpatient"},
+            {"facility", "Riverside"},
+            {"admitted_at", "2026-11-20T00:00:00Z"},
+            {"discharged_at", "2026-11-23T12:00:00Z"},
+            {"discharge_disposition", "home"},
+            {"status", "finished"}})
+          .status,
+      201);
+  std::string timeline = "/api/v1/patients/" + std::to_string(patient_) + "/timeline";
+  http::Response r = Call(Method::kGet, timeline, "cm.one");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json items = Json::parse(r.body)["items"];
+  std::vector<std::string> types;
+  for (const auto& e : items) types.push_back(e["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"note", "contact", "case_status", "case_status",
+                                             "discharge", "admission"}));
+  EXPECT_EQ(items[2]["summary"], "Case referred → screening");
+  EXPECT_EQ(items[4]["summary"], "Discharged from Riverside to home");
+  // Filters and paging.
+  Json only =
+      Json::parse(Call(Method::kGet, timeline + "?types=admission,discharge", "cm.one").body);
+  EXPECT_EQ(only["items"].size(), 2u);
+  EXPECT_EQ(Call(Method::kGet, timeline + "?types=gossip", "cm.one").status, 400);
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    std::string q = timeline + "?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor);
+    Json body = Json::parse(Call(Method::kGet, q, "cm.one").body);
+    for (const auto& e : body["items"]) paged.push_back(e["type"]);
+    if (body["next_cursor"].is_null()) break;
+    cursor = body["next_cursor"];
+  }
+  EXPECT_EQ(paged, types) << "pages add up to the whole timeline";
+  tokens_["cm.two"] = authn_->SignIn("cm.two", "password-1234", "t")->token;  // idled out meanwhile
+  EXPECT_EQ(Call(Method::kGet, timeline, "cm.two").status, 403);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "http/json.h"
+#include "patients/timeline.h"
 #include "patients/validation.h"
 
 namespace ck::patients {
@@ -475,6 +476,46 @@ void RegisterRoutes(http::Router& router, Service& service) {
                CK_ASSIGN_OR_RETURN(Patient p,
                                    service.Merge(*req.principal, req.Actor(), id, *merged));
                return PatientResponse(200, p);
+             });
+}
+
+void RegisterTimelineRoute(http::Router& router, db::Database& db, const Clock& clock) {
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/timeline",
+             {.permission = P::kReadPatient, .patient_param = "patient_id"},
+             [&db, &clock](http::Request& req) -> Result<http::Response> {
+               TimelineQuery q;
+               if (auto types = req.Query("types")) {
+                 for (size_t start = 0; start <= types->size();) {
+                   size_t comma = types->find(',', start);
+                   if (comma == std::string::npos) comma = types->size();
+                   if (comma > start) q.types.push_back(types->substr(start, comma - start));
+                   start = comma + 1;
+                 }
+               }
+               if (auto from = req.Query("from")) {
+                 CK_ASSIGN_OR_RETURN(q.from, ParseTimestamp(*from, "from"));
+               }
+               if (auto before = req.Query("before")) {
+                 CK_ASSIGN_OR_RETURN(q.before, ParseTimestamp(*before, "before"));
+               }
+               q.cursor = req.Query("cursor");
+               CK_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 100));
+               q.limit = static_cast<int>(std::clamp<int64_t>(limit, -1, 100000));
+               CK_ASSIGN_OR_RETURN(auto events,
+                                   ReadTimeline(db, clock, req.Actor(), *req.patient_id, q));
+               Json items = Json::array();
+               for (const TimelineEvent& e : events) {
+                 items.push_back({{"at", FormatTimestamp(e.at)},
+                                  {"type", e.type},
+                                  {"summary", e.summary},
+                                  {"case_id", e.case_id ? Json(*e.case_id) : Json(nullptr)},
+                                  {"ref", {{"kind", e.ref_kind}, {"id", e.ref_id}}}});
+               }
+               Json body = {{"items", items}};
+               body["next_cursor"] = static_cast<int>(events.size()) == q.limit && !events.empty()
+                                         ? Json(CursorOf(events.back()))
+                                         : Json(nullptr);
+               return http::JsonResponse(200, body);
              });
 }
 

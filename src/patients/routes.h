@@ -8,4 +8,5 @@
 namespace ck::patients {
 void RegisterRoutes(http::Router& router, Service& service);
 void RegisterClinicalRoutes(http::Router& router, ClinicalRecords& records);
+void RegisterTimelineRoute(http::Router& router, db::Database& db, const Clock& clock);
 }  // namespace ck::patients

@@ -112,11 +112,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   cases::Service case_service(db, clock, calendar, authorizer);
   patients::ClinicalRecords clinical(db, clock);
+  patients::Consents consents(db, clock);
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
   Services services{db,           clock,    authenticator, accounts, patient_service,
-                    case_service, clinical, metrics};
+                    case_service, clinical, consents,      metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

@@ -26,6 +26,7 @@ void MountRoutes(http::Router& router, Services& s) {
   patients::RegisterRoutes(router, s.patients);
   patients::RegisterClinicalRoutes(router, s.clinical);
   patients::RegisterTimelineRoute(router, s.db, s.clock);
+  patients::RegisterConsentRoutes(router, s.consents);
   cases::RegisterRoutes(router, s.cases);
   audit::RegisterRoutes(router, s.db, s.clock);
 }

@@ -9,6 +9,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "patients/clinical.h"
+#include "patients/consent.h"
 #include "patients/service.h"
 
 namespace ck::app {
@@ -21,6 +22,7 @@ struct Services {
   patients::Service& patients;
   cases::Service& cases;
   patients::ClinicalRecords& clinical;
+  patients::Consents& consents;
   http::Metrics& metrics;
 };
 

@@ -5,6 +5,7 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "patients/consent.h"
 #include "patients/model.h"
 #include "patients/store.h"
 #include "patients/validation.h"
@@ -239,7 +240,15 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
         r.phone = rphone;
         r.may_receive_information = true;
         r.emergency_contact = true;
-        CK_RETURN_IF_ERROR(patients::InsertRelationship(c, r, now).status());
+        CK_ASSIGN_OR_RETURN(patients::Relationship made, patients::InsertRelationship(c, r, now));
+        patients::Consent consent;
+        consent.patient_id = p.id;
+        consent.kind = "information_sharing";
+        consent.relationship_id = made.id;
+        consent.scope = "care plan, appointments and medications";
+        consent.method = "verbal";
+        consent.granted_on = FormatDate(DateOf(now - 30 * kMillisPerDay));
+        CK_RETURN_IF_ERROR(patients::InsertConsent(c, consent, now).status());
       }
       // Most patients have a primary case manager; a few await assignment.
       if (i % 12 != 11) {

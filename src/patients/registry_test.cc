@@ -27,6 +27,8 @@ class RegistryTest : public ::testing::Test {
     router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
     service_ = std::make_unique<Service>(*db_, clock_, *authz_, Service::Options{});
     RegisterRoutes(*router_, *service_);
+    consents_ = std::make_unique<Consents>(*db_, clock_);
+    RegisterConsentRoutes(*router_, *consents_);
     auto team = accounts_->AddTeam({}, "A");
     ASSERT_TRUE(team.ok());
     for (auto [name, role] : {std::pair{"cm.one", auth::Role::kCaseManager},
@@ -73,6 +75,7 @@ class RegistryTest : public ::testing::Test {
   std::unique_ptr<auth::Authorizer> authz_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<Service> service_;
+  std::unique_ptr<Consents> consents_;
   std::map<std::string, std::string> tokens_;
 };
 
@@ -253,12 +256,10 @@ TEST_F(RegistryTest, MergeMovesEverythingToTheSurvivor) {
   b["phones"] = {{{"number", "6145550111"}}};
   b["races"] = {"white", "asian"};
   int64_t duplicate = Create("cm.one", b);
-  ASSERT_EQ(
-      Call(Method::kPost, "/api/v1/patients/" + std::to_string(duplicate) + "/relationships",
-           "cm.one",
-           {{"name", "Rui Lima"}, {"relationship", "spouse"}, {"may_receive_information", true}})
-          .status,
-      201);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/patients/" + std::to_string(duplicate) + "/relationships",
+                 "cm.one", {{"name", "Rui Lima"}, {"relationship", "spouse"}})
+                .status,
+            201);
   std::string merge = "/api/v1/patients/" + std::to_string(survivor) + "/merge";
   EXPECT_EQ(Call(Method::kPost, merge, "cm.one", {{"merged_patient_id", duplicate}}).status, 403)
       << "case managers do not merge";
@@ -304,14 +305,65 @@ TEST_F(RegistryTest, RelationshipsLifecycle) {
   Json rel = Json::parse(made.body);
   EXPECT_EQ(rel["phone"], "+16145550123");
   EXPECT_EQ(rel["may_receive_information"], false);
-  std::string one = base + "/" + std::to_string(rel["id"].get<int64_t>());
+  int64_t rel_id = rel["id"];
+  std::string one = base + "/" + std::to_string(rel_id);
+  // Sharing with them needs the patient's consent first.
+  http::Response refused = Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}});
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(Json::parse(refused.body)["field"], "may_receive_information");
+  EXPECT_EQ(Call(Method::kPost, base, "cm.one",
+                 {{"name", "X"}, {"relationship", "friend"}, {"may_receive_information", true}})
+                .status,
+            409);
+  std::string consents = "/api/v1/patients/" + std::to_string(id) + "/consents";
+  http::Response consent = Call(Method::kPost, consents, "cm.one",
+                                {{"kind", "information_sharing"},
+                                 {"relationship_id", rel_id},
+                                 {"method", "verbal"},
+                                 {"granted_on", "2026-11-27"},
+                                 {"scope", "care plan"}});
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  EXPECT_TRUE(Json::parse(consent.body)["active"].get<bool>());
   http::Response changed = Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}});
-  ASSERT_EQ(changed.status, 200);
+  ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(Json::parse(changed.body)["may_receive_information"], true);
   EXPECT_EQ(Json::parse(changed.body)["name"], "Rui Lima");
+  // Revoking the consent stops the sharing at once.
+  int64_t consent_id = Json::parse(consent.body)["id"];
+  http::Response revoked =
+      Call(Method::kPost, consents + "/" + std::to_string(consent_id) + "/revoke", "cm.one",
+           {{"reason", "patient asked"}});
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_FALSE(Json::parse(revoked.body)["active"].get<bool>());
+  Json after = Json::parse(Call(Method::kGet, base, "cm.one").body);
+  EXPECT_EQ(after["items"][0]["may_receive_information"], false);
+  EXPECT_EQ(Call(Method::kPost, consents + "/" + std::to_string(consent_id) + "/revoke", "cm.one",
+                 {{"reason", "again"}})
+                .status,
+            409);
+  // Consent input is checked.
+  for (auto [body, field] :
+       {std::pair{Json{{"kind", "information_sharing"}, {"granted_on", "2026-11-27"}},
+                  "relationship_id"},
+        std::pair{Json{{"kind", "gossip"}, {"granted_on", "2026-11-27"}}, "kind"},
+        std::pair{Json{{"kind", "case_management"}, {"granted_on", "2027-01-01"}}, "granted_on"},
+        std::pair{Json{{"kind", "case_management"},
+                       {"granted_on", "2026-11-01"},
+                       {"expires_on", "2026-10-01"}},
+                  "expires_on"}}) {
+    http::Response r = Call(Method::kPost, consents, "cm.one", body);
+    EXPECT_EQ(r.status, 400) << body.dump();
+    EXPECT_EQ(Json::parse(r.body)["field"], field) << body.dump();
+  }
   EXPECT_EQ(Call(Method::kGet, base, "cm.two").status, 403);
-  EXPECT_EQ(Call(Method::kDelete, one, "cm.one").status, 200);
-  EXPECT_EQ(Call(Method::kDelete, one, "cm.one").status, 404);
+  http::Response kept = Call(Method::kDelete, one, "cm.one");
+  EXPECT_EQ(kept.status, 409) << "consent records name them, and stay";
+  Json other = Json::parse(
+      Call(Method::kPost, base, "cm.one", {{"name", "Neighbour"}, {"relationship", "friend"}})
+          .body);
+  std::string two = base + "/" + std::to_string(other["id"].get<int64_t>());
+  EXPECT_EQ(Call(Method::kDelete, two, "cm.one").status, 200);
+  EXPECT_EQ(Call(Method::kDelete, two, "cm.one").status, 404);
 }
 
 }  // namespace

@@ -519,4 +519,60 @@ void RegisterTimelineRoute(http::Router& router, db::Database& db, const Clock& 
              });
 }
 
+void RegisterConsentRoutes(http::Router& router, Consents& consents) {
+  auto to_json = [](const Consent& k) {
+    return Json{{"id", k.id},
+                {"kind", k.kind},
+                {"relationship_id", k.relationship_id ? Json(*k.relationship_id) : Json(nullptr)},
+                {"party_name", Opt(k.party_name)},
+                {"scope", Opt(k.scope)},
+                {"method", k.method},
+                {"granted_on", k.granted_on},
+                {"expires_on", Opt(k.expires_on)},
+                {"revoked_at", k.revoked_at ? Json(FormatTimestamp(*k.revoked_at)) : Json(nullptr)},
+                {"revocation_reason", Opt(k.revocation_reason)},
+                {"active", k.active},
+                {"created_at", FormatTimestamp(k.created_at)}};
+  };
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/consents",
+             {.permission = P::kReadPatient, .patient_param = "patient_id"},
+             [&consents, to_json](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(auto list, consents.List(req.Actor(), *req.patient_id));
+               Json items = Json::array();
+               for (const Consent& k : list) items.push_back(to_json(k));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/consents",
+             {.permission = P::kWritePatient, .patient_param = "patient_id"},
+             [&consents, to_json](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+                   body, {"kind", "relationship_id", "party_name", "scope", "method", "granted_on",
+                          "expires_on"}));
+               Consent k;
+               k.patient_id = *req.patient_id;
+               CK_ASSIGN_OR_RETURN(k.kind, http::RequiredString(body, "kind", 40));
+               CK_ASSIGN_OR_RETURN(k.relationship_id, http::OptionalInt(body, "relationship_id"));
+               CK_ASSIGN_OR_RETURN(k.party_name, http::OptionalString(body, "party_name", 200));
+               CK_ASSIGN_OR_RETURN(k.scope, http::OptionalString(body, "scope", 1000));
+               CK_ASSIGN_OR_RETURN(auto method, http::OptionalString(body, "method", 20));
+               k.method = method.value_or("verbal");
+               CK_ASSIGN_OR_RETURN(k.granted_on, http::RequiredString(body, "granted_on", 10));
+               CK_ASSIGN_OR_RETURN(k.expires_on, http::OptionalString(body, "expires_on", 10));
+               CK_ASSIGN_OR_RETURN(Consent out, consents.Record(*req.principal, req.Actor(), k));
+               return http::JsonResponse(201, to_json(out));
+             });
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/consents/{consent_id}/revoke",
+             {.permission = P::kWritePatient, .patient_param = "patient_id"},
+             [&consents, to_json](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("consent_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"reason"}));
+               CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
+               CK_ASSIGN_OR_RETURN(Consent out,
+                                   consents.Revoke(req.Actor(), *req.patient_id, id, reason));
+               return http::JsonResponse(200, to_json(out));
+             });
+}
+
 }  // namespace ck::patients

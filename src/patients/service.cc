@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit/trail.h"
+#include "patients/consent.h"
 #include "patients/store.h"
 #include "patients/validation.h"
 
@@ -231,6 +232,11 @@ Result<std::vector<Relationship>> Service::Relationships(const auth::Actor& acto
 
 Result<Relationship> Service::AddRelationship(const auth::Actor& actor, const Relationship& r) {
   CK_RETURN_IF_ERROR(ValidateRelationship(r));
+  if (r.may_receive_information)
+    return Status(
+        ErrorCode::kFailedPrecondition,
+        "add the relationship, record the patient's consent to share with them, then allow it",
+        "may_receive_information");
   Timestamp now = clock_.Now();
   Relationship out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
@@ -246,6 +252,13 @@ Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const
   Timestamp now = clock_.Now();
   Relationship out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    if (r.may_receive_information) {
+      CK_ASSIGN_OR_RETURN(bool consented, SharingConsented(c, r.patient_id, r.id, DateOf(now)));
+      if (!consented)
+        return Status(ErrorCode::kFailedPrecondition,
+                      "no active consent of the patient to share information with this person",
+                      "may_receive_information");
+    }
     CK_ASSIGN_OR_RETURN(out, UpdateRelationship(c, r, now));
     return audit::Append(c, EventFor(actor, now, "patient.relationship_update", r.patient_id,
                                      "relationship " + std::to_string(r.id)));
@@ -257,7 +270,11 @@ Status Service::RemoveRelationship(const auth::Actor& actor, int64_t patient_id,
                                    int64_t relationship_id) {
   Timestamp now = clock_.Now();
   return db_.Write([&](db::Connection& c) -> Status {
-    CK_RETURN_IF_ERROR(DeleteRelationship(c, patient_id, relationship_id));
+    Status deleted = DeleteRelationship(c, patient_id, relationship_id);
+    if (deleted.code() == ErrorCode::kFailedPrecondition)
+      return FailedPrecondition(
+          "consent records name this person and are kept; revoke the consent instead");
+    CK_RETURN_IF_ERROR(deleted);
     return audit::Append(c, EventFor(actor, now, "patient.relationship_remove", patient_id,
                                      "relationship " + std::to_string(relationship_id)));
   });

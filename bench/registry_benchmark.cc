@@ -12,6 +12,8 @@
 #include "auth/accounts.h"
 #include "auth/authorizer.h"
 #include "auth/crypto.h"
+#include "cases/service.h"
+#include "cases/store.h"
 #include "db/database.h"
 #include "patients/service.h"
 #include "patients/store.h"
@@ -36,6 +38,8 @@ struct Registry {
   std::unique_ptr<db::Database> db;
   std::unique_ptr<auth::Authorizer> authz;
   std::unique_ptr<patients::Service> service;
+  BusinessCalendar calendar;
+  std::unique_ptr<cases::Service> cases;
   auth::Principal case_manager, auditor;
 };
 
@@ -53,6 +57,7 @@ Registry& Shared() {
     reg->authz = std::make_unique<auth::Authorizer>(reg->clock);
     reg->service = std::make_unique<patients::Service>(*reg->db, reg->clock, *reg->authz,
                                                        patients::Service::Options{});
+    reg->cases = std::make_unique<cases::Service>(*reg->db, reg->clock, reg->calendar, *reg->authz);
     auth::Accounts accounts(*reg->db, reg->clock, nullptr, auth::PasswordCost::kMinimal);
     auto team = accounts.AddTeam({}, "Bench");
     auto cm = accounts.AddUser(
@@ -76,6 +81,9 @@ Registry& Shared() {
           CK_RETURN_IF_ERROR(
               patients::InsertCareTeamMember(c, made.id, cm->id, "primary_case_manager", 0)
                   .status());
+          cases::NewCase n{made.id, "complex_care", "hospital", "benchmark referral", "routine"};
+          CK_ASSIGN_OR_RETURN(cases::Case k, cases::InsertCase(c, n, 0, 0, std::nullopt, 0));
+          CK_RETURN_IF_ERROR(cases::Reassign(c, k, cm->id, std::nullopt, std::nullopt, 0));
         }
       }
       return Status::Ok();
@@ -147,6 +155,16 @@ void ListCaseload200(benchmark::State& state) {
   });
 }
 BENCHMARK(ListCaseload200)->Unit(benchmark::kMillisecond)->Iterations(300);
+
+void CaseloadOf200Cases(benchmark::State& state) {
+  Registry& r = Shared();
+  auth::Actor actor = auth::Actor::From(r.case_manager, "bench");
+  Percentiles(state, [&] {
+    auto list = r.cases->Caseload(r.case_manager, actor, r.case_manager.user_id, false, 0, 500);
+    return list.ok() && list->size() == kCaseload;
+  });
+}
+BENCHMARK(CaseloadOf200Cases)->Unit(benchmark::kMillisecond)->Iterations(300);
 
 }  // namespace
 }  // namespace ck

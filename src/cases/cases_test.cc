@@ -383,5 +383,28 @@ TEST_F(CasesTest, OneTimelineShowsEveryModuleNewestFirstAndPages) {
   EXPECT_EQ(Call(Method::kGet, timeline, "cm.two").status, 403);
 }
 
+TEST_F(CasesTest, MyCaseloadAndMyTeamsCaseloads) {
+  Json k = Refer();
+  std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
+  ASSERT_EQ(Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}}).status,
+            200);
+  Json mine = Json::parse(Call(Method::kGet, "/api/v1/cases", "cm.one").body);
+  ASSERT_EQ(mine["items"].size(), 1u);
+  EXPECT_EQ(mine["items"][0]["id"], k["id"]);
+  EXPECT_EQ(Json::parse(Call(Method::kGet, "/api/v1/cases", "cm.two").body)["items"].size(), 0u);
+  std::string theirs = "/api/v1/cases?assigned_user_id=" + std::to_string(ids_["cm.one"]);
+  EXPECT_EQ(Call(Method::kGet, theirs, "cm.two").status, 403);
+  EXPECT_EQ(Call(Method::kGet, theirs, "sup.b").status, 403);
+  EXPECT_EQ(Json::parse(Call(Method::kGet, theirs, "sup").body)["items"].size(), 1u);
+  k = Json::parse(Call(Method::kGet, path, "cm.one").body);
+  ASSERT_EQ(Move(k, "closed", {{"closure_reason", "declined"}}).status, 200);
+  EXPECT_EQ(Json::parse(Call(Method::kGet, "/api/v1/cases", "cm.one").body)["items"].size(), 0u);
+  EXPECT_EQ(
+      Json::parse(Call(Method::kGet, "/api/v1/cases?include_closed=true", "cm.one").body)["items"]
+          .size(),
+      1u);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases?limit=abc", "cm.one").status, 400);
+}
+
 }  // namespace
 }  // namespace ck::cases

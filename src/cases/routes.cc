@@ -132,6 +132,37 @@ void RegisterRoutes(http::Router& router, Service& service) {
                return http::JsonResponse(200, {{"items", items}});
              });
 
+  router.Add(
+      http::Method::kGet, "/api/v1/cases", {.permission = P::kListPatients},
+      [&service](http::Request& req) -> Result<http::Response> {
+        auto number = [&](const char* name, int64_t fallback) -> Result<int64_t> {
+          auto v = req.Query(name);
+          if (!v) return fallback;
+          try {
+            size_t used = 0;
+            int64_t n = std::stoll(*v, &used);
+            if (used != v->size()) throw std::invalid_argument("trailing");
+            return n;
+          } catch (const std::exception&) {
+            return InvalidArgument("must be an integer", name);
+          }
+        };
+        CK_ASSIGN_OR_RETURN(int64_t user, number("assigned_user_id", req.principal->user_id));
+        CK_ASSIGN_OR_RETURN(int64_t after, number("after", 0));
+        CK_ASSIGN_OR_RETURN(int64_t limit, number("limit", 200));
+        bool closed = req.Query("include_closed").value_or("false") == "true";
+        CK_ASSIGN_OR_RETURN(
+            auto list, service.Caseload(*req.principal, req.Actor(), user, closed, after,
+                                        static_cast<int>(std::clamp<int64_t>(limit, 0, 100000))));
+        Json items = Json::array();
+        for (const Case& k : list) items.push_back(ToJson(k));
+        Json body = {{"items", items}};
+        body["next_after"] = static_cast<int64_t>(list.size()) == limit && !list.empty()
+                                 ? Json(list.back().id)
+                                 : Json(nullptr);
+        return http::JsonResponse(200, body);
+      });
+
   router.Add(http::Method::kGet, "/api/v1/cases/{case_id}", OnCase(P::kReadPatient),
              [&service](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));

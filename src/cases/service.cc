@@ -84,6 +84,32 @@ Result<std::vector<Case>> Service::ForPatient(const auth::Actor& actor, int64_t 
   return out;
 }
 
+Result<std::vector<Case>> Service::Caseload(const auth::Principal& who, const auth::Actor& actor,
+                                            int64_t user_id, bool include_closed, int64_t after_id,
+                                            int limit) {
+  if (limit < 1 || limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
+  std::vector<Case> out;
+  Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    if (user_id != who.user_id) {
+      // Another person's caseload: a supervisor's own team only.
+      if (who.role != auth::Role::kSupervisor || !who.team_id)
+        return PermissionDenied("only supervisors see another case manager's caseload");
+      CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT team_id FROM users WHERE id = ?", {user_id}));
+      if (u.empty() || u.at(0).IsNull(0) || u.at(0).Int(0) != *who.team_id)
+        return PermissionDenied("supervisors see their own team's caseloads only");
+    }
+    CK_ASSIGN_OR_RETURN(out, ListAssignedCases(c, user_id, include_closed, after_id, limit));
+    return Status::Ok();
+  }));
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    for (const Case& k : out)
+      CK_RETURN_IF_ERROR(audit::Append(c, CaseEvent(actor, now, "case.caseload", k)));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<StatusChange>> Service::History(int64_t case_id) {
   std::vector<StatusChange> out;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {

@@ -29,6 +29,11 @@ class Service {
   Result<Case> Refer(const auth::Principal& who, const auth::Actor& actor, const NewCase& n);
   Result<Case> Get(const auth::Actor& actor, int64_t case_id);
   Result<std::vector<Case>> ForPatient(const auth::Actor& actor, int64_t patient_id);
+  // A caseload: the cases assigned to `user_id` (the caller's own, or, for a
+  // supervisor, a member of their team's). Every patient listed is audited.
+  Result<std::vector<Case>> Caseload(const auth::Principal& who, const auth::Actor& actor,
+                                     int64_t user_id, bool include_closed, int64_t after_id,
+                                     int limit);
   Result<std::vector<StatusChange>> History(int64_t case_id);
   Result<std::vector<Assignment>> Assignments(int64_t case_id);
 

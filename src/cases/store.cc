@@ -133,6 +133,21 @@ Result<std::vector<Case>> ListCases(db::Connection& c, int64_t patient_id) {
   return out;
 }
 
+Result<std::vector<Case>> ListAssignedCases(db::Connection& c, int64_t user_id, bool include_closed,
+                                            int64_t after_id, int limit) {
+  std::vector<Case> out;
+  std::string sql = std::string("SELECT ") + kCaseColumns +
+                    " FROM cases k JOIN programs p ON p.id = k.program_id WHERE k.assigned_user_id "
+                    "= ? AND k.id > ?";
+  if (!include_closed) sql += " AND k.status <> 'closed'";
+  sql += " ORDER BY k.id LIMIT ?";
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, {user_id, after_id, limit}, [&](const db::Row& r) {
+    out.push_back(CaseFromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Status UpdateCaseStage(db::Connection& c, const Case& k, int expected_version, Timestamp now) {
   CK_ASSIGN_OR_RETURN(
       int64_t n,

@@ -5,6 +5,7 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/model.h"
 #include "patients/store.h"
@@ -66,6 +67,84 @@ constexpr const char* kRaceMix[] = {
 constexpr const char* kContactMethods[] = {"phone", "phone", "sms", "mail", "email"};
 
 }  // namespace
+
+// The clinical background that goes with the program of the patient's case.
+Status SeedClinical(db::Connection& c, int64_t patient_id, int i, Timestamp now) {
+  using V = std::map<std::string, db::Value>;
+  auto add = [&](const char* kind, V fields) {
+    return patients::InsertRecord(c, patient_id, *patients::FindRecordKind(kind), std::move(fields),
+                                  now)
+        .status();
+  };
+  struct Profile {
+    std::vector<std::pair<const char*, const char*>> conditions;
+    std::vector<std::pair<const char*, const char*>> medications;  // name, dose
+  };
+  static const Profile kProfiles[] = {
+      {{{"I50.9", "Heart failure, unspecified"},
+        {"I10", "Essential hypertension"},
+        {"N18.3", "Chronic kidney disease, stage 3"}},
+       {{"Furosemide", "40 mg"}, {"Carvedilol", "12.5 mg"}, {"Lisinopril", "10 mg"}}},
+      {{{"E11.9", "Type 2 diabetes mellitus without complications"},
+        {"F32.9", "Major depressive disorder, single episode"}},
+       {{"Metformin", "1000 mg"}, {"Sertraline", "50 mg"}}},
+      {{{"I10", "Essential hypertension"},
+        {"E78.5", "Hyperlipidemia"},
+        {"M17.0", "Bilateral primary osteoarthritis of knee"},
+        {"G30.9", "Alzheimer's disease"}},
+       {{"Amlodipine", "5 mg"}, {"Atorvastatin", "40 mg"}, {"Donepezil", "10 mg"}}},
+      {{{"J44.1", "COPD with acute exacerbation"}, {"I10", "Essential hypertension"}},
+       {{"Tiotropium", "18 mcg"}, {"Albuterol", "90 mcg, 2 puffs"}}},
+  };
+  const Profile& p = kProfiles[i % 4];
+  for (const auto& [code, text] : p.conditions) {
+    CK_RETURN_IF_ERROR(
+        add("conditions", {{"code", code},
+                           {"description", text},
+                           {"status", "active"},
+                           {"onset_date", FormatDate(DateOf(now - (400 + i * 7) * kMillisPerDay))},
+                           {"source", "claims"}}));
+  }
+  for (const auto& [name, dose] : p.medications) {
+    CK_RETURN_IF_ERROR(add(
+        "medications",
+        {{"name", name},
+         {"dose", dose},
+         {"route", std::string(name) == "Tiotropium" || std::string(name) == "Albuterol" ? "inhaled"
+                                                                                         : "oral"},
+         {"frequency", "daily"},
+         {"status", "active"},
+         {"start_date", FormatDate(DateOf(now - 200 * kMillisPerDay))}}));
+  }
+  if (i % 5 == 0) {
+    CK_RETURN_IF_ERROR(add("allergies", {{"substance", "Penicillin"},
+                                         {"reaction", "hives"},
+                                         {"severity", "moderate"},
+                                         {"status", "active"}}));
+  }
+  // Heart failure and COPD patients came to case management from a hospital stay.
+  if (i % 4 == 0 || i % 4 == 3) {
+    Timestamp admitted = now - (10 + i % 20) * kMillisPerDay;
+    CK_RETURN_IF_ERROR(add("encounters", {{"encounter_class", "inpatient"},
+                                          {"facility", "Riverside General Hospital"},
+                                          {"visit_number", "RGH" + std::to_string(700000 + i)},
+                                          {"admitted_at", admitted},
+                                          {"discharged_at", admitted + (3 + i % 4) * kMillisPerDay},
+                                          {"admission_type", "emergency"},
+                                          {"discharge_disposition", i % 3 ? "home" : "home_health"},
+                                          {"diagnoses", p.conditions[0].first},
+                                          {"status", "finished"}}));
+  }
+  bool medicaid = i % 3 == 0;
+  return add("coverages",
+             {{"payer", "Acme Health Plan"},
+              {"plan", medicaid ? "Acme Community (Medicaid)" : "Acme Advantage Gold"},
+              {"product_type", medicaid ? "medicaid_managed_care" : "medicare_advantage"},
+              {"member_id", "ACM" + std::to_string(52000 + i * 7)},
+              {"effective_from", "2026-01-01"},
+              {"priority", "primary"},
+              {"status", "active"}});
+}
 
 // A case for a demo patient, in one of the seven lifecycle stages by `i`, with
 // its history, assignment, a signed note and a few contacts.
@@ -256,6 +335,7 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
         CK_RETURN_IF_ERROR(
             patients::InsertCareTeamMember(c, p.id, cm, "primary_case_manager", now).status());
         CK_RETURN_IF_ERROR(SeedCase(c, p.id, cm, i, now));
+        CK_RETURN_IF_ERROR(SeedClinical(c, p.id, i, now));
       } else {
         // Awaiting assignment: a fresh referral on a supervisor's desk.
         cases::NewCase n{p.id, "complex_care", "physician", "PCP asks for help with 9 medications",

@@ -257,11 +257,9 @@ Result<std::vector<Record>> ClinicalRecords::List(const auth::Actor& actor, int6
   return out;
 }
 
-Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient_id,
-                                       const RecordKind& kind,
-                                       std::map<std::string, db::Value> fields) {
+Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const RecordKind& kind,
+                             std::map<std::string, db::Value> fields, Timestamp now) {
   CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
-  Timestamp now = clock_.Now();
   std::string cols = "patient_id", marks = "?";
   db::Params params{patient_id};
   for (const FieldSpec& f : kind.fields) {
@@ -271,17 +269,25 @@ Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient
     params.push_back(it == fields.end() ? db::Value() : it->second);
   }
   params.insert(params.end(), {now, now});
+  auto rows = c.Query(std::string("INSERT INTO ") + kind.resource + " (" + cols +
+                          ", created_at, updated_at) VALUES (" + marks + ", ?, ?) RETURNING id",
+                      params);
+  if (!rows.ok()) return Translate(kind, rows.status());
+  return rows->at(0).Int(0);
+}
+
+Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient_id,
+                                       const RecordKind& kind,
+                                       std::map<std::string, db::Value> fields) {
+  CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
+  Timestamp now = clock_.Now();
   Record out;
-  Status st = db_.Write([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("INSERT INTO ") + kind.resource + " (" +
-                                               cols + ", created_at, updated_at) VALUES (" + marks +
-                                               ", ?, ?) RETURNING id",
-                                           params));
-    CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, rows.at(0).Int(0)));
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(int64_t id, InsertRecord(c, patient_id, kind, fields, now));
+    CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, id));
     return audit::Append(c, audit::EventBy(actor, now, std::string(kind.singular) + ".create",
                                            kind.singular, std::to_string(out.id), patient_id));
-  });
-  if (!st.ok()) return Translate(kind, st);
+  }));
   return out;
 }
 

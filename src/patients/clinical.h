@@ -57,6 +57,11 @@ Result<std::string> NormalizeIcd10(std::string_view code, std::string_view field
 // Checks required fields, types, allowed values and order; normalises codes in place.
 Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& fields);
 
+// Validates and inserts in the caller's transaction (no audit record: callers
+// that act for a person use ClinicalRecords).
+Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const RecordKind& kind,
+                             std::map<std::string, db::Value> fields, Timestamp now);
+
 class ClinicalRecords {
  public:
   ClinicalRecords(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}

@@ -191,6 +191,24 @@ TEST_F(DemoServerTest, AuditorSeesTheTrailAndItVerifies) {
   EXPECT_EQ(Json::parse(list.body)["items"].size(), 5u);
 }
 
+TEST_F(DemoServerTest, OpenApiDescribesEveryRoute) {
+  HttpResponse r = Http(port(), "GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  Json doc = Json::parse(r.body);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  const Json& paths = doc["paths"];
+  for (const char* p :
+       {"/api/v1/patients", "/api/v1/patients/{patient_id}", "/api/v1/cases/{case_id}/transitions",
+        "/api/v1/notes/{note_id}/sign", "/api/v1/auth/login", "/healthz"}) {
+    EXPECT_TRUE(paths.contains(p)) << p;
+  }
+  const Json& patch = paths["/api/v1/patients/{patient_id}"]["patch"];
+  EXPECT_EQ(patch["x-casekeeper-permission"], "patient.write");
+  EXPECT_EQ(patch["parameters"][0]["name"], "patient_id");
+  EXPECT_TRUE(patch["responses"].contains("409"));
+  EXPECT_TRUE(paths["/api/v1/auth/login"]["post"]["security"].empty());
+}
+
 TEST_F(DemoServerTest, HeadGivesHeadersOnly) {
   HttpResponse r = Http(port(), "HEAD", "/healthz");
   EXPECT_EQ(r.status, 200);

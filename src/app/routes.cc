@@ -4,6 +4,7 @@
 #include "auth/routes.h"
 #include "cases/routes.h"
 #include "http/json.h"
+#include "http/openapi.h"
 #include "patients/routes.h"
 
 namespace ck::app {
@@ -29,6 +30,13 @@ void MountRoutes(http::Router& router, Services& s) {
   patients::RegisterConsentRoutes(router, s.consents);
   cases::RegisterRoutes(router, s.cases);
   audit::RegisterRoutes(router, s.db, s.clock);
+  // Last, so that it describes every route above.
+  router.Add(http::Method::kGet, "/api/v1/openapi.json", {},
+             [&router](http::Request&) -> Result<http::Response> {
+               http::Response r;
+               r.body = http::OpenApiDocument(router, CK_VERSION);
+               return r;
+             });
 }
 
 }  // namespace ck::app

@@ -88,6 +88,15 @@ const Router::Route* Router::Find(const Request& req,
   return nullptr;
 }
 
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const Route& r : routes_) {
+    out.push_back({r.method, r.pattern, r.options.permission,
+                   !r.options.patient_param.empty() || static_cast<bool>(r.options.patient_of)});
+  }
+  return out;
+}
+
 bool Router::RunsOnIoThread(const Request& req) const {
   bool path_matched;
   const Route* r = Find(req, nullptr, &path_matched);

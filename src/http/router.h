@@ -49,6 +49,15 @@ class Router {
 
   static constexpr const char* kSessionCookie = "ck_session";
 
+  struct RouteInfo {
+    Method method;
+    std::string pattern;
+    std::optional<auth::Permission> permission;
+    bool patient_scoped;
+  };
+  // Every route, in registration order (for the OpenAPI document).
+  std::vector<RouteInfo> Routes() const;
+
  private:
   struct Route {
     Method method;

@@ -29,6 +29,7 @@ void MountRoutes(http::Router& router, Services& s) {
   patients::RegisterTimelineRoute(router, s.db, s.clock);
   patients::RegisterConsentRoutes(router, s.consents);
   cases::RegisterRoutes(router, s.cases);
+  cases::RegisterDirectoryRoutes(router, s.directory);
   audit::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},

@@ -3,6 +3,7 @@
 
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "cases/directory.h"
 #include "cases/service.h"
 #include "core/clock.h"
 #include "db/database.h"
@@ -21,6 +22,7 @@ struct Services {
   auth::Accounts& accounts;
   patients::Service& patients;
   cases::Service& cases;
+  cases::Directory& directory;
   patients::ClinicalRecords& clinical;
   patients::Consents& consents;
   http::Metrics& metrics;

@@ -37,6 +37,8 @@ class CasesTest : public ::testing::Test {
     clinical_ = std::make_unique<patients::ClinicalRecords>(*db_, clock_);
     patients::RegisterClinicalRoutes(*router_, *clinical_);
     RegisterRoutes(*router_, *cases_);
+    directory_ = std::make_unique<Directory>(*db_, clock_);
+    RegisterDirectoryRoutes(*router_, *directory_);
     auto a = accounts_->AddTeam({}, "A");
     auto b = accounts_->AddTeam({}, "B");
     for (auto [name, role, team] : {std::tuple{"cm.one", auth::Role::kCaseManager, a->id},
@@ -101,6 +103,7 @@ class CasesTest : public ::testing::Test {
   std::unique_ptr<BusinessCalendar> calendar_;
   std::unique_ptr<Service> cases_;
   std::unique_ptr<patients::ClinicalRecords> clinical_;
+  std::unique_ptr<Directory> directory_;
   std::map<std::string, int64_t> ids_;
   std::map<std::string, std::string> tokens_;
   int64_t patient_ = 0;
@@ -404,6 +407,52 @@ TEST_F(CasesTest, MyCaseloadAndMyTeamsCaseloads) {
           .size(),
       1u);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/cases?limit=abc", "cm.one").status, 400);
+}
+
+TEST_F(CasesTest, TheDirectoryAndEachCasesTeam) {
+  http::Response bad =
+      Call(Method::kPost, "/api/v1/directory", "cm.one", {{"kind", "wizard"}, {"name", "Merlin"}});
+  EXPECT_EQ(Json::parse(bad.body)["field"], "kind");
+  http::Response made = Call(Method::kPost, "/api/v1/directory", "cm.one",
+                             {{"kind", "provider"},
+                              {"name", "Dr. Ada Osei"},
+                              {"role", "cardiologist"},
+                              {"organisation", "Riverside Heart Clinic"},
+                              {"phone", "614-555-0177"},
+                              {"fax", "614-555-0178"},
+                              {"secure_message_address", "aosei@direct.example.org"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  Json entry = Json::parse(made.body);
+  EXPECT_EQ(entry["phone"], "+16145550177");
+  Json found =
+      Json::parse(Call(Method::kGet, "/api/v1/directory?name=osei&kind=provider", "cm.two").body);
+  EXPECT_EQ(found["items"].size(), 0u) << "name prefixes match the start of the name";
+  found = Json::parse(Call(Method::kGet, "/api/v1/directory?name=dr%20ada", "cm.two").body);
+  ASSERT_EQ(found["items"].size(), 1u);
+  // Each case's team: staff from the care team, plus directory entries and the patient's people.
+  Json k = Refer();
+  std::string team = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/team";
+  http::Response joined = Call(Method::kPost, team, "cm.one",
+                               {{"directory_entry_id", entry["id"]}, {"role", "cardiologist"}});
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  EXPECT_EQ(Call(Method::kPost, team, "cm.one", {{"role", "x"}}).status, 400);
+  EXPECT_EQ(
+      Call(Method::kPost, team, "cm.two", {{"directory_entry_id", entry["id"]}, {"role", "pcp"}})
+          .status,
+      403);
+  Json members = Json::parse(Call(Method::kGet, team, "cm.one").body)["items"];
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[0]["kind"], "staff");
+  EXPECT_EQ(members[1]["name"], "Dr. Ada Osei");
+  int64_t member = Json::parse(joined.body)["id"];
+  EXPECT_EQ(Call(Method::kDelete, team + "/" + std::to_string(member), "cm.one").status, 200);
+  EXPECT_EQ(Call(Method::kDelete, team + "/" + std::to_string(member), "cm.one").status, 404);
+  // Stale directory edits are refused.
+  std::string e = "/api/v1/directory/" + std::to_string(entry["id"].get<int64_t>());
+  EXPECT_EQ(
+      Call(Method::kPatch, e, "cm.one", {{"role", "heart failure clinic"}, {"version", 1}}).status,
+      200);
+  EXPECT_EQ(Call(Method::kPatch, e, "cm.two", {{"role", "other"}, {"version", 1}}).status, 409);
 }
 
 }  // namespace

@@ -330,4 +330,131 @@ void RegisterRoutes(http::Router& router, Service& service) {
              });
 }
 
+namespace {
+
+Json ToJson(const DirectoryEntry& e) {
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"name", e.name},
+          {"role", Opt(e.role)},
+          {"organisation", Opt(e.organisation)},
+          {"phone", Opt(e.phone)},
+          {"fax", Opt(e.fax)},
+          {"email", Opt(e.email)},
+          {"secure_message_address", Opt(e.secure_message_address)},
+          {"active", e.active},
+          {"version", e.version}};
+}
+
+Json ToJson(const TeamMember& m) {
+  return {{"id", OptInt(m.id)},
+          {"kind", m.kind},
+          {"name", m.name},
+          {"role", m.role},
+          {"user_id", OptInt(m.user_id)},
+          {"directory_entry_id", OptInt(m.directory_entry_id)},
+          {"relationship_id", OptInt(m.relationship_id)},
+          {"phone", Opt(m.phone)}};
+}
+
+// Applies the fields present in `body` to `e` (null clears an optional one).
+Status ApplyEntry(const Json& body, DirectoryEntry& e, bool creating) {
+  CK_RETURN_IF_ERROR(
+      http::RejectUnknownFields(body, {"kind", "name", "role", "organisation", "phone", "fax",
+                                       "email", "secure_message_address", "active", "version"}));
+  if (creating || body.contains("kind")) {
+    CK_ASSIGN_OR_RETURN(e.kind, http::RequiredString(body, "kind", 20));
+  }
+  if (creating || body.contains("name")) {
+    CK_ASSIGN_OR_RETURN(e.name, http::RequiredString(body, "name", 200));
+  }
+  for (auto [key, field] :
+       {std::pair{"role", &e.role}, std::pair{"organisation", &e.organisation},
+        std::pair{"phone", &e.phone}, std::pair{"fax", &e.fax}, std::pair{"email", &e.email},
+        std::pair{"secure_message_address", &e.secure_message_address}}) {
+    if (!body.contains(key)) continue;
+    CK_ASSIGN_OR_RETURN(*field, http::OptionalString(body, key, 254));
+  }
+  if (body.contains("active")) {
+    CK_ASSIGN_OR_RETURN(auto active, http::OptionalBool(body, "active"));
+    e.active = active.value_or(true);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterDirectoryRoutes(http::Router& router, Directory& directory) {
+  router.Add(http::Method::kGet, "/api/v1/directory", {.permission = P::kListPatients},
+             [&directory](http::Request& req) -> Result<http::Response> {
+               int limit = 50;
+               if (auto l = req.Query("limit")) {
+                 try {
+                   limit = std::stoi(*l);
+                 } catch (const std::exception&) {
+                   return InvalidArgument("must be an integer", "limit");
+                 }
+               }
+               CK_ASSIGN_OR_RETURN(auto list,
+                                   directory.Search(req.Query("name"), req.Query("kind"), limit));
+               Json items = Json::array();
+               for (const DirectoryEntry& e : list) items.push_back(ToJson(e));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+  router.Add(http::Method::kPost, "/api/v1/directory", {.permission = P::kWritePatient},
+             [&directory](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               DirectoryEntry e;
+               CK_RETURN_IF_ERROR(ApplyEntry(body, e, true));
+               CK_ASSIGN_OR_RETURN(DirectoryEntry out, directory.Add(req.Actor(), e));
+               return http::JsonResponse(201, ToJson(out));
+             });
+  router.Add(http::Method::kGet, "/api/v1/directory/{entry_id}", {.permission = P::kListPatients},
+             [&directory](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("entry_id"));
+               CK_ASSIGN_OR_RETURN(DirectoryEntry e, directory.Get(id));
+               return http::JsonResponse(200, ToJson(e));
+             });
+  router.Add(http::Method::kPatch, "/api/v1/directory/{entry_id}", {.permission = P::kWritePatient},
+             [&directory](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("entry_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(int version, Version(body));
+               CK_ASSIGN_OR_RETURN(DirectoryEntry e, directory.Get(id));
+               CK_RETURN_IF_ERROR(ApplyEntry(body, e, false));
+               CK_ASSIGN_OR_RETURN(DirectoryEntry out, directory.Change(req.Actor(), e, version));
+               return http::JsonResponse(200, ToJson(out));
+             });
+  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/team", OnCase(P::kReadPatient),
+             [&directory](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(auto team, directory.Team(req.Actor(), id));
+               Json items = Json::array();
+               for (const TeamMember& m : team) items.push_back(ToJson(m));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+  router.Add(
+      http::Method::kPost, "/api/v1/cases/{case_id}/team", OnCase(P::kWritePatient),
+      [&directory](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(
+            http::RejectUnknownFields(body, {"directory_entry_id", "relationship_id", "role"}));
+        TeamAddition add;
+        CK_ASSIGN_OR_RETURN(add.directory_entry_id, http::OptionalInt(body, "directory_entry_id"));
+        CK_ASSIGN_OR_RETURN(add.relationship_id, http::OptionalInt(body, "relationship_id"));
+        CK_ASSIGN_OR_RETURN(std::string role, http::RequiredString(body, "role", 100));
+        CK_ASSIGN_OR_RETURN(TeamMember m,
+                            directory.AddToCase(*req.principal, req.Actor(), id, add, role));
+        return http::JsonResponse(201, ToJson(m));
+      });
+  router.Add(http::Method::kDelete, "/api/v1/cases/{case_id}/team/{member_id}",
+             OnCase(P::kWritePatient), [&directory](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+               CK_ASSIGN_OR_RETURN(int64_t member, req.IdParam("member_id"));
+               CK_RETURN_IF_ERROR(directory.RemoveFromCase(req.Actor(), id, member));
+               return http::JsonResponse(200, {{"removed", member}});
+             });
+}
+
 }  // namespace ck::cases

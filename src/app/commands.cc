@@ -112,13 +112,14 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   cases::Service case_service(db, clock, calendar, authorizer);
   cases::Directory directory(db, clock);
+  cases::Documents documents(db, clock, cfg.http.max_body_bytes);
   patients::ClinicalRecords clinical(db, clock);
   patients::Consents consents(db, clock);
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db,           clock,     authenticator, accounts, patient_service,
-                    case_service, directory, clinical,      consents, metrics};
+  Services services{db,        clock,     authenticator, accounts, patient_service, case_service,
+                    directory, documents, clinical,      consents, metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

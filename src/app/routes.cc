@@ -30,6 +30,7 @@ void MountRoutes(http::Router& router, Services& s) {
   patients::RegisterConsentRoutes(router, s.consents);
   cases::RegisterRoutes(router, s.cases);
   cases::RegisterDirectoryRoutes(router, s.directory);
+  cases::RegisterDocumentRoutes(router, s.documents);
   audit::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},

@@ -4,6 +4,7 @@
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
 #include "cases/directory.h"
+#include "cases/documents.h"
 #include "cases/service.h"
 #include "core/clock.h"
 #include "db/database.h"
@@ -23,6 +24,7 @@ struct Services {
   patients::Service& patients;
   cases::Service& cases;
   cases::Directory& directory;
+  cases::Documents& documents;
   patients::ClinicalRecords& clinical;
   patients::Consents& consents;
   http::Metrics& metrics;

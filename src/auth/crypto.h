@@ -26,6 +26,9 @@ bool VerifyPassword(const std::string& encoded_hash, std::string_view password);
 
 // `bytes` random bytes, base64url without padding.
 std::string RandomToken(size_t bytes = 32);
+// Standard base64 with padding, and back (InvalidArgument for malformed input).
+std::string Base64Encode(std::string_view bytes);
+Result<std::string> Base64Decode(std::string_view text);
 // Lower-case hex SHA-256.
 std::string Sha256Hex(std::string_view data);
 // Constant-time equality of two strings of equal length (false otherwise).

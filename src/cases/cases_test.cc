@@ -39,6 +39,8 @@ class CasesTest : public ::testing::Test {
     RegisterRoutes(*router_, *cases_);
     directory_ = std::make_unique<Directory>(*db_, clock_);
     RegisterDirectoryRoutes(*router_, *directory_);
+    documents_ = std::make_unique<Documents>(*db_, clock_, 4096);
+    RegisterDocumentRoutes(*router_, *documents_);
     auto a = accounts_->AddTeam({}, "A");
     auto b = accounts_->AddTeam({}, "B");
     for (auto [name, role, team] : {std::tuple{"cm.one", auth::Role::kCaseManager, a->id},
@@ -58,6 +60,19 @@ class CasesTest : public ::testing::Test {
                    {"administrative_sex", "female"}});
     ASSERT_EQ(p.status, 201);
     patient_ = Json::parse(p.body)["id"];
+  }
+
+  http::Response Upload(const std::string& query, const std::string& type, const std::string& bytes,
+                        const std::string& who = "cm.one") {
+    http::Request req;
+    req.method = Method::kPost;
+    req.path = "/api/v1/patients/" + std::to_string(patient_) + "/documents";
+    req.query_string = query;
+    req.request_id = "test";
+    req.body = bytes;
+    req.headers.emplace_back("content-type", type);
+    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
+    return router_->Execute(req);
   }
 
   http::Response Call(Method m, const std::string& path, const std::string& who,
@@ -104,6 +119,7 @@ class CasesTest : public ::testing::Test {
   std::unique_ptr<Service> cases_;
   std::unique_ptr<patients::ClinicalRecords> clinical_;
   std::unique_ptr<Directory> directory_;
+  std::unique_ptr<Documents> documents_;
   std::map<std::string, int64_t> ids_;
   std::map<std::string, std::string> tokens_;
   int64_t patient_ = 0;
@@ -453,6 +469,73 @@ TEST_F(CasesTest, TheDirectoryAndEachCasesTeam) {
       Call(Method::kPatch, e, "cm.one", {{"role", "heart failure clinic"}, {"version", 1}}).status,
       200);
   EXPECT_EQ(Call(Method::kPatch, e, "cm.two", {{"role", "other"}, {"version", 1}}).status, 409);
+}
+
+TEST_F(CasesTest, DocumentsAreCheckedStoredAndDownloadedSafely) {
+  std::string pdf =
+      std::string("%PDF-1.4\n") + std::string(100, 'x') + std::string(1, '\0') + "\n%%EOF";
+  http::Response up = Upload(
+      "doc_type=discharge_summary&title=Discharge%20summary&document_date=2026-11-24&source="
+      "Riverside%20fax",
+      "application/pdf", pdf);
+  ASSERT_EQ(up.status, 201) << up.body;
+  Json info = Json::parse(up.body);
+  EXPECT_EQ(info["size_bytes"], pdf.size());
+  // Refused: bytes that are not what the type says, a type a browser could run,
+  // empty or oversized content, a missing title, an unknown type.
+  struct Case {
+    std::string query, type, bytes;
+    const char* field;
+  } cases[] = {
+      {"doc_type=letter&title=t", "application/pdf", "<html><script>alert(1)</script>",
+       "content_type"},
+      {"doc_type=letter&title=t", "text/html", "<html></html>", "content_type"},
+      {"doc_type=letter&title=t", "image/png", "not a png", "content_type"},
+      {"doc_type=letter&title=t", "text/plain", std::string("a\0b", 3), "content_type"},
+      {"doc_type=letter&title=t", "text/plain", "", "content"},
+      {"doc_type=letter&title=t", "text/plain", std::string(5000, 'a'), "content"},
+      {"doc_type=letter", "text/plain", "hello", "title"},
+      {"doc_type=selfie&title=t", "image/jpeg", "\xFF\xD8\xFFrest", "doc_type"},
+      {"doc_type=letter&title=t&case_id=999", "text/plain", "hello", "case_id"},
+  };
+  for (const auto& c : cases) {
+    http::Response r = Upload(c.query, c.type, c.bytes);
+    EXPECT_EQ(r.status, 400) << c.query << " " << c.type;
+    EXPECT_EQ(Json::parse(r.body)["field"], c.field) << c.query << " " << c.type << r.body;
+  }
+  EXPECT_EQ(
+      Upload("doc_type=letter&title=Plan", "text/plain; charset=utf-8", "Care plan agreed.").status,
+      201);
+  Json list = Json::parse(
+      Call(Method::kGet, "/api/v1/patients/" + std::to_string(patient_) + "/documents", "cm.one")
+          .body);
+  ASSERT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(list["items"][1]["content_type"], "text/plain");
+  // Download: the same bytes, as an attachment, sandboxed; audited; care team only.
+  std::string content = info["content_url"];
+  http::Response down = Call(Method::kGet, content, "cm.one");
+  ASSERT_EQ(down.status, 200);
+  EXPECT_EQ(down.body, pdf);
+  EXPECT_EQ(down.content_type, "application/pdf");
+  bool attachment = false, sandboxed = false;
+  for (const auto& [k, v] : down.headers) {
+    attachment |= k == "Content-Disposition" && v.starts_with("attachment");
+    sandboxed |= k == "Content-Security-Policy" && v.starts_with("sandbox");
+  }
+  EXPECT_TRUE(attachment);
+  EXPECT_TRUE(sandboxed);
+  EXPECT_EQ(Call(Method::kGet, content, "cm.two").status, 403);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/documents/999/content", "cm.one").status, 404);
+  int views = 0;
+  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(
+                       auto rows,
+                       c.Query("SELECT COUNT(*) FROM audit_log WHERE action = 'document.view'"));
+                   views = static_cast<int>(rows.at(0).Int(0));
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(views, 1);
 }
 
 }  // namespace

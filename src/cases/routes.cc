@@ -457,4 +457,72 @@ void RegisterDirectoryRoutes(http::Router& router, Directory& directory) {
              });
 }
 
+void RegisterDocumentRoutes(http::Router& router, Documents& documents) {
+  auto info_json = [](const DocumentInfo& d) {
+    return Json{{"id", d.id},
+                {"case_id", OptInt(d.case_id)},
+                {"doc_type", d.doc_type},
+                {"title", d.title},
+                {"document_date", Opt(d.document_date)},
+                {"source", Opt(d.source)},
+                {"content_type", d.content_type},
+                {"size_bytes", d.size_bytes},
+                {"sha256", d.sha256},
+                {"uploaded_by", OptInt(d.uploaded_by)},
+                {"uploaded_at", FormatTimestamp(d.uploaded_at)},
+                {"content_url", "/api/v1/documents/" + std::to_string(d.id) + "/content"}};
+  };
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/documents",
+             {.permission = P::kReadPatient, .patient_param = "patient_id"},
+             [&documents, info_json](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(auto list, documents.List(req.Actor(), *req.patient_id));
+               Json items = Json::array();
+               for (const DocumentInfo& d : list) items.push_back(info_json(d));
+               return http::JsonResponse(200, {{"items", items}});
+             });
+  // The body is the document itself, typed by Content-Type; its description
+  // comes in the query string.
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/documents",
+             {.permission = P::kWritePatient, .patient_param = "patient_id"},
+             [&documents, info_json](http::Request& req) -> Result<http::Response> {
+               DocumentInfo d;
+               d.patient_id = *req.patient_id;
+               d.doc_type = req.Query("doc_type").value_or("");
+               d.title = req.Query("title").value_or("");
+               d.document_date = req.Query("document_date");
+               d.source = req.Query("source");
+               if (auto k = req.Query("case_id")) {
+                 try {
+                   d.case_id = std::stoll(*k);
+                 } catch (const std::exception&) {
+                   return InvalidArgument("must be an integer", "case_id");
+                 }
+               }
+               d.content_type = std::string(req.Header("content-type"));
+               CK_ASSIGN_OR_RETURN(DocumentInfo out,
+                                   documents.Upload(*req.principal, req.Actor(), d, req.body));
+               return http::JsonResponse(201, info_json(out));
+             });
+  router.Add(http::Method::kGet, "/api/v1/documents/{document_id}/content",
+             {.permission = P::kReadPatient,
+              .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
+                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("document_id"));
+                return PatientOfDocument(c, id);
+              }},
+             [&documents](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("document_id"));
+               CK_ASSIGN_OR_RETURN(auto doc, documents.Open(req.Actor(), id));
+               http::Response r;
+               r.content_type = doc.first.content_type;
+               r.body = std::move(doc.second);
+               // Always a download, never rendered in the app's origin.
+               r.headers.emplace_back("Content-Disposition",
+                                      "attachment; filename=\"document-" + std::to_string(id) +
+                                          "." + std::string(ExtensionFor(doc.first.content_type)) +
+                                          "\"");
+               r.headers.emplace_back("Content-Security-Policy", "sandbox; default-src 'none'");
+               return r;
+             });
+}
+
 }  // namespace ck::cases

@@ -434,7 +434,8 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
   for (const char* table :
        {"patient_identifiers", "patient_phones", "patient_relationships", "break_glass_grants",
         "cases", "case_status_changes", "case_assignments", "case_notes", "case_contacts",
-        "conditions", "medications", "allergies", "encounters", "coverages", "consents"}) {
+        "conditions", "medications", "allergies", "encounters", "coverages", "consents",
+        "documents", "case_team_members"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

@@ -538,5 +538,53 @@ TEST_F(CasesTest, DocumentsAreCheckedStoredAndDownloadedSafely) {
   EXPECT_EQ(views, 1);
 }
 
+TEST_F(CasesTest, CaseConferencesRecordAttendeesAndDecisions) {
+  Json k = Refer();
+  std::string notes = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/notes";
+  Json attendees = {{{"name", "Maria Rivera"}, {"role", "case manager"}},
+                    {{"name", "Dr. Ada Osei"}, {"role", "cardiologist"}},
+                    {{"name", "Sam Patel"}, {"role", "pharmacist"}}};
+  Json decisions = {{{"decision", "Reconcile diuretic doses"},
+                     {"owner", "Sam Patel"},
+                     {"due_date", "2026-12-01"}},
+                    {{"decision", "Arrange transport to cardiology"}}};
+  http::Response one = Call(Method::kPost, notes, "cm.one",
+                            {{"note_type", "case_conference"},
+                             {"body", "Reviewed weight gain."},
+                             {"attendees", {attendees[0]}}});
+  EXPECT_EQ(one.status, 400);
+  EXPECT_EQ(Json::parse(one.body)["field"], "attendees");
+  EXPECT_EQ(Json::parse(Call(Method::kPost, notes, "cm.one",
+                             {{"note_type", "progress"}, {"body", "x"}, {"decisions", decisions}})
+                            .body)["field"],
+            "decisions");
+  http::Response made = Call(Method::kPost, notes, "cm.one",
+                             {{"note_type", "case_conference"},
+                              {"body", "Reviewed weight gain."},
+                              {"attendees", attendees},
+                              {"decisions", decisions}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  Json n = Json::parse(made.body);
+  EXPECT_EQ(n["attendees"].size(), 3u);
+  ASSERT_EQ(n["decisions"].size(), 2u);
+  EXPECT_EQ(n["decisions"][0]["owner"], "Sam Patel");
+  EXPECT_GT(n["decisions"][0]["id"].get<int64_t>(), 0);
+  std::string note = "/api/v1/notes/" + std::to_string(n["id"].get<int64_t>());
+  http::Response edited = Call(Method::kPatch, note, "cm.one",
+                               {{"body", "Reviewed weight gain; plan agreed."},
+                                {"version", 1},
+                                {"decisions", {decisions[0]}}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(Json::parse(edited.body)["decisions"].size(), 1u);
+  EXPECT_EQ(Json::parse(edited.body)["attendees"].size(), 3u) << "unchanged when not sent";
+  ASSERT_EQ(Call(Method::kPost, note + "/sign", "cm.one").status, 200);
+  EXPECT_EQ(Call(Method::kPatch, note, "cm.one",
+                 {{"body", "x"}, {"version", 3}, {"decisions", decisions}})
+                .status,
+            409);
+  Json listed = Json::parse(Call(Method::kGet, notes, "cm.one").body);
+  EXPECT_EQ(listed["items"][0]["decisions"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace ck::cases

@@ -71,6 +71,20 @@ struct Assignment {
   std::optional<std::string> reason;
 };
 
+// Who took part in a case conference (the interdisciplinary team).
+struct Attendee {
+  std::string name;
+  std::string role;  // "cardiologist", "pharmacist", "patient", "daughter"
+};
+
+// What a case conference decided; each can become a task (the tasks module).
+struct Decision {
+  int64_t id = 0;
+  std::string decision;
+  std::optional<std::string> owner;
+  std::optional<std::string> due_date;  // YYYY-MM-DD
+};
+
 struct Note {
   int64_t id = 0;
   int64_t case_id = 0;
@@ -85,6 +99,8 @@ struct Note {
   Timestamp updated_at = 0;
   std::optional<Timestamp> signed_at;
   int version = 1;
+  std::vector<Attendee> attendees;  // case conferences
+  std::vector<Decision> decisions;  // case conferences
 };
 
 struct Contact {

@@ -49,7 +49,52 @@ Json ToJson(const Note& n) {
           {"created_at", FormatTimestamp(n.created_at)},
           {"updated_at", FormatTimestamp(n.updated_at)},
           {"signed_at", OptTime(n.signed_at)},
-          {"version", n.version}};
+          {"version", n.version},
+          {"attendees",
+           [&] {
+             Json a = Json::array();
+             for (const Attendee& x : n.attendees)
+               a.push_back({{"name", x.name}, {"role", x.role}});
+             return a;
+           }()},
+          {"decisions", [&] {
+             Json d = Json::array();
+             for (const Decision& x : n.decisions)
+               d.push_back({{"id", x.id},
+                            {"decision", x.decision},
+                            {"owner", Opt(x.owner)},
+                            {"due_date", Opt(x.due_date)}});
+             return d;
+           }()}};
+}
+
+Result<std::vector<Attendee>> ParseAttendees(const Json& v) {
+  if (!v.is_array()) return InvalidArgument("must be an array of {name, role}", "attendees");
+  std::vector<Attendee> out;
+  for (const Json& a : v) {
+    if (!a.is_object() || !a.contains("name") || !a["name"].is_string() || !a.contains("role") ||
+        !a["role"].is_string())
+      return InvalidArgument("must be an array of {name, role}", "attendees");
+    out.push_back({a["name"].get<std::string>(), a["role"].get<std::string>()});
+  }
+  return out;
+}
+
+Result<std::vector<Decision>> ParseDecisions(const Json& v) {
+  if (!v.is_array())
+    return InvalidArgument("must be an array of {decision, owner, due_date}", "decisions");
+  std::vector<Decision> out;
+  for (const Json& d : v) {
+    if (!d.is_object() || !d.contains("decision") || !d["decision"].is_string())
+      return InvalidArgument("must be an array of {decision, owner, due_date}", "decisions");
+    Decision x;
+    x.decision = d["decision"].get<std::string>();
+    if (d.contains("owner") && d["owner"].is_string()) x.owner = d["owner"].get<std::string>();
+    if (d.contains("due_date") && d["due_date"].is_string())
+      x.due_date = d["due_date"].get<std::string>();
+    out.push_back(std::move(x));
+  }
+  return out;
 }
 
 Json ToJson(const Contact& k) {
@@ -245,11 +290,20 @@ void RegisterRoutes(http::Router& router, Service& service) {
              [&service](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"note_type", "body"}));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+                   body, {"note_type", "body", "attendees", "decisions"}));
                CK_ASSIGN_OR_RETURN(std::string type, http::RequiredString(body, "note_type", 40));
                CK_ASSIGN_OR_RETURN(std::string text, http::RequiredString(body, "body", 50000));
-               CK_ASSIGN_OR_RETURN(Note n,
-                                   service.AddNote(*req.principal, req.Actor(), id, type, text));
+               std::vector<Attendee> attendees;
+               std::vector<Decision> decisions;
+               if (body.contains("attendees")) {
+                 CK_ASSIGN_OR_RETURN(attendees, ParseAttendees(body["attendees"]));
+               }
+               if (body.contains("decisions")) {
+                 CK_ASSIGN_OR_RETURN(decisions, ParseDecisions(body["decisions"]));
+               }
+               CK_ASSIGN_OR_RETURN(Note n, service.AddNote(*req.principal, req.Actor(), id, type,
+                                                           text, attendees, decisions));
                return http::JsonResponse(201, ToJson(n));
              });
 
@@ -257,11 +311,20 @@ void RegisterRoutes(http::Router& router, Service& service) {
              [&service](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("note_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"body", "version"}));
+               CK_RETURN_IF_ERROR(
+                   http::RejectUnknownFields(body, {"body", "version", "attendees", "decisions"}));
                CK_ASSIGN_OR_RETURN(std::string text, http::RequiredString(body, "body", 50000));
                CK_ASSIGN_OR_RETURN(int version, Version(body));
-               CK_ASSIGN_OR_RETURN(
-                   Note n, service.EditNote(*req.principal, req.Actor(), id, text, version));
+               std::optional<std::vector<Attendee>> attendees;
+               std::optional<std::vector<Decision>> decisions;
+               if (body.contains("attendees")) {
+                 CK_ASSIGN_OR_RETURN(attendees, ParseAttendees(body["attendees"]));
+               }
+               if (body.contains("decisions")) {
+                 CK_ASSIGN_OR_RETURN(decisions, ParseDecisions(body["decisions"]));
+               }
+               CK_ASSIGN_OR_RETURN(Note n, service.EditNote(*req.principal, req.Actor(), id, text,
+                                                            version, attendees, decisions));
                return http::JsonResponse(200, ToJson(n));
              });
 

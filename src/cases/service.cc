@@ -263,14 +263,43 @@ Result<Case> Service::Assign(const auth::Principal& who, const auth::Actor& acto
   return out;
 }
 
+Status CheckConference(const std::string& note_type, const std::vector<Attendee>& attendees,
+                       const std::vector<Decision>& decisions) {
+  if (note_type != "case_conference") {
+    if (!attendees.empty())
+      return InvalidArgument("only case conference notes have attendees", "attendees");
+    if (!decisions.empty())
+      return InvalidArgument("only case conference notes have decisions", "decisions");
+    return Status::Ok();
+  }
+  if (attendees.size() < 2 || attendees.size() > 50)
+    return InvalidArgument("a case conference has 2 to 50 attendees", "attendees");
+  for (const Attendee& a : attendees) {
+    if (a.name.empty() || a.name.size() > 200 || a.role.empty() || a.role.size() > 100)
+      return InvalidArgument("each needs a name and a role", "attendees");
+  }
+  if (decisions.size() > 50) return InvalidArgument("at most 50 decisions", "decisions");
+  for (const Decision& d : decisions) {
+    if (d.decision.empty() || d.decision.size() > 2000)
+      return InvalidArgument("each must be 1 to 2000 bytes", "decisions");
+    if (d.owner && d.owner->size() > 200)
+      return InvalidArgument("owner must be at most 200 bytes", "decisions");
+    if (d.due_date) CK_RETURN_IF_ERROR(ParseDate(*d.due_date, "decisions").status());
+  }
+  return Status::Ok();
+}
+
 Result<Note> Service::AddNote(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
-                              const std::string& note_type, const std::string& body) {
+                              const std::string& note_type, const std::string& body,
+                              const std::vector<Attendee>& attendees,
+                              const std::vector<Decision>& decisions) {
   if (!OneOf(note_type,
              {"assessment", "progress", "case_conference", "crisis", "discharge", "supervisory"}))
     return InvalidArgument(
         "must be one of assessment, progress, case_conference, crisis, discharge, supervisory",
         "note_type");
   CK_RETURN_IF_ERROR(CheckText(body, "body", 50000));
+  CK_RETURN_IF_ERROR(CheckConference(note_type, attendees, decisions));
   Timestamp now = clock_.Now();
   Note out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
@@ -282,6 +311,8 @@ Result<Note> Service::AddNote(const auth::Principal& who, const auth::Actor& act
     n.body = body;
     n.author_id = who.user_id;
     CK_ASSIGN_OR_RETURN(out, InsertNote(c, n, now));
+    CK_RETURN_IF_ERROR(ReplaceConference(c, out.id, attendees, decisions));
+    CK_ASSIGN_OR_RETURN(out, GetNote(c, out.id));
     return audit::Append(c, audit::EventBy(actor, now, "note.create", "note",
                                            std::to_string(out.id), k.patient_id, note_type));
   }));
@@ -302,7 +333,9 @@ Result<std::vector<Note>> Service::Notes(const auth::Actor& actor, int64_t case_
 }
 
 Result<Note> Service::EditNote(const auth::Principal& who, const auth::Actor& actor,
-                               int64_t note_id, const std::string& body, int expected_version) {
+                               int64_t note_id, const std::string& body, int expected_version,
+                               const std::optional<std::vector<Attendee>>& attendees,
+                               const std::optional<std::vector<Decision>>& decisions) {
   CK_RETURN_IF_ERROR(CheckText(body, "body", 50000));
   Timestamp now = clock_.Now();
   Note out;
@@ -311,7 +344,11 @@ Result<Note> Service::EditNote(const auth::Principal& who, const auth::Actor& ac
     if (n.status == "signed")
       return FailedPrecondition("a signed note cannot change; add an addendum to correct it");
     if (n.author_id != who.user_id) return PermissionDenied("only the author edits a draft note");
+    std::vector<Attendee> new_attendees = attendees.value_or(n.attendees);
+    std::vector<Decision> new_decisions = decisions.value_or(n.decisions);
+    CK_RETURN_IF_ERROR(CheckConference(n.note_type, new_attendees, new_decisions));
     CK_RETURN_IF_ERROR(UpdateDraftBody(c, note_id, body, expected_version, now));
+    CK_RETURN_IF_ERROR(ReplaceConference(c, note_id, new_attendees, new_decisions));
     CK_ASSIGN_OR_RETURN(out, GetNote(c, note_id));
     return audit::Append(
         c, audit::EventBy(actor, now, "note.edit", "note", std::to_string(note_id), n.patient_id));

@@ -50,12 +50,17 @@ class Service {
   Result<Case> Assign(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
                       int64_t user_id, const std::optional<std::string>& reason);
 
+  // A case conference note names at least two attendees and may record decisions.
   Result<Note> AddNote(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
-                       const std::string& note_type, const std::string& body);
+                       const std::string& note_type, const std::string& body,
+                       const std::vector<Attendee>& attendees = {},
+                       const std::vector<Decision>& decisions = {});
   Result<std::vector<Note>> Notes(const auth::Actor& actor, int64_t case_id);
   // Drafts only, by their author.
   Result<Note> EditNote(const auth::Principal& who, const auth::Actor& actor, int64_t note_id,
-                        const std::string& body, int expected_version);
+                        const std::string& body, int expected_version,
+                        const std::optional<std::vector<Attendee>>& attendees = std::nullopt,
+                        const std::optional<std::vector<Decision>>& decisions = std::nullopt);
   Result<Note> SignNote(const auth::Principal& who, const auth::Actor& actor, int64_t note_id);
   // A correction to a signed note: a new draft addendum that points to it.
   Result<Note> AddAddendum(const auth::Principal& who, const auth::Actor& actor, int64_t note_id,

@@ -235,12 +235,48 @@ Result<Note> InsertNote(db::Connection& c, const Note& n, Timestamp now) {
   return GetNote(c, rows.at(0).Int(0));
 }
 
+Status LoadConference(db::Connection& c, Note& n) {
+  CK_RETURN_IF_ERROR(
+      c.ForEachRow("SELECT name, role FROM note_attendees WHERE note_id = ? ORDER BY id", {n.id},
+                   [&](const db::Row& r) {
+                     n.attendees.push_back({r.Text(0), r.Text(1)});
+                     return Status::Ok();
+                   }));
+  return c.ForEachRow(
+      "SELECT id, decision, owner, due_date FROM note_decisions WHERE note_id = ? ORDER BY id",
+      {n.id}, [&](const db::Row& r) {
+        n.decisions.push_back({r.Int(0), r.Text(1), r.OptText(2), r.OptText(3)});
+        return Status::Ok();
+      });
+}
+
+Status ReplaceConference(db::Connection& c, int64_t note_id, const std::vector<Attendee>& attendees,
+                         const std::vector<Decision>& decisions) {
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM note_attendees WHERE note_id = ?", {note_id}).status());
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM note_decisions WHERE note_id = ?", {note_id}).status());
+  for (const Attendee& a : attendees) {
+    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO note_attendees (note_id, name, role) VALUES (?, ?, ?)",
+                              {note_id, a.name, a.role})
+                           .status());
+  }
+  for (const Decision& d : decisions) {
+    CK_RETURN_IF_ERROR(
+        c.Exec(
+             "INSERT INTO note_decisions (note_id, decision, owner, due_date) VALUES (?, ?, ?, ?)",
+             {note_id, d.decision, d.owner, d.due_date})
+            .status());
+  }
+  return Status::Ok();
+}
+
 Result<Note> GetNote(db::Connection& c, int64_t id) {
   CK_ASSIGN_OR_RETURN(
       auto rows,
       c.Query(std::string("SELECT ") + kNoteColumns + " FROM case_notes WHERE id = ?", {id}));
   if (rows.empty()) return NotFound("no note with id " + std::to_string(id));
-  return NoteFromRow(rows.at(0));
+  Note n = NoteFromRow(rows.at(0));
+  CK_RETURN_IF_ERROR(LoadConference(c, n));
+  return n;
 }
 
 Result<std::vector<Note>> ListNotes(db::Connection& c, int64_t case_id) {
@@ -251,6 +287,9 @@ Result<std::vector<Note>> ListNotes(db::Connection& c, int64_t case_id) {
         out.push_back(NoteFromRow(r));
         return Status::Ok();
       }));
+  for (Note& n : out) {
+    if (n.note_type == "case_conference") CK_RETURN_IF_ERROR(LoadConference(c, n));
+  }
   return out;
 }
 

@@ -36,6 +36,9 @@ Result<std::vector<Note>> ListNotes(db::Connection& c, int64_t case_id);
 Status UpdateDraftBody(db::Connection& c, int64_t id, const std::string& body, int expected_version,
                        Timestamp now);
 Status MarkSigned(db::Connection& c, int64_t id, Timestamp now);
+// Replaces a note's attendees and decisions (drafts only: callers check).
+Status ReplaceConference(db::Connection& c, int64_t note_id, const std::vector<Attendee>& attendees,
+                         const std::vector<Decision>& decisions);
 
 Result<Contact> InsertContact(db::Connection& c, const Contact& k, Timestamp now);
 Result<std::vector<Contact>> ListContacts(db::Connection& c, int64_t case_id);

@@ -139,8 +139,8 @@ Result<Consent> Consents::Revoke(const auth::Actor& actor, int64_t patient_id, i
       CK_ASSIGN_OR_RETURN(bool still, SharingConsented(c, patient_id, *out.relationship_id, today));
       if (!still) {
         CK_RETURN_IF_ERROR(
-            c.Exec("UPDATE patient_relationships SET may_receive_information = 0, updated_at = ? "
-                   "WHERE id = ?",
+            c.Exec("UPDATE patient_relationships SET may_receive_information = 0, updated_at = ?, "
+                   "version = version + 1 WHERE id = ?",
                    {now, *out.relationship_id})
                 .status());
       }

@@ -74,6 +74,7 @@ struct Relationship {
   std::optional<std::string> email;
   bool may_receive_information = false;  // the patient allows sharing with this person
   bool emergency_contact = false;
+  int version = 1;
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 };

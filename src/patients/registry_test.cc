@@ -2,6 +2,8 @@
 // relationships and optimistic concurrency, with care-team access.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "auth/accounts.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -308,7 +310,8 @@ TEST_F(RegistryTest, RelationshipsLifecycle) {
   int64_t rel_id = rel["id"];
   std::string one = base + "/" + std::to_string(rel_id);
   // Sharing with them needs the patient's consent first.
-  http::Response refused = Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}});
+  http::Response refused =
+      Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}, {"version", 1}});
   EXPECT_EQ(refused.status, 409);
   EXPECT_EQ(Json::parse(refused.body)["field"], "may_receive_information");
   EXPECT_EQ(Call(Method::kPost, base, "cm.one",
@@ -324,10 +327,18 @@ TEST_F(RegistryTest, RelationshipsLifecycle) {
                                  {"scope", "care plan"}});
   ASSERT_EQ(consent.status, 201) << consent.body;
   EXPECT_TRUE(Json::parse(consent.body)["active"].get<bool>());
-  http::Response changed = Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}});
+  EXPECT_EQ(Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}}).status, 400)
+      << "no version";
+  http::Response changed =
+      Call(Method::kPatch, one, "cm.one", {{"may_receive_information", true}, {"version", 1}});
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(Json::parse(changed.body)["may_receive_information"], true);
   EXPECT_EQ(Json::parse(changed.body)["name"], "Rui Lima");
+  EXPECT_EQ(Json::parse(changed.body)["version"], 2);
+  EXPECT_EQ(
+      Call(Method::kPatch, one, "cm.one", {{"emergency_contact", true}, {"version", 1}}).status,
+      409)
+      << "stale";
   // Revoking the consent stops the sharing at once.
   int64_t consent_id = Json::parse(consent.body)["id"];
   http::Response revoked =
@@ -364,6 +375,27 @@ TEST_F(RegistryTest, RelationshipsLifecycle) {
   std::string two = base + "/" + std::to_string(other["id"].get<int64_t>());
   EXPECT_EQ(Call(Method::kDelete, two, "cm.one").status, 200);
   EXPECT_EQ(Call(Method::kDelete, two, "cm.one").status, 404);
+}
+
+TEST_F(RegistryTest, ConcurrentEditorsOfOneVersionGetOneWinner) {
+  int64_t id = Create("cm.one", Person("Ana", "Lima"));
+  std::string path = "/api/v1/patients/" + std::to_string(id);
+  constexpr int kEditors = 8;
+  std::vector<int> statuses(kEditors);
+  std::vector<std::thread> editors;
+  for (int e = 0; e < kEditors; ++e) {
+    editors.emplace_back([&, e] {
+      statuses[e] = Call(Method::kPatch, path, "cm.one",
+                         {{"version", 1}, {"preferred_name", "Editor " + std::to_string(e)}})
+                        .status;
+    });
+  }
+  for (auto& t : editors) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kEditors - 1);
+  Json now = Json::parse(Call(Method::kGet, path, "cm.one").body);
+  EXPECT_EQ(now["version"], 2);
+  EXPECT_TRUE(now["preferred_name"].get<std::string>().starts_with("Editor "));
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ Json ToJson(const Relationship& r) {
           {"email", Opt(r.email)},
           {"may_receive_information", r.may_receive_information},
           {"emergency_contact", r.emergency_contact},
+          {"version", r.version},
           {"created_at", FormatTimestamp(r.created_at)},
           {"updated_at", FormatTimestamp(r.updated_at)}};
 }
@@ -240,9 +241,9 @@ http::Response PatientResponse(int status, const Patient& p) {
 }
 
 Result<Relationship> ParseRelationship(const Json& body, Relationship r, bool creating) {
-  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
-      body,
-      {"name", "relationship", "phone", "email", "may_receive_information", "emergency_contact"}));
+  CK_RETURN_IF_ERROR(
+      http::RejectUnknownFields(body, {"name", "relationship", "phone", "email",
+                                       "may_receive_information", "emergency_contact", "version"}));
   if (creating || body.contains("name")) {
     CK_ASSIGN_OR_RETURN(r.name, http::RequiredString(body, "name", 200));
   }
@@ -438,22 +439,25 @@ void RegisterRoutes(http::Router& router, Service& service) {
                return http::JsonResponse(201, ToJson(out));
              });
 
-  router.Add(http::Method::kPatch, "/api/v1/patients/{patient_id}/relationships/{relationship_id}",
-             {.permission = P::kWritePatient, .patient_param = "patient_id"},
-             [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
-               CK_ASSIGN_OR_RETURN(int64_t rel_id, req.IdParam("relationship_id"));
-               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_ASSIGN_OR_RETURN(auto list, service.Relationships(req.Actor(), id));
-               auto it = std::find_if(list.begin(), list.end(),
-                                      [&](const Relationship& r) { return r.id == rel_id; });
-               if (it == list.end())
-                 return NotFound("no relationship " + std::to_string(rel_id) + " on this patient");
-               CK_ASSIGN_OR_RETURN(Relationship r,
-                                   ParseRelationship(body, *it, /*creating=*/false));
-               CK_ASSIGN_OR_RETURN(Relationship out, service.ChangeRelationship(req.Actor(), r));
-               return http::JsonResponse(200, ToJson(out));
-             });
+  router.Add(
+      http::Method::kPatch, "/api/v1/patients/{patient_id}/relationships/{relationship_id}",
+      {.permission = P::kWritePatient, .patient_param = "patient_id"},
+      [&service](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+        CK_ASSIGN_OR_RETURN(int64_t rel_id, req.IdParam("relationship_id"));
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_ASSIGN_OR_RETURN(auto list, service.Relationships(req.Actor(), id));
+        auto it = std::find_if(list.begin(), list.end(),
+                               [&](const Relationship& r) { return r.id == rel_id; });
+        if (it == list.end())
+          return NotFound("no relationship " + std::to_string(rel_id) + " on this patient");
+        CK_ASSIGN_OR_RETURN(Relationship r, ParseRelationship(body, *it, /*creating=*/false));
+        CK_ASSIGN_OR_RETURN(auto version, http::OptionalInt(body, "version"));
+        if (!version) return InvalidArgument("send the version you read", "version");
+        CK_ASSIGN_OR_RETURN(Relationship out,
+                            service.ChangeRelationship(req.Actor(), r, static_cast<int>(*version)));
+        return http::JsonResponse(200, ToJson(out));
+      });
 
   router.Add(http::Method::kDelete, "/api/v1/patients/{patient_id}/relationships/{relationship_id}",
              {.permission = P::kWritePatient, .patient_param = "patient_id"},

@@ -247,7 +247,8 @@ Result<Relationship> Service::AddRelationship(const auth::Actor& actor, const Re
   return out;
 }
 
-Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const Relationship& r) {
+Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const Relationship& r,
+                                                 int expected_version) {
   CK_RETURN_IF_ERROR(ValidateRelationship(r));
   Timestamp now = clock_.Now();
   Relationship out;
@@ -259,7 +260,7 @@ Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const
                       "no active consent of the patient to share information with this person",
                       "may_receive_information");
     }
-    CK_ASSIGN_OR_RETURN(out, UpdateRelationship(c, r, now));
+    CK_ASSIGN_OR_RETURN(out, UpdateRelationship(c, r, expected_version, now));
     return audit::Append(c, EventFor(actor, now, "patient.relationship_update", r.patient_id,
                                      "relationship " + std::to_string(r.id)));
   }));

@@ -44,7 +44,8 @@ class Service {
 
   Result<std::vector<Relationship>> Relationships(const auth::Actor& actor, int64_t patient_id);
   Result<Relationship> AddRelationship(const auth::Actor& actor, const Relationship& r);
-  Result<Relationship> ChangeRelationship(const auth::Actor& actor, const Relationship& r);
+  Result<Relationship> ChangeRelationship(const auth::Actor& actor, const Relationship& r,
+                                          int expected_version);
   Status RemoveRelationship(const auth::Actor& actor, int64_t patient_id, int64_t relationship_id);
 
   // Merges the duplicate `merged` into `survivor`: identifiers, phones,

@@ -165,12 +165,13 @@ Relationship RelationshipFromRow(const db::Row& r) {
   x.emergency_contact = r.Int(7) != 0;
   x.created_at = r.Int(8);
   x.updated_at = r.Int(9);
+  x.version = static_cast<int>(r.Int(10));
   return x;
 }
 
 constexpr const char* kRelationshipColumns =
     "id, patient_id, name, relationship, phone, email, may_receive_information, emergency_contact, "
-    "created_at, updated_at";
+    "created_at, updated_at, version";
 
 }  // namespace
 
@@ -394,14 +395,28 @@ Result<std::vector<Relationship>> ListRelationships(db::Connection& c, int64_t p
   return out;
 }
 
-Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r, Timestamp now) {
+Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r,
+                                        int expected_version, Timestamp now) {
   CK_ASSIGN_OR_RETURN(
-      int64_t n, c.Exec("UPDATE patient_relationships SET name = ?, relationship = ?, phone = ?, "
-                        "email = ?, may_receive_information = ?, emergency_contact = ?, "
-                        "updated_at = ? WHERE id = ? AND patient_id = ?",
-                        {r.name, r.relationship, r.phone, r.email, r.may_receive_information,
-                         r.emergency_contact, now, r.id, r.patient_id}));
-  if (n == 0) return NotFound("no relationship " + std::to_string(r.id) + " on this patient");
+      int64_t n,
+      c.Exec(
+          "UPDATE patient_relationships SET name = ?, relationship = ?, phone = ?, "
+          "email = ?, may_receive_information = ?, emergency_contact = ?, "
+          "updated_at = ?, version = version + 1 WHERE id = ? AND patient_id = ? AND version = ?",
+          {r.name, r.relationship, r.phone, r.email, r.may_receive_information, r.emergency_contact,
+           now, r.id, r.patient_id, expected_version}));
+  if (n == 0) {
+    CK_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT version FROM patient_relationships WHERE id = ? AND patient_id = ?",
+                {r.id, r.patient_id}));
+    if (rows.empty())
+      return NotFound("no relationship " + std::to_string(r.id) + " on this patient");
+    return Status(ErrorCode::kConflict,
+                  "changed since version " + std::to_string(expected_version) + " (now " +
+                      std::to_string(rows.at(0).Int(0)) + "); reload and apply again",
+                  "version");
+  }
   CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kRelationshipColumns +
                                              " FROM patient_relationships WHERE id = ?",
                                          {r.id}));

@@ -33,7 +33,9 @@ Status DeleteIdentifier(db::Connection& c, int64_t patient_id, int64_t identifie
 
 Result<Relationship> InsertRelationship(db::Connection& c, const Relationship& r, Timestamp now);
 Result<std::vector<Relationship>> ListRelationships(db::Connection& c, int64_t patient_id);
-Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r, Timestamp now);
+// Conflict (field "version") unless the stored version is `expected_version`.
+Result<Relationship> UpdateRelationship(db::Connection& c, const Relationship& r,
+                                        int expected_version, Timestamp now);
 Status DeleteRelationship(db::Connection& c, int64_t patient_id, int64_t relationship_id);
 
 // Moves everything of `merged` to `survivor` and marks `merged` as merged into it.

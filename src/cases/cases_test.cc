@@ -8,7 +8,7 @@
 #include "http/router.h"
 #include "patients/clinical.h"
 #include "patients/routes.h"
-#include "testing/temp_db.h"
+#include "testing/api_harness.h"
 
 namespace ck::cases {
 namespace {
@@ -19,40 +19,27 @@ using http::Method;
 class CasesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(auth::InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_);
-    authn_ = std::make_unique<auth::Authenticator>(
-        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
-    accounts_ =
-        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
-    authz_ = std::make_unique<auth::Authorizer>(clock_);
-    router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
-    patients_ =
-        std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
+    db::Database& db = api_.db();
+    patients_ = std::make_unique<patients::Service>(db, api_.clock(), api_.authorizer(),
+                                                    patients::Service::Options{});
     calendar_ = std::make_unique<BusinessCalendar>(
         BusinessCalendar::Options{.holidays = {*ParseDate("2026-11-26")}});
-    cases_ = std::make_unique<Service>(*db_, clock_, *calendar_, *authz_);
-    patients::RegisterRoutes(*router_, *patients_);
-    patients::RegisterTimelineRoute(*router_, *db_, clock_);
-    clinical_ = std::make_unique<patients::ClinicalRecords>(*db_, clock_);
-    patients::RegisterClinicalRoutes(*router_, *clinical_);
-    RegisterRoutes(*router_, *cases_);
-    directory_ = std::make_unique<Directory>(*db_, clock_);
-    RegisterDirectoryRoutes(*router_, *directory_);
-    documents_ = std::make_unique<Documents>(*db_, clock_, 4096);
-    RegisterDocumentRoutes(*router_, *documents_);
-    auto a = accounts_->AddTeam({}, "A");
-    auto b = accounts_->AddTeam({}, "B");
-    for (auto [name, role, team] : {std::tuple{"cm.one", auth::Role::kCaseManager, a->id},
-                                    std::tuple{"cm.two", auth::Role::kCaseManager, a->id},
-                                    std::tuple{"cm.other", auth::Role::kCaseManager, b->id},
-                                    std::tuple{"sup", auth::Role::kSupervisor, a->id},
-                                    std::tuple{"sup.b", auth::Role::kSupervisor, b->id}}) {
-      auto u = accounts_->AddUser({}, {name, "", role, team, "password-1234"});
-      ASSERT_TRUE(u.ok());
-      ids_[name] = u->id;
-      tokens_[name] = authn_->SignIn(name, "password-1234", "t")->token;
-    }
+    cases_ = std::make_unique<Service>(db, api_.clock(), *calendar_, api_.authorizer());
+    clinical_ = std::make_unique<patients::ClinicalRecords>(db, api_.clock());
+    directory_ = std::make_unique<Directory>(db, api_.clock());
+    documents_ = std::make_unique<Documents>(db, api_.clock(), 4096);
+    patients::RegisterRoutes(api_.router(), *patients_);
+    patients::RegisterTimelineRoute(api_.router(), db, api_.clock());
+    patients::RegisterClinicalRoutes(api_.router(), *clinical_);
+    RegisterRoutes(api_.router(), *cases_);
+    RegisterDirectoryRoutes(api_.router(), *directory_);
+    RegisterDocumentRoutes(api_.router(), *documents_);
+    int64_t a = api_.AddTeam("A"), b = api_.AddTeam("B");
+    api_.AddUser("cm.one", auth::Role::kCaseManager, a);
+    api_.AddUser("cm.two", auth::Role::kCaseManager, a);
+    api_.AddUser("cm.other", auth::Role::kCaseManager, b);
+    api_.AddUser("sup", auth::Role::kSupervisor, a);
+    api_.AddUser("sup.b", auth::Role::kSupervisor, b);
     auto p = Call(Method::kPost, "/api/v1/patients", "cm.one",
                   {{"given_name", "Ana"},
                    {"family_name", "Lima"},
@@ -68,24 +55,14 @@ class CasesTest : public ::testing::Test {
     req.method = Method::kPost;
     req.path = "/api/v1/patients/" + std::to_string(patient_) + "/documents";
     req.query_string = query;
-    req.request_id = "test";
     req.body = bytes;
     req.headers.emplace_back("content-type", type);
-    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
-    return router_->Execute(req);
+    return api_.Send(std::move(req), who);
   }
 
   http::Response Call(Method m, const std::string& path, const std::string& who,
                       const Json& body = nullptr) {
-    http::Request req;
-    req.method = m;
-    size_t q = path.find('?');
-    req.path = path.substr(0, q);
-    if (q != std::string::npos) req.query_string = path.substr(q + 1);
-    req.request_id = "test";
-    if (!body.is_null()) req.body = body.dump();
-    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
-    return router_->Execute(req);
+    return api_.Call(m, path, who, body);
   }
 
   Json Refer(const std::string& urgency = "routine") {
@@ -107,21 +84,14 @@ class CasesTest : public ::testing::Test {
                 "cm.one", extra);
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{*ParseTimestamp("2026-11-25T15:00:00Z")};  // Wednesday before Thanksgiving
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<auth::Authenticator> authn_;
-  std::unique_ptr<auth::Accounts> accounts_;
-  std::unique_ptr<auth::Authorizer> authz_;
-  std::unique_ptr<http::Router> router_;
+  testing::ApiHarness api_{
+      *ParseTimestamp("2026-11-25T15:00:00Z")};  // Wednesday before Thanksgiving
   std::unique_ptr<patients::Service> patients_;
   std::unique_ptr<BusinessCalendar> calendar_;
   std::unique_ptr<Service> cases_;
   std::unique_ptr<patients::ClinicalRecords> clinical_;
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<Documents> documents_;
-  std::map<std::string, int64_t> ids_;
-  std::map<std::string, std::string> tokens_;
   int64_t patient_ = 0;
 };
 
@@ -175,14 +145,16 @@ TEST_F(CasesTest, CaseManagersOutsideTheCareTeamAreRefusedAndAudited) {
   EXPECT_EQ(Call(Method::kGet, path + "/notes", "cm.other").status, 403);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/cases/999999", "cm.one").status, 404);
   int denied = 0;
-  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(
-                       auto rows, c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' "
-                                          "AND patient_id = ?",
-                                          {patient_}));
-                   denied = static_cast<int>(rows.at(0).Int(0));
-                   return Status::Ok();
-                 })
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(
+                        auto rows,
+                        c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' "
+                                "AND patient_id = ?",
+                                {patient_}));
+                    denied = static_cast<int>(rows.at(0).Int(0));
+                    return Status::Ok();
+                  })
                   .ok());
   EXPECT_EQ(denied, 2);
 }
@@ -191,22 +163,23 @@ TEST_F(CasesTest, AssignmentMovesAccessWithTheCase) {
   Json k = Refer();
   std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
   EXPECT_EQ(
-      Call(Method::kPost, path + "/assignment", "cm.one", {{"user_id", ids_["cm.two"]}}).status,
+      Call(Method::kPost, path + "/assignment", "cm.one", {{"user_id", api_.id("cm.two")}}).status,
       403);
   EXPECT_EQ(
-      Call(Method::kPost, path + "/assignment", "sup.b", {{"user_id", ids_["cm.other"]}}).status,
+      Call(Method::kPost, path + "/assignment", "sup.b", {{"user_id", api_.id("cm.other")}}).status,
       403);
   EXPECT_EQ(
-      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.other"]}}).status, 403)
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", api_.id("cm.other")}}).status,
+      403)
       << "not the supervisor's team";
   http::Response first =
-      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}});
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", api_.id("cm.one")}});
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 403);
   http::Response second = Call(Method::kPost, path + "/assignment", "sup",
-                               {{"user_id", ids_["cm.two"]}, {"reason", "leave cover"}});
+                               {{"user_id", api_.id("cm.two")}, {"reason", "leave cover"}});
   ASSERT_EQ(second.status, 200) << second.body;
-  EXPECT_EQ(Json::parse(second.body)["assigned_user_id"], ids_["cm.two"]);
+  EXPECT_EQ(Json::parse(second.body)["assigned_user_id"], api_.id("cm.two"));
   EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 200);
   EXPECT_EQ(Call(Method::kGet, path, "cm.one").status, 403)
       << "the previous case manager left the care team";
@@ -244,7 +217,7 @@ TEST_F(CasesTest, SignedNotesAreImmutableAndCorrectedByAddenda) {
             409);
   EXPECT_EQ(Call(Method::kPost, note + "/sign", "cm.one").status, 409);
   // Not even SQL can change it.
-  Status direct = db_->Write([&](db::Connection& c) {
+  Status direct = api_.db().Write([&](db::Connection& c) {
     return c.Exec("UPDATE case_notes SET body = 'tampered' WHERE id = ?", {n["id"].get<int64_t>()})
         .status();
   });
@@ -267,8 +240,9 @@ TEST_F(CasesTest, SignedNotesAreImmutableAndCorrectedByAddenda) {
 TEST_F(CasesTest, OnlyTheAuthorEditsOrSignsADraft) {
   Json k = Refer();
   std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
-  ASSERT_EQ(Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}}).status,
-            200);
+  ASSERT_EQ(
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", api_.id("cm.one")}}).status,
+      200);
   Json n = Json::parse(Call(Method::kPost, path + "/notes", "sup",
                             {{"note_type", "supervisory"}, {"body", "Review."}})
                            .body);
@@ -345,9 +319,9 @@ TEST_F(CasesTest, OneTimelineShowsEveryModuleNewestFirstAndPages) {
   Json k = Refer();
   int64_t id = k["id"];
   std::string base = "/api/v1/cases/" + std::to_string(id);
-  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  api_.clock().Advance(10 * kMillisPerMinute);  // within the session idle time
   k = Json::parse(Move(k, "screening").body);
-  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  api_.clock().Advance(10 * kMillisPerMinute);  // within the session idle time
   ASSERT_EQ(Call(Method::kPost, base + "/contacts", "cm.one",
                  {{"method", "phone"},
                   {"direction", "outbound"},
@@ -355,7 +329,7 @@ TEST_F(CasesTest, OneTimelineShowsEveryModuleNewestFirstAndPages) {
                   {"outcome", "reached"}})
                 .status,
             201);
-  clock_.Advance(10 * kMillisPerMinute);  // within the session idle time
+  api_.clock().Advance(10 * kMillisPerMinute);  // within the session idle time
   Json note = Json::parse(
       Call(Method::kPost, base + "/notes", "cm.one", {{"note_type", "progress"}, {"body", "ok"}})
           .body);
@@ -398,20 +372,21 @@ TEST_F(CasesTest, OneTimelineShowsEveryModuleNewestFirstAndPages) {
     cursor = body["next_cursor"];
   }
   EXPECT_EQ(paged, types) << "pages add up to the whole timeline";
-  tokens_["cm.two"] = authn_->SignIn("cm.two", "password-1234", "t")->token;  // idled out meanwhile
+  api_.SignInAgain("cm.two");  // idled out meanwhile
   EXPECT_EQ(Call(Method::kGet, timeline, "cm.two").status, 403);
 }
 
 TEST_F(CasesTest, MyCaseloadAndMyTeamsCaseloads) {
   Json k = Refer();
   std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
-  ASSERT_EQ(Call(Method::kPost, path + "/assignment", "sup", {{"user_id", ids_["cm.one"]}}).status,
-            200);
+  ASSERT_EQ(
+      Call(Method::kPost, path + "/assignment", "sup", {{"user_id", api_.id("cm.one")}}).status,
+      200);
   Json mine = Json::parse(Call(Method::kGet, "/api/v1/cases", "cm.one").body);
   ASSERT_EQ(mine["items"].size(), 1u);
   EXPECT_EQ(mine["items"][0]["id"], k["id"]);
   EXPECT_EQ(Json::parse(Call(Method::kGet, "/api/v1/cases", "cm.two").body)["items"].size(), 0u);
-  std::string theirs = "/api/v1/cases?assigned_user_id=" + std::to_string(ids_["cm.one"]);
+  std::string theirs = "/api/v1/cases?assigned_user_id=" + std::to_string(api_.id("cm.one"));
   EXPECT_EQ(Call(Method::kGet, theirs, "cm.two").status, 403);
   EXPECT_EQ(Call(Method::kGet, theirs, "sup.b").status, 403);
   EXPECT_EQ(Json::parse(Call(Method::kGet, theirs, "sup").body)["items"].size(), 1u);
@@ -527,13 +502,14 @@ TEST_F(CasesTest, DocumentsAreCheckedStoredAndDownloadedSafely) {
   EXPECT_EQ(Call(Method::kGet, content, "cm.two").status, 403);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/documents/999/content", "cm.one").status, 404);
   int views = 0;
-  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(
-                       auto rows,
-                       c.Query("SELECT COUNT(*) FROM audit_log WHERE action = 'document.view'"));
-                   views = static_cast<int>(rows.at(0).Int(0));
-                   return Status::Ok();
-                 })
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(
+                        auto rows,
+                        c.Query("SELECT COUNT(*) FROM audit_log WHERE action = 'document.view'"));
+                    views = static_cast<int>(rows.at(0).Int(0));
+                    return Status::Ok();
+                  })
                   .ok());
   EXPECT_EQ(views, 1);
 }

@@ -9,7 +9,7 @@
 #include "http/json.h"
 #include "patients/routes.h"
 #include "patients/store.h"
-#include "testing/temp_db.h"
+#include "testing/api_harness.h"
 
 namespace ck::http {
 namespace {
@@ -20,53 +20,31 @@ using auth::Role;
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(auth::InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_);
-    authn_ = std::make_unique<auth::Authenticator>(
-        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
-    accounts_ =
-        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
-    authz_ = std::make_unique<auth::Authorizer>(clock_);
-    router_ = std::make_unique<Router>(*authn_, *authz_, *db_, clock_);
-    patients_ =
-        std::make_unique<patients::Service>(*db_, clock_, *authz_, patients::Service::Options{});
-
-    auto team_a = accounts_->AddTeam({}, "A");
-    auto team_b = accounts_->AddTeam({}, "B");
-    ASSERT_TRUE(team_a.ok() && team_b.ok());
-    struct U {
-      const char* name;
-      Role role;
-      std::optional<int64_t> team;
-    } users[] = {
-        {"cm.one", Role::kCaseManager, team_a->id},   {"cm.two", Role::kCaseManager, team_a->id},
-        {"cm.other", Role::kCaseManager, team_b->id}, {"sup.a", Role::kSupervisor, team_a->id},
-        {"sup.b", Role::kSupervisor, team_b->id},     {"auditor", Role::kAuditor, std::nullopt},
-        {"admin", Role::kAdmin, std::nullopt}};
-    for (const U& u : users) {
-      auto created = accounts_->AddUser({}, {u.name, "", u.role, u.team, "password-1234"});
-      ASSERT_TRUE(created.ok()) << created.status().ToString();
-      ids_[u.name] = created->id;
-      auto login = authn_->SignIn(u.name, "password-1234", "setup");
-      ASSERT_TRUE(login.ok());
-      tokens_[u.name] = login->token;
-    }
-    auto integ = accounts_->AddUser({}, {"ehr", "", Role::kIntegration, std::nullopt, ""});
-    ASSERT_TRUE(integ.ok());
-    tokens_["ehr"] = *authn_->IssueApiToken({}, integ->id, "feed", std::nullopt);
+    patients_ = std::make_unique<patients::Service>(api_.db(), api_.clock(), api_.authorizer(),
+                                                    patients::Service::Options{});
+    int64_t team_a = api_.AddTeam("A"), team_b = api_.AddTeam("B");
+    api_.AddUser("cm.one", Role::kCaseManager, team_a);
+    api_.AddUser("cm.two", Role::kCaseManager, team_a);
+    api_.AddUser("cm.other", Role::kCaseManager, team_b);
+    api_.AddUser("sup.a", Role::kSupervisor, team_a);
+    api_.AddUser("sup.b", Role::kSupervisor, team_b);
+    api_.AddUser("auditor", Role::kAuditor);
+    api_.AddUser("admin", Role::kAdmin);
+    api_.AddUser("ehr", Role::kIntegration);
 
     // Patient 1 is cm.one's; patient 2 has nobody yet.
     ASSERT_TRUE(
-        db_->Write([&](db::Connection& c) -> Status {
-             CK_ASSIGN_OR_RETURN(
-                 auto p1, patients::InsertPatient(c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
-             CK_ASSIGN_OR_RETURN(
-                 auto p2, patients::InsertPatient(c, {"Bo", "Park", "1960-03-04", "male"}, 0));
-             (void)p2;
-             return patients::InsertCareTeamMember(c, p1.id, ids_["cm.one"], "primary_case_manager",
-                                                   0)
-                 .status();
-           })
+        api_.db()
+            .Write([&](db::Connection& c) -> Status {
+              CK_ASSIGN_OR_RETURN(
+                  auto p1, patients::InsertPatient(c, {"Ana", "Lima", "1950-01-02", "female"}, 0));
+              CK_ASSIGN_OR_RETURN(
+                  auto p2, patients::InsertPatient(c, {"Bo", "Park", "1960-03-04", "male"}, 0));
+              (void)p2;
+              return patients::InsertCareTeamMember(c, p1.id, api_.id("cm.one"),
+                                                    "primary_case_manager", 0)
+                  .status();
+            })
             .ok());
 
     // One probe route per permission.
@@ -74,17 +52,17 @@ class RouterTest : public ::testing::Test {
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
           Permission::kBreakGlass}) {
-      router_->Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
-                   {.permission = p}, [](Request&) -> Result<Response> {
-                     return JsonResponse(200, {{"ok", true}});
-                   });
+      api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
+                        {.permission = p}, [](Request&) -> Result<Response> {
+                          return JsonResponse(200, {{"ok", true}});
+                        });
     }
-    router_->Add(Method::kGet, "/probe/patient/{patient_id}",
-                 {.permission = Permission::kReadPatient, .patient_param = "patient_id"},
-                 [](Request& req) -> Result<Response> {
-                   return JsonResponse(200, {{"access", req.access}});
-                 });
-    patients::RegisterRoutes(*router_, *patients_);
+    api_.router().Add(Method::kGet, "/probe/patient/{patient_id}",
+                      {.permission = Permission::kReadPatient, .patient_param = "patient_id"},
+                      [](Request& req) -> Result<Response> {
+                        return JsonResponse(200, {{"access", req.access}});
+                      });
+    patients::RegisterRoutes(api_.router(), *patients_);
   }
 
   Response Call(Method m, const std::string& path, const std::string& who, std::string body = {}) {
@@ -93,35 +71,26 @@ class RouterTest : public ::testing::Test {
     size_t q = path.find('?');
     req.path = path.substr(0, q);
     if (q != std::string::npos) req.query_string = path.substr(q + 1);
-    req.request_id = "test";
     req.body = std::move(body);
-    if (!who.empty()) req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
-    return router_->Execute(req);
+    return api_.Send(std::move(req), who);
   }
 
   int Denials() {
     int n = 0;
-    EXPECT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                     CK_ASSIGN_OR_RETURN(
-                         auto rows,
-                         c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied'"));
-                     n = static_cast<int>(rows.at(0).Int(0));
-                     return Status::Ok();
-                   })
+    EXPECT_TRUE(api_.db()
+                    .Read([&](db::Connection& c) -> Status {
+                      CK_ASSIGN_OR_RETURN(
+                          auto rows,
+                          c.Query("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied'"));
+                      n = static_cast<int>(rows.at(0).Int(0));
+                      return Status::Ok();
+                    })
                     .ok());
     return n;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{*ParseTimestamp("2026-11-27T09:00:00Z")};
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<auth::Authenticator> authn_;
-  std::unique_ptr<auth::Accounts> accounts_;
-  std::unique_ptr<auth::Authorizer> authz_;
-  std::unique_ptr<Router> router_;
+  testing::ApiHarness api_;
   std::unique_ptr<patients::Service> patients_;
-  std::map<std::string, int64_t> ids_;
-  std::map<std::string, std::string> tokens_;
 };
 
 TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
@@ -220,19 +189,20 @@ TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
   EXPECT_EQ(read.status, 200);
   // The read is flagged in the audit trail.
   bool flagged = false;
-  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(auto rows,
-                                       c.Query("SELECT detail FROM audit_log WHERE action = "
-                                               "'patient.read' AND user_id = ?",
-                                               {ids_["cm.two"]}));
-                   flagged = !rows.empty() && rows.at(0).Text(0).find("access=break_glass") == 0;
-                   return Status::Ok();
-                 })
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows,
+                                        c.Query("SELECT detail FROM audit_log WHERE action = "
+                                                "'patient.read' AND user_id = ?",
+                                                {api_.id("cm.two")}));
+                    flagged = !rows.empty() && rows.at(0).Text(0).find("access=break_glass") == 0;
+                    return Status::Ok();
+                  })
                   .ok());
   EXPECT_TRUE(flagged);
-  clock_.Advance(31 * kMillisPerMinute);
+  api_.clock().Advance(31 * kMillisPerMinute);
   // Sessions idle out after 15 minutes; sign in again to test the grant's expiry alone.
-  tokens_["cm.two"] = authn_->SignIn("cm.two", "password-1234", "r")->token;
+  api_.SignInAgain("cm.two");
   EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.two").status, 403) << "the grant expired";
 }
 
@@ -257,16 +227,16 @@ TEST_F(RouterTest, CaseManagersSeeOnlyTheirCaseloadInLists) {
 
 TEST_F(RouterTest, SupervisorsAssignOnlyTheirOwnTeam) {
   EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
-                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                 R"({"user_id":)" + std::to_string(api_.id("cm.two")) + "}")
                 .status,
             201);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/2", "cm.two").status, 200);
   EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
-                 R"({"user_id":)" + std::to_string(ids_["cm.other"]) + "}")
+                 R"({"user_id":)" + std::to_string(api_.id("cm.other")) + "}")
                 .status,
             403);
   EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/2/care-team", "sup.a",
-                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                 R"({"user_id":)" + std::to_string(api_.id("cm.two")) + "}")
                 .status,
             409);
 }
@@ -275,7 +245,7 @@ TEST_F(RouterTest, SupervisorsCannotTakeAnotherTeamsPatient) {
   // Patient 1 is on team A's caseload: team B's supervisor may not join or assign.
   for (const char* who : {"sup.b", "cm.other"}) {
     EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/1/care-team", "sup.b",
-                   R"({"user_id":)" + std::to_string(ids_[who]) + "}")
+                   R"({"user_id":)" + std::to_string(api_.id(who)) + "}")
                   .status,
               403)
         << who;
@@ -284,7 +254,7 @@ TEST_F(RouterTest, SupervisorsCannotTakeAnotherTeamsPatient) {
   EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.other").status, 403);
   // Team A's supervisor may add a team member to it.
   EXPECT_EQ(Call(Method::kPost, "/api/v1/patients/1/care-team", "sup.a",
-                 R"({"user_id":)" + std::to_string(ids_["cm.two"]) + "}")
+                 R"({"user_id":)" + std::to_string(api_.id("cm.two")) + "}")
                 .status,
             201);
 }
@@ -292,13 +262,14 @@ TEST_F(RouterTest, SupervisorsCannotTakeAnotherTeamsPatient) {
 TEST_F(RouterTest, ListingPatientsAuditsEachPatientDisclosed) {
   ASSERT_EQ(Call(Method::kGet, "/api/v1/patients", "auditor").status, 200);
   int records = 0;
-  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
-                   CK_ASSIGN_OR_RETURN(auto rows,
-                                       c.Query("SELECT COUNT(DISTINCT patient_id) FROM audit_log "
-                                               "WHERE action = 'patient.list'"));
-                   records = static_cast<int>(rows.at(0).Int(0));
-                   return Status::Ok();
-                 })
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows,
+                                        c.Query("SELECT COUNT(DISTINCT patient_id) FROM audit_log "
+                                                "WHERE action = 'patient.list'"));
+                    records = static_cast<int>(rows.at(0).Int(0));
+                    return Status::Ok();
+                  })
                   .ok());
   EXPECT_EQ(records, 2);
 }
@@ -355,8 +326,8 @@ TEST_F(RouterTest, CookieAuthenticationWorks) {
   Request req;
   req.method = Method::kGet;
   req.path = "/probe/account.view";
-  req.headers.emplace_back("cookie", "theme=dark; ck_session=" + tokens_["cm.one"] + "; x=1");
-  EXPECT_EQ(router_->Execute(req).status, 200);
+  req.headers.emplace_back("cookie", "theme=dark; ck_session=" + api_.token("cm.one") + "; x=1");
+  EXPECT_EQ(api_.router().Execute(req).status, 200);
 }
 
 }  // namespace

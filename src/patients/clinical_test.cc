@@ -9,7 +9,7 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "patients/routes.h"
-#include "testing/temp_db.h"
+#include "testing/api_harness.h"
 
 namespace ck::patients {
 namespace {
@@ -32,25 +32,15 @@ TEST(Icd10, NormalisesAndRejects) {
 class ClinicalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(auth::InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_);
-    authn_ = std::make_unique<auth::Authenticator>(
-        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
-    accounts_ =
-        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
-    authz_ = std::make_unique<auth::Authorizer>(clock_);
-    router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
-    service_ = std::make_unique<Service>(*db_, clock_, *authz_, Service::Options{});
-    records_ = std::make_unique<ClinicalRecords>(*db_, clock_);
-    RegisterRoutes(*router_, *service_);
-    RegisterClinicalRoutes(*router_, *records_);
-    auto team = accounts_->AddTeam({}, "A");
-    for (auto [name, role] : {std::pair{"cm.one", auth::Role::kCaseManager},
-                              std::pair{"cm.two", auth::Role::kCaseManager},
-                              std::pair{"sup", auth::Role::kSupervisor}}) {
-      ASSERT_TRUE(accounts_->AddUser({}, {name, "", role, team->id, "password-1234"}).ok());
-      tokens_[name] = authn_->SignIn(name, "password-1234", "t")->token;
-    }
+    service_ =
+        std::make_unique<Service>(api_.db(), api_.clock(), api_.authorizer(), Service::Options{});
+    records_ = std::make_unique<ClinicalRecords>(api_.db(), api_.clock());
+    RegisterRoutes(api_.router(), *service_);
+    RegisterClinicalRoutes(api_.router(), *records_);
+    int64_t team = api_.AddTeam("A");
+    api_.AddUser("cm.one", auth::Role::kCaseManager, team);
+    api_.AddUser("cm.two", auth::Role::kCaseManager, team);
+    api_.AddUser("sup", auth::Role::kSupervisor, team);
     patient_ = NewPatient("Ana");
   }
 
@@ -66,29 +56,16 @@ class ClinicalTest : public ::testing::Test {
 
   http::Response Call(Method m, const std::string& path, const std::string& who,
                       const Json& body = nullptr) {
-    http::Request req;
-    req.method = m;
-    req.path = path;
-    req.request_id = "test";
-    if (!body.is_null()) req.body = body.dump();
-    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
-    return router_->Execute(req);
+    return api_.Call(m, path, who, body);
   }
 
   std::string Path(const std::string& kind, int64_t patient = 0) {
     return "/api/v1/patients/" + std::to_string(patient ? patient : patient_) + "/" + kind;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{*ParseTimestamp("2026-11-27T09:00:00Z")};
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<auth::Authenticator> authn_;
-  std::unique_ptr<auth::Accounts> accounts_;
-  std::unique_ptr<auth::Authorizer> authz_;
-  std::unique_ptr<http::Router> router_;
+  testing::ApiHarness api_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<ClinicalRecords> records_;
-  std::map<std::string, std::string> tokens_;
   int64_t patient_ = 0;
 };
 

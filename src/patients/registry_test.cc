@@ -8,7 +8,7 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "patients/routes.h"
-#include "testing/temp_db.h"
+#include "testing/api_harness.h"
 
 namespace ck::patients {
 namespace {
@@ -19,41 +19,21 @@ using http::Method;
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(auth::InitCrypto().ok());
-    db_ = testing::OpenTestDatabase(dir_);
-    authn_ = std::make_unique<auth::Authenticator>(
-        *db_, clock_, auth::Authenticator::Options{.password_cost = auth::PasswordCost::kMinimal});
-    accounts_ =
-        std::make_unique<auth::Accounts>(*db_, clock_, authn_.get(), auth::PasswordCost::kMinimal);
-    authz_ = std::make_unique<auth::Authorizer>(clock_);
-    router_ = std::make_unique<http::Router>(*authn_, *authz_, *db_, clock_);
-    service_ = std::make_unique<Service>(*db_, clock_, *authz_, Service::Options{});
-    RegisterRoutes(*router_, *service_);
-    consents_ = std::make_unique<Consents>(*db_, clock_);
-    RegisterConsentRoutes(*router_, *consents_);
-    auto team = accounts_->AddTeam({}, "A");
-    ASSERT_TRUE(team.ok());
-    for (auto [name, role] : {std::pair{"cm.one", auth::Role::kCaseManager},
-                              std::pair{"cm.two", auth::Role::kCaseManager},
-                              std::pair{"sup", auth::Role::kSupervisor}}) {
-      ASSERT_TRUE(accounts_->AddUser({}, {name, "", role, team->id, "password-1234"}).ok());
-      tokens_[name] = authn_->SignIn(name, "password-1234", "t")->token;
-    }
+    service_ =
+        std::make_unique<Service>(api_.db(), api_.clock(), api_.authorizer(), Service::Options{});
+    RegisterRoutes(api_.router(), *service_);
+    consents_ = std::make_unique<Consents>(api_.db(), api_.clock());
+    RegisterConsentRoutes(api_.router(), *consents_);
+    int64_t team = api_.AddTeam("A");
+    api_.AddUser("cm.one", auth::Role::kCaseManager, team);
+    api_.AddUser("cm.two", auth::Role::kCaseManager, team);
+    api_.AddUser("sup", auth::Role::kSupervisor, team);
   }
 
   http::Response Call(Method m, const std::string& path, const std::string& who,
                       const Json& body = nullptr,
                       std::vector<std::pair<std::string, std::string>> headers = {}) {
-    http::Request req;
-    req.method = m;
-    size_t q = path.find('?');
-    req.path = path.substr(0, q);
-    if (q != std::string::npos) req.query_string = path.substr(q + 1);
-    req.request_id = "test";
-    if (!body.is_null()) req.body = body.dump();
-    req.headers = std::move(headers);
-    req.headers.emplace_back("authorization", "Bearer " + tokens_[who]);
-    return router_->Execute(req);
+    return api_.Call(m, path, who, body, std::move(headers));
   }
 
   int64_t Create(const std::string& who, Json body) {
@@ -69,16 +49,9 @@ class RegistryTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{*ParseTimestamp("2026-11-27T09:00:00Z")};
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<auth::Authenticator> authn_;
-  std::unique_ptr<auth::Accounts> accounts_;
-  std::unique_ptr<auth::Authorizer> authz_;
-  std::unique_ptr<http::Router> router_;
+  testing::ApiHarness api_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<Consents> consents_;
-  std::map<std::string, std::string> tokens_;
 };
 
 Json Person(const std::string& given, const std::string& family,

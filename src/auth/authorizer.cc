@@ -48,11 +48,8 @@ Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Princi
                                               int64_t patient_id) const {
   // A record merged into another is reached through the one that absorbed it,
   // which now holds its care team.
-  CK_ASSIGN_OR_RETURN(auto merged,
-                      conn.Query("SELECT merged_into_id FROM patients WHERE id = ? AND "
-                                 "merged_into_id IS NOT NULL",
-                                 {patient_id}));
-  if (!merged.empty()) patient_id = merged.at(0).Int(0);
+  auto effective = EffectivePatient(conn, patient_id);
+  if (effective.ok()) patient_id = *effective;
   const Status denied = PermissionDenied(
       "not on this patient's care team; request break-the-glass access with a reason if this is "
       "an emergency");
@@ -93,6 +90,17 @@ Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Princi
   return denied;
 }
 
+Result<int64_t> Authorizer::EffectivePatient(db::Connection& conn, int64_t patient_id) {
+  for (int hops = 0; hops < 16; ++hops) {
+    CK_ASSIGN_OR_RETURN(
+        auto rows, conn.Query("SELECT merged_into_id FROM patients WHERE id = ?", {patient_id}));
+    if (rows.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
+    if (rows.at(0).IsNull(0)) return patient_id;
+    patient_id = rows.at(0).Int(0);
+  }
+  return DataLoss("patient merges form a chain too long to follow");
+}
+
 Result<Timestamp> Authorizer::GrantBreakGlass(db::Connection& conn, const Principal& principal,
                                               int64_t patient_id, const std::string& reason,
                                               int minutes, int max_minutes) const {
@@ -102,8 +110,8 @@ Result<Timestamp> Authorizer::GrantBreakGlass(db::Connection& conn, const Princi
   if (reason.size() > 1000) return InvalidArgument("must be at most 1000 characters", "reason");
   if (minutes < 1 || minutes > max_minutes)
     return InvalidArgument("must be between 1 and " + std::to_string(max_minutes), "minutes");
-  CK_ASSIGN_OR_RETURN(auto exists, conn.Query("SELECT 1 FROM patients WHERE id = ?", {patient_id}));
-  if (exists.empty()) return NotFound("no patient with id " + std::to_string(patient_id));
+  // A grant on a merged record is a grant on the record that absorbed it.
+  CK_ASSIGN_OR_RETURN(patient_id, EffectivePatient(conn, patient_id));
   Timestamp now = clock_.Now();
   Timestamp expires = now + minutes * kMillisPerMinute;
   CK_RETURN_IF_ERROR(conn.Exec("INSERT INTO break_glass_grants (user_id, patient_id, reason, "

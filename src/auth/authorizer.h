@@ -39,6 +39,10 @@ class Authorizer {
   Result<Access> CheckPatientAccess(db::Connection& conn, const Principal& principal,
                                     int64_t patient_id) const;
 
+  // The record that stands for `patient_id`: itself, or the survivor it was
+  // merged into (following merges of merges). NotFound if it does not exist.
+  static Result<int64_t> EffectivePatient(db::Connection& conn, int64_t patient_id);
+
   // Records a break-the-glass grant (caller audits it in the same transaction).
   // InvalidArgument for a reason shorter than 10 characters or minutes out of
   // 1..max_minutes.

@@ -143,7 +143,7 @@ TEST_F(CasesTest, CaseManagersOutsideTheCareTeamAreRefusedAndAudited) {
   std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());
   EXPECT_EQ(Call(Method::kGet, path, "cm.two").status, 403);
   EXPECT_EQ(Call(Method::kGet, path + "/notes", "cm.other").status, 403);
-  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases/999999", "cm.one").status, 404);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases/999999", "cm.one").status, 403);
   int denied = 0;
   ASSERT_TRUE(api_.db()
                   .Read([&](db::Connection& c) -> Status {
@@ -188,12 +188,15 @@ TEST_F(CasesTest, AssignmentMovesAccessWithTheCase) {
   EXPECT_FALSE(full["assignments"][0]["ended_at"].is_null());
   EXPECT_EQ(full["assignments"][1]["reason"], "leave cover");
   Json loads = Json::parse(Call(Method::kGet, "/api/v1/caseloads", "sup").body);
+  int seen = 0;
   for (const auto& line : loads["items"]) {
     if (line["username"] == "cm.two") {
+      ++seen;
       EXPECT_EQ(line["open_cases"], 1);
       EXPECT_EQ(line["acuity_weighted_load"], 2);
     }
   }
+  EXPECT_EQ(seen, 1);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/caseloads", "cm.one").status, 403);
 }
 
@@ -500,7 +503,7 @@ TEST_F(CasesTest, DocumentsAreCheckedStoredAndDownloadedSafely) {
   EXPECT_TRUE(attachment);
   EXPECT_TRUE(sandboxed);
   EXPECT_EQ(Call(Method::kGet, content, "cm.two").status, 403);
-  EXPECT_EQ(Call(Method::kGet, "/api/v1/documents/999/content", "cm.one").status, 404);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/documents/999/content", "cm.one").status, 403);
   int views = 0;
   ASSERT_TRUE(api_.db()
                   .Read([&](db::Connection& c) -> Status {
@@ -560,6 +563,97 @@ TEST_F(CasesTest, CaseConferencesRecordAttendeesAndDecisions) {
             409);
   Json listed = Json::parse(Call(Method::kGet, notes, "cm.one").body);
   EXPECT_EQ(listed["items"][0]["decisions"].size(), 1u);
+}
+
+TEST_F(CasesTest, TimelinePagingKeepsEventsThatShareATimestamp) {
+  // Everything below happens within the same millisecond.
+  Json k = Refer();
+  k = Json::parse(Move(k, "screening").body);
+  k = Json::parse(Move(k, "assessment").body);
+  std::string contacts = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>()) + "/contacts";
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Call(Method::kPost, contacts, "cm.one",
+                   {{"method", "phone"},
+                    {"direction", "outbound"},
+                    {"party", "patient"},
+                    {"outcome", "no_answer"}})
+                  .status,
+              201);
+  }
+  std::string timeline = "/api/v1/patients/" + std::to_string(patient_) + "/timeline";
+  Json all = Json::parse(Call(Method::kGet, timeline, "cm.one").body)["items"];
+  ASSERT_EQ(all.size(), 6u);
+  std::vector<std::string> whole, paged;
+  for (const auto& e : all)
+    whole.push_back(e["summary"].get<std::string>() + e["type"].get<std::string>());
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    Json body = Json::parse(
+        Call(Method::kGet, timeline + "?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor),
+             "cm.one")
+            .body);
+    for (const auto& e : body["items"])
+      paged.push_back(e["summary"].get<std::string>() + e["type"].get<std::string>());
+    if (body["next_cursor"].is_null()) break;
+    cursor = body["next_cursor"];
+  }
+  EXPECT_EQ(paged, whole);
+}
+
+TEST_F(CasesTest, WorkOnAMergedRecordLandsOnTheSurvivor) {
+  auto p2 = Call(Method::kPost, "/api/v1/patients", "cm.one",
+                 {{"given_name", "Ana"},
+                  {"family_name", "Lima"},
+                  {"birth_date", "1950-02-03"},
+                  {"administrative_sex", "female"}});
+  int64_t duplicate = Json::parse(p2.body)["id"];
+  auto p3 = Call(Method::kPost, "/api/v1/patients", "cm.one",
+                 {{"given_name", "Ana"},
+                  {"family_name", "Lima"},
+                  {"birth_date", "1950-02-03"},
+                  {"administrative_sex", "female"}});
+  int64_t third = Json::parse(p3.body)["id"];
+  // third → duplicate, then duplicate → the original: a merge of a merge.
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/patients/" + std::to_string(duplicate) + "/merge", "sup",
+                 {{"merged_patient_id", third}})
+                .status,
+            200);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/patients/" + std::to_string(patient_) + "/merge", "sup",
+                 {{"merged_patient_id", duplicate}})
+                .status,
+            200);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/" + std::to_string(third), "cm.one").status, 200)
+      << "access follows the chain to the survivor";
+  // A case referred under the merged id belongs to the survivor.
+  http::Response r =
+      Call(Method::kPost, "/api/v1/patients/" + std::to_string(third) + "/cases", "cm.one",
+           {{"program", "complex_care"}, {"referral_source", "self"}, {"referral_reason", "x"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["patient_id"], patient_);
+  Json cases = Json::parse(
+      Call(Method::kGet, "/api/v1/patients/" + std::to_string(patient_) + "/cases", "cm.one").body);
+  EXPECT_EQ(cases["items"].size(), 1u);
+}
+
+TEST_F(CasesTest, ClosedCasesLeaveTheCaseloadWithAccess) {
+  Json first = Refer();
+  std::string one = "/api/v1/cases/" + std::to_string(first["id"].get<int64_t>());
+  ASSERT_EQ(
+      Call(Method::kPost, one + "/assignment", "sup", {{"user_id", api_.id("cm.one")}}).status,
+      200);
+  first = Json::parse(Call(Method::kGet, one, "cm.one").body);
+  ASSERT_EQ(Move(first, "closed", {{"closure_reason", "declined"}}).status, 200);
+  Json second = Refer();
+  std::string two = "/api/v1/cases/" + std::to_string(second["id"].get<int64_t>());
+  ASSERT_EQ(
+      Call(Method::kPost, two + "/assignment", "sup", {{"user_id", api_.id("cm.one")}}).status,
+      200);
+  ASSERT_EQ(
+      Call(Method::kPost, two + "/assignment", "sup", {{"user_id", api_.id("cm.two")}}).status,
+      200);
+  // cm.one left the care team with the open case: the closed one no longer shows either.
+  Json mine = Json::parse(Call(Method::kGet, "/api/v1/cases?include_closed=true", "cm.one").body);
+  EXPECT_EQ(mine["items"].size(), 0u);
 }
 
 }  // namespace

@@ -99,7 +99,8 @@ Result<std::vector<Case>> Service::Caseload(const auth::Principal& who, const au
       if (u.empty() || u.at(0).IsNull(0) || u.at(0).Int(0) != *who.team_id)
         return PermissionDenied("supervisors see their own team's caseloads only");
     }
-    CK_ASSIGN_OR_RETURN(out, ListAssignedCases(c, user_id, include_closed, after_id, limit));
+    CK_ASSIGN_OR_RETURN(out,
+                        ListAssignedCases(c, user_id, include_closed, after_id, limit, who, now));
     return Status::Ok();
   }));
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {

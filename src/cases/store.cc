@@ -1,5 +1,7 @@
 #include "cases/store.h"
 
+#include "patients/store.h"
+
 namespace ck::cases {
 namespace {
 
@@ -134,14 +136,18 @@ Result<std::vector<Case>> ListCases(db::Connection& c, int64_t patient_id) {
 }
 
 Result<std::vector<Case>> ListAssignedCases(db::Connection& c, int64_t user_id, bool include_closed,
-                                            int64_t after_id, int limit) {
+                                            int64_t after_id, int limit,
+                                            const auth::Principal& viewer, Timestamp now) {
   std::vector<Case> out;
   std::string sql = std::string("SELECT ") + kCaseColumns +
                     " FROM cases k JOIN programs p ON p.id = k.program_id WHERE k.assigned_user_id "
                     "= ? AND k.id > ?";
+  db::Params params{user_id, after_id};
   if (!include_closed) sql += " AND k.status <> 'closed'";
+  sql += patients::VisiblePatients(viewer, now, "k.patient_id", params);
   sql += " ORDER BY k.id LIMIT ?";
-  CK_RETURN_IF_ERROR(c.ForEachRow(sql, {user_id, after_id, limit}, [&](const db::Row& r) {
+  params.emplace_back(limit);
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, params, [&](const db::Row& r) {
     out.push_back(CaseFromRow(r));
     return Status::Ok();
   }));

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "auth/model.h"
 #include "cases/model.h"
 #include "db/database.h"
 
@@ -14,9 +15,11 @@ Result<Case> InsertCase(db::Connection& c, const NewCase& n, Timestamp referred_
                         Timestamp triage_due_at, std::optional<int64_t> created_by, Timestamp now);
 Result<Case> GetCase(db::Connection& c, int64_t id);
 Result<std::vector<Case>> ListCases(db::Connection& c, int64_t patient_id);
-// The cases assigned to `user_id`, open ones only unless `include_closed`, by id after `after_id`.
+// The cases assigned to `user_id`, open ones only unless `include_closed`, by id
+// after `after_id`, of patients `viewer` may see now.
 Result<std::vector<Case>> ListAssignedCases(db::Connection& c, int64_t user_id, bool include_closed,
-                                            int64_t after_id, int limit);
+                                            int64_t after_id, int limit,
+                                            const auth::Principal& viewer, Timestamp now);
 // Sets stage (and closure) if the stored version is `expected_version`; Conflict otherwise.
 Status UpdateCaseStage(db::Connection& c, const Case& updated, int expected_version, Timestamp now);
 Status UpdateCaseAcuity(db::Connection& c, int64_t id, const std::optional<std::string>& acuity,

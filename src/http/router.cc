@@ -153,14 +153,28 @@ Response Router::Run(const Route& route, Request& req) const {
         return Status::Ok();
       });
       if (!st.ok()) return ErrorResponse(st, req.request_id);
-      if (!patient_id.ok()) return ErrorResponse(patient_id.status(), req.request_id);
+      if (!patient_id.ok()) {
+        // Caseload roles learn nothing about records outside their caseload,
+        // not even whether an id exists.
+        bool caseload = principal->role == auth::Role::kCaseManager ||
+                        principal->role == auth::Role::kSupervisor;
+        if (caseload && patient_id.status().code() == ErrorCode::kNotFound)
+          return ErrorResponse(PermissionDenied("no access to this record"), req.request_id);
+        return ErrorResponse(patient_id.status(), req.request_id);
+      }
       if (!access.ok()) {
         if (access.status().code() == ErrorCode::kPermissionDenied)
           AuditDenied(req, access.status().message(), *patient_id);
         return ErrorResponse(access.status(), req.request_id);
       }
       req.access = std::string(auth::AccessName(*access));
-      req.patient_id = *patient_id;
+      // Work on a merged record lands on the record that absorbed it.
+      Result<int64_t> effective = *patient_id;
+      (void)db_.Read([&](db::Connection& c) {
+        effective = auth::Authorizer::EffectivePatient(c, *patient_id);
+        return Status::Ok();
+      });
+      req.patient_id = effective.ok() ? *effective : *patient_id;
     }
   }
   Result<Response> result = route.handler(req);

@@ -399,7 +399,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
       http::Method::kPost, "/api/v1/patients/{patient_id}/identifiers",
       {.permission = P::kWritePatient, .patient_param = "patient_id"},
       [&service](http::Request& req) -> Result<http::Response> {
-        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+        int64_t id = *req.patient_id;  // a merged record's survivor
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
         CK_ASSIGN_OR_RETURN(Identifier ident, ParseIdentifier(body, "body"));
         CK_ASSIGN_OR_RETURN(Identifier out, service.AddIdentifier(req.Actor(), id, ident));
@@ -411,7 +411,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
   router.Add(http::Method::kDelete, "/api/v1/patients/{patient_id}/identifiers/{identifier_id}",
              {.permission = P::kWritePatient, .patient_param = "patient_id"},
              [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+               int64_t id = *req.patient_id;  // a merged record's survivor
                CK_ASSIGN_OR_RETURN(int64_t identifier, req.IdParam("identifier_id"));
                CK_RETURN_IF_ERROR(service.RemoveIdentifier(req.Actor(), id, identifier));
                return http::JsonResponse(200, {{"deleted", identifier}});
@@ -420,7 +420,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
   router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/relationships",
              {.permission = P::kReadPatient, .patient_param = "patient_id"},
              [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+               int64_t id = *req.patient_id;  // a merged record's survivor
                CK_ASSIGN_OR_RETURN(auto list, service.Relationships(req.Actor(), id));
                Json items = Json::array();
                for (const Relationship& r : list) items.push_back(ToJson(r));
@@ -430,7 +430,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
   router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/relationships",
              {.permission = P::kWritePatient, .patient_param = "patient_id"},
              [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+               int64_t id = *req.patient_id;  // a merged record's survivor
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
                Relationship r;
                r.patient_id = id;
@@ -443,7 +443,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
       http::Method::kPatch, "/api/v1/patients/{patient_id}/relationships/{relationship_id}",
       {.permission = P::kWritePatient, .patient_param = "patient_id"},
       [&service](http::Request& req) -> Result<http::Response> {
-        CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+        int64_t id = *req.patient_id;  // a merged record's survivor
         CK_ASSIGN_OR_RETURN(int64_t rel_id, req.IdParam("relationship_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
         CK_ASSIGN_OR_RETURN(auto list, service.Relationships(req.Actor(), id));
@@ -462,7 +462,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
   router.Add(http::Method::kDelete, "/api/v1/patients/{patient_id}/relationships/{relationship_id}",
              {.permission = P::kWritePatient, .patient_param = "patient_id"},
              [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+               int64_t id = *req.patient_id;  // a merged record's survivor
                CK_ASSIGN_OR_RETURN(int64_t rel_id, req.IdParam("relationship_id"));
                CK_RETURN_IF_ERROR(service.RemoveRelationship(req.Actor(), id, rel_id));
                return http::JsonResponse(200, {{"deleted", rel_id}});
@@ -471,7 +471,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
   router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/merge",
              {.permission = P::kMergePatients, .patient_param = "patient_id"},
              [&service](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("patient_id"));
+               int64_t id = *req.patient_id;  // a merged record's survivor
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
                CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"merged_patient_id"}));
                CK_ASSIGN_OR_RETURN(auto merged, http::OptionalInt(body, "merged_patient_id"));

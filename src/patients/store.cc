@@ -1,5 +1,7 @@
 #include "patients/store.h"
 
+#include <algorithm>
+
 #include "patients/validation.h"
 
 namespace ck::patients {
@@ -91,9 +93,13 @@ constexpr const char* kDemographicColumns[] = {"given_name",
 Status ReplaceRacesAndPhones(db::Connection& c, int64_t id, const NewPatient& p) {
   CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {id}).status());
   CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_phones WHERE patient_id = ?", {id}).status());
-  for (const std::string& race : p.races) {
-    auto st = c.Exec("INSERT INTO patient_races (patient_id, race) VALUES (?, ?)", {id, race});
-    if (!st.ok() && st.status().code() != ErrorCode::kAlreadyExists) return st.status();
+  // Once each: a failed duplicate insert would abort a PostgreSQL transaction.
+  std::vector<std::string> races = p.races;
+  std::sort(races.begin(), races.end());
+  races.erase(std::unique(races.begin(), races.end()), races.end());
+  for (const std::string& race : races) {
+    CK_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO patient_races (patient_id, race) VALUES (?, ?)", {id, race}).status());
   }
   for (const Phone& ph : p.phones) {
     CK_RETURN_IF_ERROR(
@@ -174,6 +180,16 @@ constexpr const char* kRelationshipColumns =
     "created_at, updated_at, version";
 
 }  // namespace
+
+std::string VisiblePatients(const auth::Principal& who, Timestamp now, const char* column,
+                            db::Params& params) {
+  std::string clause = VisibleTo(who, now, params);
+  // VisibleTo speaks of "p.id"; name the caller's column instead.
+  for (size_t pos = clause.find("p.id IN"); pos != std::string::npos;
+       pos = clause.find("p.id IN", pos + 1))
+    clause.replace(pos, 4, column);
+  return clause;
+}
 
 std::pair<std::string, std::string> PrefixRange(const std::string& prefix) {
   std::string hi = prefix;
@@ -471,6 +487,10 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
           .status());
   CK_RETURN_IF_ERROR(
       c.Exec("UPDATE care_team_members SET patient_id = ? WHERE patient_id = ?", {survivor, merged})
+          .status());
+  // Records merged into the duplicate earlier now point at the survivor too.
+  CK_RETURN_IF_ERROR(
+      c.Exec("UPDATE patients SET merged_into_id = ? WHERE merged_into_id = ?", {survivor, merged})
           .status());
   CK_RETURN_IF_ERROR(
       c.Exec("UPDATE patients SET merged_into_id = ?, version = version + 1, updated_at = ? "

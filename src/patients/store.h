@@ -45,6 +45,11 @@ Result<int64_t> InsertCareTeamMember(db::Connection& c, int64_t patient_id, int6
                                      const std::string& member_role, Timestamp now);
 Result<std::vector<CareTeamMember>> ListCareTeam(db::Connection& c, int64_t patient_id);
 
+// A WHERE fragment (" AND <column> IN (...)") limiting patient ids in `column`
+// to those `who` may see; appends its parameters to `params`.
+std::string VisiblePatients(const auth::Principal& who, Timestamp now, const char* column,
+                            db::Params& params);
+
 // [lower, upper) of the keys that start with `prefix` (upper empty: unbounded).
 std::pair<std::string, std::string> PrefixRange(const std::string& prefix);
 

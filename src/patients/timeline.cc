@@ -16,30 +16,35 @@ struct Source {
 
 constexpr Source kSources[] = {
     {"case_status",
-     "SELECT s.changed_at, s.from_status, s.to_status, s.reason, s.case_id, s.case_id FROM "
+     "SELECT s.changed_at, s.from_status, s.to_status, s.reason, s.case_id, s.case_id, s.id FROM "
      "case_status_changes s "
      "WHERE s.patient_id = ?"},
     {"assignment",
-     "SELECT a.assigned_at, u.display_name, a.reason, NULL, a.case_id, a.case_id FROM "
+     "SELECT a.assigned_at, u.display_name, a.reason, NULL, a.case_id, a.case_id, a.id FROM "
      "case_assignments a "
      "JOIN users u ON u.id = a.user_id WHERE a.patient_id = ?"},
     {"note",
-     "SELECT COALESCE(n.signed_at, n.created_at), n.note_type, n.status, NULL, n.case_id, n.id "
+     "SELECT COALESCE(n.signed_at, n.created_at), n.note_type, n.status, NULL, n.case_id, n.id, "
+     "n.id "
      "FROM case_notes n "
      "WHERE n.patient_id = ?"},
     {"contact",
-     "SELECT c.contact_at, c.method, c.outcome, c.party, c.case_id, c.id FROM case_contacts c "
+     "SELECT c.contact_at, c.method, c.outcome, c.party, c.case_id, c.id, c.id FROM case_contacts "
+     "c "
      "WHERE c.patient_id = ?"},
     {"admission",
-     "SELECT e.admitted_at, e.encounter_class, e.facility, NULL, NULL, e.id FROM encounters e "
+     "SELECT e.admitted_at, e.encounter_class, e.facility, NULL, NULL, e.id, e.id FROM encounters "
+     "e "
      "WHERE e.patient_id = ? "
      "AND e.status <> 'entered_in_error'"},
     {"discharge",
-     "SELECT e.discharged_at, e.encounter_class, e.facility, e.discharge_disposition, NULL, e.id "
+     "SELECT e.discharged_at, e.encounter_class, e.facility, e.discharge_disposition, NULL, e.id, "
+     "e.id "
      "FROM encounters e "
      "WHERE e.patient_id = ? AND e.discharged_at IS NOT NULL AND e.status <> 'entered_in_error'"},
     {"condition",
-     "SELECT c.created_at, c.code, c.description, c.status, NULL, c.id FROM conditions c WHERE "
+     "SELECT c.created_at, c.code, c.description, c.status, NULL, c.id, c.id FROM conditions c "
+     "WHERE "
      "c.patient_id = ? AND "
      "c.status <> 'entered_in_error'"},
 };
@@ -79,11 +84,11 @@ const char* RefKind(std::string_view type) {
 bool Before(const TimelineEvent& a, const TimelineEvent& b) {
   if (a.at != b.at) return a.at > b.at;
   if (a.type != b.type) return a.type < b.type;
-  return a.ref_id > b.ref_id;
+  return a.seq > b.seq;
 }
 
 std::string CursorOf(const TimelineEvent& e) {
-  return std::to_string(e.at) + "." + e.type + "." + std::to_string(e.ref_id);
+  return std::to_string(e.at) + "." + e.type + "." + std::to_string(e.seq);
 }
 
 Result<TimelineEvent> ParseCursor(const std::string& cursor) {
@@ -93,7 +98,7 @@ Result<TimelineEvent> ParseCursor(const std::string& cursor) {
   TimelineEvent e;
   try {
     e.at = std::stoll(cursor.substr(0, a));
-    e.ref_id = std::stoll(cursor.substr(b + 1));
+    e.seq = std::stoll(cursor.substr(b + 1));
   } catch (const std::exception&) {
     return InvalidArgument("is not a cursor this server gave", "cursor");
   }
@@ -136,7 +141,8 @@ Result<std::vector<TimelineEvent>> ReadTimeline(db::Database& db, const Clock& c
         Timestamp at = r.Int(0);
         if (q.from && at < *q.from) return Status::Ok();
         if (q.before && at >= *q.before) return Status::Ok();
-        TimelineEvent e{at, s.type, Summarise(s.type, r), r.OptInt(4), RefKind(s.type), r.Int(5)};
+        TimelineEvent e{at,       s.type,  Summarise(s.type, r), r.OptInt(4), RefKind(s.type),
+                        r.Int(5), r.Int(6)};
         if (after && !Before(*after, e)) return Status::Ok();
         out.push_back(std::move(e));
         return Status::Ok();
@@ -144,8 +150,7 @@ Result<std::vector<TimelineEvent>> ReadTimeline(db::Database& db, const Clock& c
     }
     return Status::Ok();
   }));
-  std::stable_sort(out.begin(), out.end(),
-                   [](const TimelineEvent& a, const TimelineEvent& b) { return a.at > b.at; });
+  std::sort(out.begin(), out.end(), Before);
   if (out.size() > static_cast<size_t>(q.limit)) out.resize(static_cast<size_t>(q.limit));
   CK_RETURN_IF_ERROR(
       audit::AppendNow(db, audit::EventBy(actor, clock.Now(), "timeline.read", "patient",

@@ -22,6 +22,7 @@ struct TimelineEvent {
   std::optional<int64_t> case_id;
   std::string ref_kind;  // what `ref_id` names: case, note, contact, encounter, condition
   int64_t ref_id = 0;
+  int64_t seq = 0;  // the event's own row id: orders events of one type and time
 };
 
 struct TimelineQuery {

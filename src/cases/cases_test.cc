@@ -563,6 +563,21 @@ TEST_F(CasesTest, CaseConferencesRecordAttendeesAndDecisions) {
             409);
   Json listed = Json::parse(Call(Method::kGet, notes, "cm.one").body);
   EXPECT_EQ(listed["items"][0]["decisions"].size(), 1u);
+  // The database refuses changes to a signed conference's parts too.
+  int64_t id = n["id"];
+  for (const char* sql : {"INSERT INTO note_decisions (note_id, decision) VALUES (?, 'sneaked in')",
+                          "DELETE FROM note_attendees WHERE note_id = ?",
+                          "UPDATE note_decisions SET decision = 'rewritten' WHERE note_id = ?"}) {
+    Status st = api_.db().Write([&](db::Connection& c) { return c.Exec(sql, {id}).status(); });
+    EXPECT_FALSE(st.ok()) << sql;
+  }
+  // Bad parts name the field.
+  http::Response bad = Call(Method::kPost, notes, "cm.one",
+                            {{"note_type", "case_conference"},
+                             {"body", "x"},
+                             {"attendees", attendees},
+                             {"decisions", {{{"decision", "y"}, {"owner", 7}}}}});
+  EXPECT_EQ(Json::parse(bad.body)["field"], "decisions");
 }
 
 TEST_F(CasesTest, TimelinePagingKeepsEventsThatShareATimestamp) {

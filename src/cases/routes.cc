@@ -1,5 +1,7 @@
 #include "cases/routes.h"
 
+#include <charconv>
+
 #include "cases/store.h"
 #include "http/json.h"
 
@@ -72,10 +74,14 @@ Result<std::vector<Attendee>> ParseAttendees(const Json& v) {
   if (!v.is_array()) return InvalidArgument("must be an array of {name, role}", "attendees");
   std::vector<Attendee> out;
   for (const Json& a : v) {
-    if (!a.is_object() || !a.contains("name") || !a["name"].is_string() || !a.contains("role") ||
-        !a["role"].is_string())
-      return InvalidArgument("must be an array of {name, role}", "attendees");
-    out.push_back({a["name"].get<std::string>(), a["role"].get<std::string>()});
+    if (!a.is_object()) return InvalidArgument("must be an array of {name, role}", "attendees");
+    Status unknown = http::RejectUnknownFields(a, {"name", "role"});
+    if (!unknown.ok()) return InvalidArgument("unknown field " + unknown.field(), "attendees");
+    auto name = http::RequiredString(a, "name", 200);
+    auto role = http::RequiredString(a, "role", 100);
+    if (!name.ok() || !role.ok())
+      return InvalidArgument("each needs a name and a role (strings)", "attendees");
+    out.push_back({*name, *role});
   }
   return out;
 }
@@ -85,13 +91,19 @@ Result<std::vector<Decision>> ParseDecisions(const Json& v) {
     return InvalidArgument("must be an array of {decision, owner, due_date}", "decisions");
   std::vector<Decision> out;
   for (const Json& d : v) {
-    if (!d.is_object() || !d.contains("decision") || !d["decision"].is_string())
+    if (!d.is_object())
       return InvalidArgument("must be an array of {decision, owner, due_date}", "decisions");
+    Status unknown = http::RejectUnknownFields(d, {"decision", "owner", "due_date"});
+    if (!unknown.ok()) return InvalidArgument("unknown field " + unknown.field(), "decisions");
     Decision x;
-    x.decision = d["decision"].get<std::string>();
-    if (d.contains("owner") && d["owner"].is_string()) x.owner = d["owner"].get<std::string>();
-    if (d.contains("due_date") && d["due_date"].is_string())
-      x.due_date = d["due_date"].get<std::string>();
+    auto decision = http::RequiredString(d, "decision", 2000);
+    auto owner = http::OptionalString(d, "owner", 200);
+    auto due = http::OptionalString(d, "due_date", 10);
+    if (!decision.ok() || !owner.ok() || !due.ok())
+      return InvalidArgument("decision, owner and due_date must be strings", "decisions");
+    x.decision = *decision;
+    x.owner = *owner;
+    x.due_date = *due;
     out.push_back(std::move(x));
   }
   return out;
@@ -112,11 +124,7 @@ Json ToJson(const Contact& k) {
           {"created_at", FormatTimestamp(k.created_at)}};
 }
 
-Result<int> Version(const Json& body) {
-  CK_ASSIGN_OR_RETURN(auto v, http::OptionalInt(body, "version"));
-  if (!v) return InvalidArgument("send the version you read", "version");
-  return static_cast<int>(*v);
-}
+Result<int> Version(const Json& body) { return http::RequiredVersion(body); }
 
 Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
   CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
@@ -555,11 +563,11 @@ void RegisterDocumentRoutes(http::Router& router, Documents& documents) {
                d.document_date = req.Query("document_date");
                d.source = req.Query("source");
                if (auto k = req.Query("case_id")) {
-                 try {
-                   d.case_id = std::stoll(*k);
-                 } catch (const std::exception&) {
-                   return InvalidArgument("must be an integer", "case_id");
-                 }
+                 int64_t value = 0;
+                 auto [end, ec] = std::from_chars(k->data(), k->data() + k->size(), value);
+                 if (ec != std::errc() || end != k->data() + k->size() || value < 1)
+                   return InvalidArgument("must be a case id", "case_id");
+                 d.case_id = value;
                }
                d.content_type = std::string(req.Header("content-type"));
                CK_ASSIGN_OR_RETURN(DocumentInfo out,

@@ -451,6 +451,8 @@ Result<std::vector<Contact>> Service::Contacts(const auth::Actor& actor, int64_t
 
 Result<std::vector<CaseloadLine>> Service::Caseloads(const auth::Principal& who) {
   CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kManageCareTeam));
+  if (!who.team_id)
+    return PermissionDenied("a supervisor sees the caseloads of their own team; join one first");
   std::vector<CaseloadLine> out;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, cases::Caseloads(c, who.team_id));

@@ -70,7 +70,7 @@ class Service {
                              Contact contact);
   Result<std::vector<Contact>> Contacts(const auth::Actor& actor, int64_t case_id);
 
-  // A supervisor's team, or every team for callers without one.
+  // The case managers of the supervisor's team (PermissionDenied without a team).
   Result<std::vector<CaseloadLine>> Caseloads(const auth::Principal& who);
 
  private:

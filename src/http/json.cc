@@ -1,5 +1,7 @@
 #include "http/json.h"
 
+#include <limits>
+
 namespace ck::http {
 namespace {
 
@@ -88,6 +90,14 @@ Result<std::optional<bool>> OptionalBool(const Json& obj, const char* field) {
   if (it == obj.end() || it->is_null()) return std::optional<bool>();
   if (!it->is_boolean()) return InvalidArgument("must be true or false", field);
   return std::optional<bool>(it->get<bool>());
+}
+
+Result<int> RequiredVersion(const Json& obj) {
+  CK_ASSIGN_OR_RETURN(auto v, OptionalInt(obj, "version"));
+  if (!v) return InvalidArgument("send the version you read", "version");
+  if (*v < 1 || *v > std::numeric_limits<int>::max())
+    return InvalidArgument("is not a version of this record", "version");
+  return static_cast<int>(*v);
 }
 
 Status RejectUnknownFields(const Json& obj, std::initializer_list<const char*> allowed) {

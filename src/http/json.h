@@ -32,6 +32,9 @@ Result<std::optional<std::string>> OptionalString(const Json& obj, const char* f
                                                   size_t max_len);
 Result<std::optional<int64_t>> OptionalInt(const Json& obj, const char* field);
 Result<std::optional<bool>> OptionalBool(const Json& obj, const char* field);
+// The "version" an update was based on: InvalidArgument (field "version") when
+// it is missing or not an integer from 1 to 2^31-1.
+Result<int> RequiredVersion(const Json& obj);
 // InvalidArgument for any key not in `allowed` (catches typos that would be silently dropped).
 Status RejectUnknownFields(const Json& obj, std::initializer_list<const char*> allowed);
 

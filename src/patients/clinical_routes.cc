@@ -103,11 +103,10 @@ void RegisterClinicalRoutes(http::Router& router, ClinicalRecords& records) {
                [&records, k](http::Request& req) -> Result<http::Response> {
                  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("record_id"));
                  CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-                 CK_ASSIGN_OR_RETURN(auto version, http::OptionalInt(body, "version"));
-                 if (!version) return InvalidArgument("send the version you read", "version");
+                 CK_ASSIGN_OR_RETURN(int version, http::RequiredVersion(body));
                  CK_ASSIGN_OR_RETURN(auto changes, FieldsFromJson(*k, body, true));
                  CK_ASSIGN_OR_RETURN(Record r, records.Update(req.Actor(), *req.patient_id, *k, id,
-                                                              changes, static_cast<int>(*version)));
+                                                              changes, version));
                  return http::JsonResponse(200, ToJson(*k, r));
                });
   }

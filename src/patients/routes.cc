@@ -229,9 +229,9 @@ Result<int> ExpectedVersion(const http::Request& req, const Json& body) {
       return InvalidArgument("must be the ETag of the version read, such as \"3\"", "If-Match");
     return v;
   }
-  CK_ASSIGN_OR_RETURN(auto v, http::OptionalInt(body, "version"));
-  if (!v) return InvalidArgument("send the version you read (or an If-Match header)", "version");
-  return static_cast<int>(*v);
+  if (!body.contains("version"))
+    return InvalidArgument("send the version you read (or an If-Match header)", "version");
+  return http::RequiredVersion(body);
 }
 
 http::Response PatientResponse(int status, const Patient& p) {
@@ -452,10 +452,8 @@ void RegisterRoutes(http::Router& router, Service& service) {
         if (it == list.end())
           return NotFound("no relationship " + std::to_string(rel_id) + " on this patient");
         CK_ASSIGN_OR_RETURN(Relationship r, ParseRelationship(body, *it, /*creating=*/false));
-        CK_ASSIGN_OR_RETURN(auto version, http::OptionalInt(body, "version"));
-        if (!version) return InvalidArgument("send the version you read", "version");
-        CK_ASSIGN_OR_RETURN(Relationship out,
-                            service.ChangeRelationship(req.Actor(), r, static_cast<int>(*version)));
+        CK_ASSIGN_OR_RETURN(int version, http::RequiredVersion(body));
+        CK_ASSIGN_OR_RETURN(Relationship out, service.ChangeRelationship(req.Actor(), r, version));
         return http::JsonResponse(200, ToJson(out));
       });
 

@@ -253,7 +253,13 @@ Result<Relationship> Service::ChangeRelationship(const auth::Actor& actor, const
   Timestamp now = clock_.Now();
   Relationship out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    if (r.may_receive_information) {
+    // Turning sharing on needs consent; other edits do not re-check it.
+    CK_ASSIGN_OR_RETURN(auto current,
+                        c.Query("SELECT may_receive_information FROM patient_relationships WHERE "
+                                "id = ? AND patient_id = ?",
+                                {r.id, r.patient_id}));
+    bool turning_on = r.may_receive_information && (current.empty() || current.at(0).Int(0) == 0);
+    if (turning_on) {
       CK_ASSIGN_OR_RETURN(bool consented, SharingConsented(c, r.patient_id, r.id, DateOf(now)));
       if (!consented)
         return Status(ErrorCode::kFailedPrecondition,

@@ -200,6 +200,21 @@ TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
                   })
                   .ok());
   EXPECT_TRUE(flagged);
+  // Listing reports the break-the-glass basis per patient too.
+  ASSERT_EQ(Call(Method::kGet, "/api/v1/patients", "cm.two").status, 200);
+  bool listed_flagged = false;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows,
+                                        c.Query("SELECT detail FROM audit_log WHERE action = "
+                                                "'patient.list' AND user_id = ? AND patient_id = 1",
+                                                {api_.id("cm.two")}));
+                    listed_flagged =
+                        !rows.empty() && rows.at(0).Text(0).starts_with("access=break_glass");
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(listed_flagged);
   api_.clock().Advance(31 * kMillisPerMinute);
   // Sessions idle out after 15 minutes; sign in again to test the grant's expiry alone.
   api_.SignInAgain("cm.two");

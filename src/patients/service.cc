@@ -1,6 +1,7 @@
 #include "patients/service.h"
 
 #include <algorithm>
+#include <set>
 
 #include "audit/trail.h"
 #include "patients/consent.h"
@@ -15,6 +16,49 @@ audit::Event EventFor(const auth::Actor& actor, Timestamp now, std::string actio
   return audit::EventBy(actor, now, std::move(action), "patient",
                         patient_id ? std::to_string(*patient_id) : "", patient_id,
                         std::move(detail));
+}
+
+// Among `list`, the patients `who` reaches only through a break-the-glass
+// grant, so that their list and search audit records say so.
+Result<std::set<int64_t>> ReachedByBreakGlass(db::Connection& c, const auth::Principal& who,
+                                              const std::vector<Patient>& list, Timestamp now) {
+  std::set<int64_t> out;
+  if (list.empty() || (who.role != auth::Role::kCaseManager && who.role != auth::Role::kSupervisor))
+    return out;
+  auto in_list = [](const std::vector<int64_t>& ids, db::Params& params) {
+    std::string marks;
+    for (int64_t id : ids) {
+      marks += marks.empty() ? "?" : ", ?";
+      params.emplace_back(id);
+    }
+    return " IN (" + marks + ")";
+  };
+  std::vector<int64_t> ids;
+  for (const Patient& p : list) ids.push_back(p.id);
+  db::Params params{who.user_id, now};
+  std::string sql =
+      "SELECT DISTINCT patient_id FROM break_glass_grants WHERE user_id = ? AND expires_at > ? AND "
+      "patient_id" +
+      in_list(ids, params);
+  std::vector<int64_t> granted;
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, params, [&](const db::Row& r) {
+    granted.push_back(r.Int(0));
+    return Status::Ok();
+  }));
+  if (granted.empty()) return out;
+  out.insert(granted.begin(), granted.end());
+  db::Params team_params{who.user_id, who.team_id.value_or(-1),
+                         who.role == auth::Role::kSupervisor ? 1 : 0};
+  std::string team_sql =
+      "SELECT DISTINCT m.patient_id FROM care_team_members m JOIN users u ON u.id = m.user_id "
+      "WHERE "
+      "m.removed_at IS NULL AND (m.user_id = ? OR (u.team_id = ? AND ? = 1)) AND m.patient_id" +
+      in_list(granted, team_params);
+  CK_RETURN_IF_ERROR(c.ForEachRow(team_sql, team_params, [&](const db::Row& r) {
+    out.erase(r.Int(0));
+    return Status::Ok();
+  }));
+  return out;
 }
 
 }  // namespace
@@ -69,14 +113,19 @@ Result<std::vector<Patient>> Service::List(const auth::Principal& who, const aut
   if (after_id < 0) return InvalidArgument("must not be negative", "after");
   std::vector<Patient> out;
   Timestamp now = clock_.Now();
+  std::set<int64_t> glass;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, ListVisiblePatients(c, who, now, after_id, limit));
+    CK_ASSIGN_OR_RETURN(glass, ReachedByBreakGlass(c, who, out, now));
     return Status::Ok();
   }));
   // One record per patient disclosed, so each patient's access history is complete.
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    auth::Actor flagged = actor;
+    flagged.access = "break_glass";
     for (const Patient& p : out) {
-      CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.list", p.id)));
+      CK_RETURN_IF_ERROR(audit::Append(
+          c, EventFor(glass.count(p.id) ? flagged : actor, now, "patient.list", p.id)));
     }
     return Status::Ok();
   }));
@@ -184,13 +233,19 @@ Result<std::vector<Patient>> Service::Search(const auth::Principal& who, const a
   }
   std::vector<Patient> out;
   Timestamp now = clock_.Now();
+  std::set<int64_t> glass;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(out, SearchPatients(c, who, now, normalised));
+    CK_ASSIGN_OR_RETURN(glass, ReachedByBreakGlass(c, who, out, now));
     return Status::Ok();
   }));
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    for (const Patient& p : out)
-      CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.search", p.id)));
+    auth::Actor flagged = actor;
+    flagged.access = "break_glass";
+    for (const Patient& p : out) {
+      CK_RETURN_IF_ERROR(audit::Append(
+          c, EventFor(glass.count(p.id) ? flagged : actor, now, "patient.search", p.id)));
+    }
     return Status::Ok();
   }));
   return out;

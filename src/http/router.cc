@@ -144,12 +144,17 @@ Response Router::Run(const Route& route, Request& req) const {
         if (!patient_id.ok()) return ErrorResponse(patient_id.status(), req.request_id);
       }
       Result<auth::Access> access = Internal("unset");
+      std::optional<int64_t> effective;  // the record that stands for it (merges)
       Status st = db_.Read([&](db::Connection& c) {
         if (o.patient_of) {
           patient_id = o.patient_of(c, req);
           if (!patient_id.ok()) return Status::Ok();
         }
         access = authorizer_.CheckPatientAccess(c, *principal, *patient_id);
+        if (access.ok()) {
+          auto e = auth::Authorizer::EffectivePatient(c, *patient_id);
+          if (e.ok()) effective = *e;
+        }
         return Status::Ok();
       });
       if (!st.ok()) return ErrorResponse(st, req.request_id);
@@ -169,12 +174,7 @@ Response Router::Run(const Route& route, Request& req) const {
       }
       req.access = std::string(auth::AccessName(*access));
       // Work on a merged record lands on the record that absorbed it.
-      Result<int64_t> effective = *patient_id;
-      (void)db_.Read([&](db::Connection& c) {
-        effective = auth::Authorizer::EffectivePatient(c, *patient_id);
-        return Status::Ok();
-      });
-      req.patient_id = effective.ok() ? *effective : *patient_id;
+      req.patient_id = effective.value_or(*patient_id);
     }
   }
   Result<Response> result = route.handler(req);

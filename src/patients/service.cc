@@ -111,11 +111,19 @@ Result<std::vector<Patient>> Service::List(const auth::Principal& who, const aut
                                            int64_t after_id, int limit) {
   if (limit < 1 || limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
   if (after_id < 0) return InvalidArgument("must not be negative", "after");
-  std::vector<Patient> out;
+  return Disclose(who, actor, "patient.list", [&](db::Connection& c, Timestamp now) {
+    return ListVisiblePatients(c, who, now, after_id, limit);
+  });
+}
+
+Result<std::vector<Patient>> Service::Disclose(
+    const auth::Principal& who, const auth::Actor& actor, const char* action,
+    const std::function<Result<std::vector<Patient>>(db::Connection&, Timestamp)>& fetch) {
   Timestamp now = clock_.Now();
+  std::vector<Patient> out;
   std::set<int64_t> glass;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(out, ListVisiblePatients(c, who, now, after_id, limit));
+    CK_ASSIGN_OR_RETURN(out, fetch(c, now));
     CK_ASSIGN_OR_RETURN(glass, ReachedByBreakGlass(c, who, out, now));
     return Status::Ok();
   }));
@@ -124,8 +132,8 @@ Result<std::vector<Patient>> Service::List(const auth::Principal& who, const aut
     auth::Actor flagged = actor;
     flagged.access = "break_glass";
     for (const Patient& p : out) {
-      CK_RETURN_IF_ERROR(audit::Append(
-          c, EventFor(glass.count(p.id) ? flagged : actor, now, "patient.list", p.id)));
+      CK_RETURN_IF_ERROR(
+          audit::Append(c, EventFor(glass.count(p.id) ? flagged : actor, now, action, p.id)));
     }
     return Status::Ok();
   }));
@@ -231,24 +239,9 @@ Result<std::vector<Patient>> Service::Search(const auth::Principal& who, const a
   if (q.phone) {
     CK_ASSIGN_OR_RETURN(normalised.phone, NormalizePhone(*q.phone, "phone"));
   }
-  std::vector<Patient> out;
-  Timestamp now = clock_.Now();
-  std::set<int64_t> glass;
-  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(out, SearchPatients(c, who, now, normalised));
-    CK_ASSIGN_OR_RETURN(glass, ReachedByBreakGlass(c, who, out, now));
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    auth::Actor flagged = actor;
-    flagged.access = "break_glass";
-    for (const Patient& p : out) {
-      CK_RETURN_IF_ERROR(audit::Append(
-          c, EventFor(glass.count(p.id) ? flagged : actor, now, "patient.search", p.id)));
-    }
-    return Status::Ok();
-  }));
-  return out;
+  return Disclose(who, actor, "patient.search", [&](db::Connection& c, Timestamp now) {
+    return SearchPatients(c, who, now, normalised);
+  });
 }
 
 Result<Identifier> Service::AddIdentifier(const auth::Actor& actor, int64_t patient_id,

@@ -8,6 +8,7 @@
 // auth/authorizer.h); methods here that take a patient id assume it passed.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "auth/authorizer.h"
@@ -67,6 +68,12 @@ class Service {
                                int64_t patient_id, const std::string& reason, int minutes);
 
  private:
+  // Runs `fetch` in one snapshot and audits every patient it returns under
+  // `action`, flagging those reached only through break-the-glass.
+  Result<std::vector<Patient>> Disclose(
+      const auth::Principal& who, const auth::Actor& actor, const char* action,
+      const std::function<Result<std::vector<Patient>>(db::Connection&, Timestamp)>& fetch);
+
   db::Database& db_;
   const Clock& clock_;
   const auth::Authorizer& authorizer_;

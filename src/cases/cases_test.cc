@@ -418,6 +418,10 @@ TEST_F(CasesTest, TheDirectoryAndEachCasesTeam) {
   ASSERT_EQ(made.status, 201) << made.body;
   Json entry = Json::parse(made.body);
   EXPECT_EQ(entry["phone"], "+16145550177");
+  for (const char* bad : {"limit=5abc", "limit=0", "name=%21%21", "kind=wizard"}) {
+    http::Response r = Call(Method::kGet, std::string("/api/v1/directory?") + bad, "cm.two");
+    EXPECT_EQ(r.status, 400) << bad;
+  }
   Json found =
       Json::parse(Call(Method::kGet, "/api/v1/directory?name=osei&kind=provider", "cm.two").body);
   EXPECT_EQ(found["items"].size(), 0u) << "name prefixes match the start of the name";

@@ -146,6 +146,12 @@ Result<std::vector<DirectoryEntry>> Directory::Search(const std::optional<std::s
     }
   }
   if (kind) {
+    static const char* kKinds[] = {"provider", "facility", "insurer",
+                                   "agency",   "pharmacy", "other"};
+    if (std::find_if(std::begin(kKinds), std::end(kKinds),
+                     [&](const char* k) { return *kind == k; }) == std::end(kKinds))
+      return InvalidArgument("must be one of provider, facility, insurer, agency, pharmacy, other",
+                             "kind");
     sql += " AND kind = ?";
     params.emplace_back(*kind);
   }

@@ -460,11 +460,9 @@ void RegisterDirectoryRoutes(http::Router& router, Directory& directory) {
              [&directory](http::Request& req) -> Result<http::Response> {
                int limit = 50;
                if (auto l = req.Query("limit")) {
-                 try {
-                   limit = std::stoi(*l);
-                 } catch (const std::exception&) {
+                 auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+                 if (ec != std::errc() || end != l->data() + l->size())
                    return InvalidArgument("must be an integer", "limit");
-                 }
                }
                CK_ASSIGN_OR_RETURN(auto list,
                                    directory.Search(req.Query("name"), req.Query("kind"), limit));

@@ -20,6 +20,7 @@
 #include "demo/demo_data.h"
 #include "http/server.h"
 #include "patients/service.h"
+#include "scoring/calculate.h"
 
 namespace ck::app {
 namespace {
@@ -289,6 +290,21 @@ int RunCopy(const CopyFlags& flags, char** env) {
                    .dump()
             << std::endl;
   return report->verified ? 0 : 1;
+}
+
+int RunScore(const CommonFlags& common, const ScoreFlags& flags, char** env, std::istream& in,
+             std::ostream& out) {
+  auto cfg = LoadConfig(common.config_path, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto catalog = scoring::Catalog::Load(cfg->assessments.instruments_dir);
+  if (!catalog.ok()) return Fail(catalog.status());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Json input = Json::parse(text, nullptr, false);
+  if (input.is_discarded()) return Fail(InvalidArgument("stdin must hold one JSON object", "body"));
+  auto result = scoring::CalculateScore(**catalog, flags.instrument, input);
+  if (!result.ok()) return Fail(result.status());
+  out << result->dump(-1, ' ', false, Json::error_handler_t::replace) << std::endl;
+  return 0;
 }
 
 }  // namespace ck::app

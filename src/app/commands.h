@@ -35,11 +35,18 @@ struct CopyFlags {
   std::string to;
 };
 
+struct ScoreFlags {
+  std::string instrument;
+};
+
 int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env);
 int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags, char** env, std::istream& in);
 int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env);
 int RunAuditVerify(const CommonFlags& common, char** env);
 int RunMigrate(const CommonFlags& common, char** env);
 int RunCopy(const CopyFlags& flags, char** env);
+// Reads one JSON object from `in`, prints the result as one JSON line to `out`.
+int RunScore(const CommonFlags& common, const ScoreFlags& flags, char** env, std::istream& in,
+             std::ostream& out);
 
 }  // namespace ck::app

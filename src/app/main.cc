@@ -63,6 +63,15 @@ int main(int argc, char** argv) {
   copy_cmd->add_option("--to", copy.to, "sqlite:PATH or postgresql://... (must be empty)")
       ->required();
 
+  ck::app::ScoreFlags score;
+  CLI::App* score_cmd = app.add_subcommand(
+      "score", "Score an instrument: one JSON object on stdin, one JSON object on stdout");
+  score_cmd->add_option("--config", common.config_path, "TOML configuration file");
+  score_cmd
+      ->add_option("instrument", score.instrument,
+                   "phq9 | phq2 | gad7 | morse | ahc-hrsn | charlson | lace | hospital | custom")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,5 +87,6 @@ int main(int argc, char** argv) {
   if (verify_cmd->parsed()) return ck::app::RunAuditVerify(common, environ);
   if (migrate_cmd->parsed()) return ck::app::RunMigrate(common, environ);
   if (copy_cmd->parsed()) return ck::app::RunCopy(copy, environ);
+  if (score_cmd->parsed()) return ck::app::RunScore(common, score, environ, std::cin, std::cout);
   return 2;
 }

@@ -142,6 +142,9 @@ std::map<std::string, Setting> Settings(Config& c) {
        StringSetting(c.auth.password_cost, {"interactive", "moderate", "sensitive"})},
       {"calendar.holidays", DateListSetting(c.calendar.holidays)},
       {"calendar.us_federal_holidays", BoolSetting(c.calendar.us_federal_holidays)},
+      {"assessments.instruments_dir", StringSetting(c.assessments.instruments_dir)},
+      {"risk.rules_file", StringSetting(c.risk.rules_file)},
+      {"risk.nightly_at", StringSetting(c.risk.nightly_at)},
       {"log.level", StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"log.access_log", BoolSetting(c.log.access_log)},
   };

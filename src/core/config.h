@@ -49,6 +49,14 @@ struct Config {
     std::vector<Date> holidays;
     bool us_federal_holidays = true;  // add US federal holidays for nearby years
   } calendar;
+  struct Assessments {
+    // Extra instrument definitions (*.json); a file may replace a built-in with a new version.
+    std::string instruments_dir;
+  } assessments;
+  struct Risk {
+    std::string rules_file;            // stratification rules (JSON); empty: the built-in rules
+    std::string nightly_at = "02:00";  // UTC "HH:MM" when `serve` stratifies; "off" disables
+  } risk;
   struct Log {
     std::string level = "info";  // trace | debug | info | warn | error | off
     bool access_log = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit/trail.h"
+#include "scoring/icd10.h"
 
 namespace ck::patients {
 namespace {
@@ -149,18 +150,8 @@ const RecordKind* FindRecordKind(std::string_view resource) {
 }
 
 Result<std::string> NormalizeIcd10(std::string_view code, std::string_view field) {
-  std::string s;
-  for (char c : code) {
-    if (c == '.') continue;
-    if (!std::isalnum(static_cast<unsigned char>(c)))
-      return InvalidArgument("must be an ICD-10-CM code such as E11.9", std::string(field));
-    s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  bool ok = s.size() >= 3 && s.size() <= 7 && std::isupper(static_cast<unsigned char>(s[0])) &&
-            std::isdigit(static_cast<unsigned char>(s[1])) &&
-            std::isalnum(static_cast<unsigned char>(s[2]));
-  if (!ok) return InvalidArgument("must be an ICD-10-CM code such as E11.9", std::string(field));
-  return s.size() == 3 ? s : s.substr(0, 3) + "." + s.substr(3);
+  CK_ASSIGN_OR_RETURN(std::string compact, scoring::CompactIcd10(code, field));
+  return scoring::DottedIcd10(compact);
 }
 
 Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& fields) {

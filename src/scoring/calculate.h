@@ -1,0 +1,34 @@
+// The scores contract shared by `casekeeper score INSTRUMENT` and
+// `POST /api/v1/scores/INSTRUMENT`: one JSON object in, one JSON object out,
+// nothing stored (issue #4 lists every input and output).
+//
+//   CK_ASSIGN_OR_RETURN(Json out, CalculateScore(catalog, "lace", input));
+//
+// Instruments: every instrument in the catalog (phq9, phq2, gad7, morse,
+// ahc-hrsn and any custom one), plus charlson, lace and hospital.
+#pragma once
+
+#include <string_view>
+
+#include "scoring/catalog.h"
+#include "scoring/charlson.h"
+
+namespace ck::scoring {
+
+// InvalidArgument naming the field ("instrument" when unknown) for a missing
+// field, a wrong type, a value out of range or a malformed ICD-10 code.
+Result<Json> CalculateScore(const Catalog& catalog, std::string_view instrument, const Json& input);
+
+// The same for the three record-based scores, with their components (so a
+// stored result shows why). Used by CalculateScore and the patient routes.
+struct CharlsonOutcome {
+  int score = 0;
+  std::optional<int> age_adjusted_score;
+  ConditionSet conditions = 0;             // after the hierarchy
+  std::vector<std::string> codes_matched;  // dotted codes that contributed
+};
+Result<ConditionSet> ConditionsOfCodes(const Json& codes, const char* field,
+                                       std::vector<std::string>* matched = nullptr);
+Json CharlsonJson(const CharlsonOutcome& c, CharlsonWeights w);
+
+}  // namespace ck::scoring

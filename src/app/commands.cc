@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/routes.h"
+#include "assessments/service.h"
 #include "audit/trail.h"
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
@@ -100,6 +101,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   auth::Authorizer authorizer(clock);
   patients::Service patient_service(db, clock, authorizer,
                                     {.break_glass_max_minutes = cfg.auth.break_glass_max_minutes});
+  auto catalog = scoring::Catalog::Load(cfg.assessments.instruments_dir);
+  if (!catalog.ok()) return Fail(catalog.status());
+  if (Status st = assessments::SyncDefinitions(db, **catalog, clock.Now()); !st.ok())
+    return Fail(st);
 
   if (flags.demo) {
     auto has_users = demo::HasUsers(db);
@@ -116,11 +121,14 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
   patients::ClinicalRecords clinical(db, clock);
   patients::Consents consents(db, clock);
+  assessments::Service assessment_service(db, clock, **catalog);
+  assessments::Alerts alerts(db, clock);
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db,        clock,     authenticator, accounts, patient_service, case_service,
-                    directory, documents, clinical,      consents, metrics};
+  Services services{db,        clock,     authenticator, accounts, patient_service,    case_service,
+                    directory, documents, clinical,      consents, assessment_service, alerts,
+                    metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

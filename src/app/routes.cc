@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "assessments/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
 #include "cases/routes.h"
@@ -31,6 +32,7 @@ void MountRoutes(http::Router& router, Services& s) {
   cases::RegisterRoutes(router, s.cases);
   cases::RegisterDirectoryRoutes(router, s.directory);
   cases::RegisterDocumentRoutes(router, s.documents);
+  assessments::RegisterRoutes(router, s.assessments, s.alerts);
   audit::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},

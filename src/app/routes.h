@@ -1,6 +1,8 @@
 // The one visible list of everything casekeeper serves over HTTP.
 #pragma once
 
+#include "assessments/alerts.h"
+#include "assessments/service.h"
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
 #include "cases/directory.h"
@@ -27,6 +29,8 @@ struct Services {
   cases::Documents& documents;
   patients::ClinicalRecords& clinical;
   patients::Consents& consents;
+  assessments::Service& assessments;
+  assessments::Alerts& alerts;
   http::Metrics& metrics;
 };
 

@@ -21,19 +21,19 @@ bool RoleHas(Role role, Permission p) {
   switch (role) {
     case Role::kCaseManager:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
-             p == P::kBreakGlass || p == P::kViewOwnAccount;
+             p == P::kBreakGlass || p == P::kViewOwnAccount || p == P::kCalculateScores;
     case Role::kSupervisor:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
              p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kMergePatients ||
-             p == P::kViewOwnAccount;
+             p == P::kViewOwnAccount || p == P::kCalculateScores || p == P::kRunStratification;
     case Role::kAuditor:
       return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
              p == P::kViewOwnAccount;
     case Role::kAdmin:
-      return p == P::kManageUsers || p == P::kViewOwnAccount;
+      return p == P::kManageUsers || p == P::kViewOwnAccount || p == P::kRunStratification;
     case Role::kIntegration:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
-             p == P::kMergePatients;
+             p == P::kMergePatients || p == P::kCalculateScores;
   }
   return false;
 }

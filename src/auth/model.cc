@@ -47,6 +47,10 @@ std::string_view PermissionName(Permission p) {
       return "users.manage";
     case Permission::kViewOwnAccount:
       return "account.view";
+    case Permission::kCalculateScores:
+      return "scores.calculate";
+    case Permission::kRunStratification:
+      return "risk.stratify";
   }
   return "unknown";
 }

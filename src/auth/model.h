@@ -24,15 +24,17 @@ Result<Role> ParseRole(std::string_view name);
 // What a route or service needs. Patient-level access is checked separately
 // (Authorizer::CheckPatientAccess) for the permissions marked "patient".
 enum class Permission {
-  kReadPatient,     // patient: demographics and clinical record
-  kWritePatient,    // patient: create and change clinical records
-  kListPatients,    // the patients one may see (filtered by access)
-  kBreakGlass,      // request emergency access outside one's care team
-  kManageCareTeam,  // assign case managers to patients
-  kMergePatients,   // merge duplicate patient records
-  kReadAudit,       // the audit trail and its verification
-  kManageUsers,     // users, roles, API tokens
-  kViewOwnAccount,  // one's own profile and sign-out
+  kReadPatient,        // patient: demographics and clinical record
+  kWritePatient,       // patient: create and change clinical records
+  kListPatients,       // the patients one may see (filtered by access)
+  kBreakGlass,         // request emergency access outside one's care team
+  kManageCareTeam,     // assign case managers to patients
+  kMergePatients,      // merge duplicate patient records
+  kReadAudit,          // the audit trail and its verification
+  kManageUsers,        // users, roles, API tokens
+  kViewOwnAccount,     // one's own profile and sign-out
+  kCalculateScores,    // score instruments without storing anything (no patient data)
+  kRunStratification,  // run population risk stratification on demand
 };
 
 std::string_view PermissionName(Permission p);

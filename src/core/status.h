@@ -67,7 +67,9 @@ inline Status AlreadyExists(std::string msg, std::string field = {}) {
 inline Status FailedPrecondition(std::string msg) {
   return Status(ErrorCode::kFailedPrecondition, std::move(msg));
 }
-inline Status Conflict(std::string msg) { return Status(ErrorCode::kConflict, std::move(msg)); }
+inline Status Conflict(std::string msg, std::string field = {}) {
+  return Status(ErrorCode::kConflict, std::move(msg), std::move(field));
+}
 inline Status PermissionDenied(std::string msg) {
   return Status(ErrorCode::kPermissionDenied, std::move(msg));
 }

@@ -51,7 +51,7 @@ class RouterTest : public ::testing::Test {
     for (Permission p :
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
-          Permission::kBreakGlass}) {
+          Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification}) {
       api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
                         {.permission = p}, [](Request&) -> Result<Response> {
                           return JsonResponse(200, {{"ok", true}});
@@ -103,7 +103,9 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.write", 200},
         {"account.view", 200},
         {"care_team.manage", 403},
-        {"patient.break_glass", 200}}},
+        {"patient.break_glass", 200},
+        {"scores.calculate", 200},
+        {"risk.stratify", 403}}},
       {"sup.a",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -111,7 +113,9 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.write", 200},
         {"account.view", 200},
         {"care_team.manage", 200},
-        {"patient.break_glass", 200}}},
+        {"patient.break_glass", 200},
+        {"scores.calculate", 200},
+        {"risk.stratify", 200}}},
       {"auditor",
        {{"audit.read", 200},
         {"users.manage", 403},
@@ -119,7 +123,9 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.write", 403},
         {"account.view", 200},
         {"care_team.manage", 403},
-        {"patient.break_glass", 403}}},
+        {"patient.break_glass", 403},
+        {"scores.calculate", 403},
+        {"risk.stratify", 403}}},
       {"admin",
        {{"audit.read", 403},
         {"users.manage", 200},
@@ -127,7 +133,9 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.write", 403},
         {"account.view", 200},
         {"care_team.manage", 403},
-        {"patient.break_glass", 403}}},
+        {"patient.break_glass", 403},
+        {"scores.calculate", 403},
+        {"risk.stratify", 200}}},
       {"ehr",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -135,7 +143,9 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.write", 200},
         {"account.view", 403},
         {"care_team.manage", 403},
-        {"patient.break_glass", 403}}},
+        {"patient.break_glass", 403},
+        {"scores.calculate", 200},
+        {"risk.stratify", 403}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {

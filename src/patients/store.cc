@@ -462,11 +462,27 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
   if (m->merged_into_id) return FailedPrecondition("that record was already merged");
   // Everything that belongs to the merged record moves to the survivor. Tables
   // added by later modules join this list.
-  for (const char* table :
-       {"patient_identifiers", "patient_phones", "patient_relationships", "break_glass_grants",
-        "cases", "case_status_changes", "case_assignments", "case_notes", "case_contacts",
-        "conditions", "medications", "allergies", "encounters", "coverages", "consents",
-        "documents", "case_team_members"}) {
+  for (const char* table : {"patient_identifiers",
+                            "patient_phones",
+                            "patient_relationships",
+                            "break_glass_grants",
+                            "cases",
+                            "case_status_changes",
+                            "case_assignments",
+                            "case_notes",
+                            "case_contacts",
+                            "conditions",
+                            "medications",
+                            "allergies",
+                            "encounters",
+                            "coverages",
+                            "consents",
+                            "documents",
+                            "case_team_members",
+                            "assessments",
+                            "alerts",
+                            "notifications",
+                            "risk_scores"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})
@@ -478,6 +494,8 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             {survivor, merged, survivor})
                          .status());
   CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {merged}).status());
+  // The survivor's tier is recomputed by the next stratification.
+  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_risk WHERE patient_id = ?", {merged}).status());
   // Care team: members of both stay once; the rest follow the patient.
   CK_RETURN_IF_ERROR(
       c.Exec("UPDATE care_team_members SET removed_at = ? WHERE patient_id = ? AND "

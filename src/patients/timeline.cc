@@ -47,6 +47,12 @@ constexpr Source kSources[] = {
      "WHERE "
      "c.patient_id = ? AND "
      "c.status <> 'entered_in_error'"},
+    {"assessment",
+     "SELECT a.completed_at, a.instrument_id, a.band, a.score, a.case_id, a.id, a.id FROM "
+     "assessments a WHERE a.patient_id = ? AND a.status = 'completed'"},
+    {"alert",
+     "SELECT a.raised_at, a.kind, a.severity, a.status, a.case_id, a.id, a.id FROM alerts a "
+     "WHERE a.patient_id = ?"},
 };
 
 std::string Text(const db::Row& r, size_t i) { return r.IsNull(i) ? "" : r.Text(i); }
@@ -67,6 +73,13 @@ std::string Summarise(std::string_view type, const db::Row& r) {
   if (type == "condition")
     return "Condition " + Text(r, 1) + (r.IsNull(2) ? "" : " " + Text(r, 2)) + " (" + Text(r, 3) +
            ")";
+  if (type == "assessment") {
+    std::string score = r.IsNull(3) ? "" : "score " + std::to_string(r.Int(3));
+    std::string band = Text(r, 2);
+    std::string detail = band.empty() ? score : score.empty() ? band : band + ", " + score;
+    return "Assessment " + Text(r, 1) + " completed" + (detail.empty() ? "" : ": " + detail);
+  }
+  if (type == "alert") return Text(r, 2) + " alert: " + Text(r, 1) + " (" + Text(r, 3) + ")";
   return std::string(type);
 }
 
@@ -75,6 +88,8 @@ const char* RefKind(std::string_view type) {
   if (type == "admission" || type == "discharge") return "encounter";
   if (type == "note") return "note";
   if (type == "contact") return "contact";
+  if (type == "assessment") return "assessment";
+  if (type == "alert") return "alert";
   return "condition";
 }
 

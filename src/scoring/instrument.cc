@@ -527,6 +527,18 @@ Result<Evaluation> Instrument::Evaluate(const Json& answers, Mode mode) const {
   return e;
 }
 
+Json Instrument::SectionAnswers(const Json& answers, const std::string& section_id) const {
+  Json out = Json::array();
+  for (const Section& s : sections_) {
+    if (s.id != section_id) continue;
+    for (size_t i : s.items) {
+      const Json* v = At(answers, items_[i].path);
+      out.push_back(v ? *v : Json());
+    }
+  }
+  return out;
+}
+
 Json Evaluation::ToJson() const {
   Json j = {{"complete", complete}, {"complete_sections", complete_sections}};
   Json points = Json::object();

@@ -85,6 +85,10 @@ class Instrument {
   // (complete mode only) or an answer to an item that does not apply.
   Result<Evaluation> Evaluate(const Json& answers, Mode mode) const;
 
+  // The answers of one section's items, in item order (null where unanswered),
+  // to tell whether a section changed.
+  Json SectionAnswers(const Json& answers, const std::string& section_id) const;
+
   const std::string& id() const { return id_; }
   const std::string& version() const { return version_; }
   const std::string& title() const { return title_; }

@@ -1,7 +1,9 @@
 #include "app/commands.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,9 @@
 #include "demo/demo_data.h"
 #include "http/server.h"
 #include "patients/service.h"
+#include "risk/routes.h"
+#include "risk/scheduler.h"
+#include "risk/stratify.h"
 #include "scoring/calculate.h"
 
 namespace ck::app {
@@ -123,12 +128,17 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   patients::Consents consents(db, clock);
   assessments::Service assessment_service(db, clock, **catalog);
   assessments::Alerts alerts(db, clock);
+  auto tier_rules = risk::TierRules::Load(cfg.risk.rules_file);
+  if (!tier_rules.ok()) return Fail(tier_rules.status());
+  auto nightly_at = risk::ParseDailyTime(cfg.risk.nightly_at);
+  if (!nightly_at.ok()) return Fail(nightly_at.status());
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db,        clock,     authenticator, accounts, patient_service,    case_service,
-                    directory, documents, clinical,      consents, assessment_service, alerts,
-                    metrics};
+  Services services{
+      db,          clock,     authenticator, accounts, patient_service,    case_service,
+      directory,   documents, clinical,      consents, assessment_service, alerts,
+      *tier_rules, metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;
@@ -157,7 +167,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
     std::cout << "\n";
   }
   std::cout << std::flush;
+  std::optional<risk::NightlyStratification> nightly;
+  if (nightly_at->has_value()) nightly.emplace(db, clock, *tier_rules, **nightly_at);
   (*server)->Run();
+  nightly.reset();
   spdlog::info("server stopped; closing the database");
   db.Close();
   FlushLogging();
@@ -312,6 +325,50 @@ int RunScore(const CommonFlags& common, const ScoreFlags& flags, char** env, std
   auto result = scoring::CalculateScore(**catalog, flags.instrument, input);
   if (!result.ok()) return Fail(result.status());
   out << result->dump(-1, ' ', false, Json::error_handler_t::replace) << std::endl;
+  return 0;
+}
+
+int RunStratify(const CommonFlags& common, const StratifyFlags& flags, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto rules = risk::TierRules::Load(flags.rules.empty() ? cfg->risk.rules_file : flags.rules);
+  if (!rules.ok()) return Fail(rules.status());
+  auto db = db::OpenDatabase(DbOptions(*cfg));
+  if (!db.ok()) return Fail(db.status());
+  SystemClock clock;
+  risk::StratifyOptions options;
+  options.trigger = "cli";
+  if (isatty(STDERR_FILENO)) {
+    options.progress = [](const char* phase, int64_t done, int64_t total) {
+      constexpr int kWidth = 30;
+      if (total > 0) {
+        int filled = static_cast<int>(kWidth * done / total);
+        std::fprintf(stderr, "\r%-12s [%s%s] %3d%% %lld/%lld   ", phase,
+                     std::string(static_cast<size_t>(filled), '#').c_str(),
+                     std::string(static_cast<size_t>(kWidth - filled), ' ').c_str(),
+                     static_cast<int>(100 * done / total), static_cast<long long>(done),
+                     static_cast<long long>(total));
+      } else {
+        std::fprintf(stderr, "\r%-12s %lld rows read%*s", phase, static_cast<long long>(done), 30,
+                     "");
+      }
+      if (total > 0 && done == total) std::fprintf(stderr, "\n");
+      std::fflush(stderr);
+    };
+  }
+  auto run = risk::Stratify(**db, clock, *rules, options);
+  if (!run.ok()) return Fail(run.status());
+  (*db)->Close();
+  Json out = {{"run_id", run->run_id},
+              {"patients", run->patients},
+              {"changed", run->changed},
+              {"tiers",
+               {{"1", run->tier_counts[1]},
+                {"2", run->tier_counts[2]},
+                {"3", run->tier_counts[3]},
+                {"4", run->tier_counts[4]}}},
+              {"seconds", static_cast<double>(run->finished_at - run->started_at) / 1000.0}};
+  std::cout << out.dump() << std::endl;
   return 0;
 }
 

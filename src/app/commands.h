@@ -35,6 +35,10 @@ struct CopyFlags {
   std::string to;
 };
 
+struct StratifyFlags {
+  std::string rules;  // overrides risk.rules_file
+};
+
 struct ScoreFlags {
   std::string instrument;
 };
@@ -45,6 +49,8 @@ int RunBackup(const CommonFlags& common, const BackupFlags& flags, char** env);
 int RunAuditVerify(const CommonFlags& common, char** env);
 int RunMigrate(const CommonFlags& common, char** env);
 int RunCopy(const CopyFlags& flags, char** env);
+// Stratifies every patient; a progress bar on stderr when it is a terminal.
+int RunStratify(const CommonFlags& common, const StratifyFlags& flags, char** env);
 // Reads one JSON object from `in`, prints the result as one JSON line to `out`.
 int RunScore(const CommonFlags& common, const ScoreFlags& flags, char** env, std::istream& in,
              std::ostream& out);

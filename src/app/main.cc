@@ -63,6 +63,13 @@ int main(int argc, char** argv) {
   copy_cmd->add_option("--to", copy.to, "sqlite:PATH or postgresql://... (must be empty)")
       ->required();
 
+  ck::app::StratifyFlags stratify;
+  CLI::App* stratify_cmd = app.add_subcommand(
+      "stratify", "Compute every patient's risk scores and tier now (also nightly in serve)");
+  add_common(stratify_cmd);
+  stratify_cmd->add_option("--rules", stratify.rules,
+                           "Tier rules JSON file (else risk.rules_file)");
+
   ck::app::ScoreFlags score;
   CLI::App* score_cmd = app.add_subcommand(
       "score", "Score an instrument: one JSON object on stdin, one JSON object on stdout");
@@ -87,6 +94,7 @@ int main(int argc, char** argv) {
   if (verify_cmd->parsed()) return ck::app::RunAuditVerify(common, environ);
   if (migrate_cmd->parsed()) return ck::app::RunMigrate(common, environ);
   if (copy_cmd->parsed()) return ck::app::RunCopy(copy, environ);
+  if (stratify_cmd->parsed()) return ck::app::RunStratify(common, stratify, environ);
   if (score_cmd->parsed()) return ck::app::RunScore(common, score, environ, std::cin, std::cout);
   return 2;
 }

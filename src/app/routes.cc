@@ -7,6 +7,7 @@
 #include "http/json.h"
 #include "http/openapi.h"
 #include "patients/routes.h"
+#include "risk/routes.h"
 
 namespace ck::app {
 
@@ -33,6 +34,7 @@ void MountRoutes(http::Router& router, Services& s) {
   cases::RegisterDirectoryRoutes(router, s.directory);
   cases::RegisterDocumentRoutes(router, s.documents);
   assessments::RegisterRoutes(router, s.assessments, s.alerts);
+  risk::RegisterRoutes(router, s.db, s.clock, s.tier_rules);
   audit::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},

@@ -15,6 +15,7 @@
 #include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/service.h"
+#include "risk/rules.h"
 
 namespace ck::app {
 
@@ -31,6 +32,7 @@ struct Services {
   patients::Consents& consents;
   assessments::Service& assessments;
   assessments::Alerts& alerts;
+  const risk::TierRules& tier_rules;
   http::Metrics& metrics;
 };
 

@@ -37,7 +37,9 @@ struct Case {
   std::optional<int64_t> assigned_user_id;
   std::optional<std::string> closure_reason;
   std::optional<Timestamp> closed_at;
-  int consecutive_unreached = 0;  // outbound attempts since the patient was last reached
+  int consecutive_unreached = 0;            // outbound attempts since the patient was last reached
+  std::optional<int> risk_tier;             // the patient's tier from the last stratification
+  std::optional<std::string> risk_reasons;  // JSON list of reasons
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   int version = 1;

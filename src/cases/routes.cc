@@ -35,6 +35,9 @@ Json ToJson(const Case& k) {
           {"closure_reason", Opt(k.closure_reason)},
           {"closed_at", OptTime(k.closed_at)},
           {"consecutive_unreached_attempts", k.consecutive_unreached},
+          {"risk_tier", k.risk_tier ? Json(*k.risk_tier) : Json(nullptr)},
+          {"risk_reasons",
+           k.risk_reasons ? Json::parse(*k.risk_reasons, nullptr, false) : Json::array()},
           {"version", k.version},
           {"created_at", FormatTimestamp(k.created_at)},
           {"updated_at", FormatTimestamp(k.updated_at)}};

@@ -12,7 +12,9 @@ constexpr const char* kCaseColumns =
     "(SELECT COUNT(*) FROM case_contacts x WHERE x.case_id = k.id AND x.direction = 'outbound' AND "
     "x.outcome IN ('voicemail', 'no_answer', 'wrong_number') AND x.contact_at > COALESCE((SELECT "
     "MAX(y.contact_at) FROM case_contacts y WHERE y.case_id = k.id AND y.outcome = 'reached'), "
-    "-1))";
+    "-1)), "
+    "(SELECT r.tier FROM patient_risk r WHERE r.patient_id = k.patient_id), "
+    "(SELECT r.reasons FROM patient_risk r WHERE r.patient_id = k.patient_id)";
 
 Case CaseFromRow(const db::Row& r) {
   Case k;
@@ -34,6 +36,8 @@ Case CaseFromRow(const db::Row& r) {
   k.updated_at = r.Int(14);
   k.version = static_cast<int>(r.Int(15));
   k.consecutive_unreached = static_cast<int>(r.Int(16));
+  if (!r.IsNull(17)) k.risk_tier = static_cast<int>(r.Int(17));
+  k.risk_reasons = r.OptText(18);
   return k;
 }
 

@@ -111,16 +111,6 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   if (Status st = assessments::SyncDefinitions(db, **catalog, clock.Now()); !st.ok())
     return Fail(st);
 
-  if (flags.demo) {
-    auto has_users = demo::HasUsers(db);
-    if (!has_users.ok()) return Fail(has_users.status());
-    if (!*has_users) {
-      auto seeded = demo::Seed(db, accounts, clock, {});
-      if (!seeded.ok()) return Fail(seeded.status());
-      spdlog::info("demo data created");
-    }
-  }
-
   cases::Service case_service(db, clock, calendar, authorizer);
   cases::Directory directory(db, clock);
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
@@ -130,6 +120,18 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   assessments::Alerts alerts(db, clock);
   auto tier_rules = risk::TierRules::Load(cfg.risk.rules_file);
   if (!tier_rules.ok()) return Fail(tier_rules.status());
+  if (flags.demo) {
+    auto has_users = demo::HasUsers(db);
+    if (!has_users.ok()) return Fail(has_users.status());
+    if (!*has_users) {
+      auto seeded = demo::Seed(db, accounts, clock, {});
+      if (!seeded.ok()) return Fail(seeded.status());
+      if (Status st = demo::SeedAssessments(db, assessment_service); !st.ok()) return Fail(st);
+      auto run = risk::Stratify(db, clock, *tier_rules, {.trigger = "demo"});
+      if (!run.ok()) return Fail(run.status());
+      spdlog::info("demo data created; {} patients stratified", run->patients);
+    }
+  }
   auto nightly_at = risk::ParseDailyTime(cfg.risk.nightly_at);
   if (!nightly_at.ok()) return Fail(nightly_at.status());
 

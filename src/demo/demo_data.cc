@@ -227,6 +227,69 @@ std::vector<DemoLogin> DemoLogins() {
   return out;
 }
 
+Status SeedAssessments(db::Database& db, assessments::Service& service) {
+  using Json = assessments::Json;
+  struct OpenCase {
+    int64_t id, user;
+    std::string username;
+  };
+  std::vector<OpenCase> open;
+  CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+    return c.ForEachRow(
+        "SELECT k.id, u.id, u.username FROM cases k JOIN users u ON u.id = k.assigned_user_id "
+        "WHERE k.status IN ('assessment', 'planning', 'active', 'transition') ORDER BY k.id",
+        {}, [&](const db::Row& r) {
+          open.push_back({r.Int(0), r.Int(1), r.Text(2)});
+          return Status::Ok();
+        });
+  }));
+  static constexpr const char* kLiving[] = {"steady", "steady", "worried", "not_steady"};
+  static constexpr const char* kOften[] = {"never", "never", "sometimes", "often"};
+  static constexpr const char* kAid[] = {"none", "crutches_cane_walker", "none", "furniture"};
+  static constexpr const char* kGait[] = {"normal", "weak", "impaired", "normal"};
+  for (size_t i = 0; i < open.size(); ++i) {
+    const OpenCase& k = open[i];
+    auth::Principal who;
+    who.user_id = k.user;
+    who.username = k.username;
+    auth::Actor actor = auth::Actor::From(who, "demo-seed");
+    int v = static_cast<int>(i);
+    Json items = Json::array();
+    for (int q = 0; q < 9; ++q) items.push_back((v * 7 + q * 3) % 4 == 0 ? 2 : (v + q) % 3 == 0);
+    items[8] = v % 9 == 4 ? 1 : 0;  // a few crisis alerts
+    CK_RETURN_IF_ERROR(service.Start(who, actor, k.id, "phq9", {{"items", items}}, true).status());
+    if (i % 2 == 0) {
+      Json ahc = {{"living_situation", kLiving[v % 4]},
+                  {"housing_problems", v % 5 == 0 ? Json({"mold", "lack_of_heat"}) : Json::array()},
+                  {"food_worry", kOften[(v / 2) % 4]},
+                  {"food_ran_out", kOften[(v / 3) % 4]},
+                  {"transportation_problem", v % 3 == 0},
+                  {"utility_shutoff_threat", v % 7 == 0 ? "yes" : "no"},
+                  {"safety",
+                   {{"physically_hurt", 1},
+                    {"insult", 1 + v % 2},
+                    {"threaten", 1},
+                    {"scream_curse", 1 + v % 3}}}};
+      CK_RETURN_IF_ERROR(service.Start(who, actor, k.id, "ahc-hrsn", ahc, true).status());
+    }
+    if (i % 3 == 0) {
+      Json gad = Json::array();
+      for (int q = 0; q < 7; ++q) gad.push_back((v + q) % 4);
+      CK_RETURN_IF_ERROR(service.Start(who, actor, k.id, "gad7", {{"items", gad}}, true).status());
+    }
+    if (i % 5 == 0) {
+      Json morse = {{"history_of_falling", v % 2 == 0},
+                    {"secondary_diagnosis", true},
+                    {"ambulatory_aid", kAid[v % 4]},
+                    {"iv_or_heparin_lock", false},
+                    {"gait", kGait[v % 4]},
+                    {"mental_status", v % 3 == 0 ? "forgets_limitations" : "oriented"}};
+      CK_RETURN_IF_ERROR(service.Start(who, actor, k.id, "morse", morse, true).status());
+    }
+  }
+  return Status::Ok();
+}
+
 Result<bool> HasUsers(db::Database& db) {
   bool any = false;
   CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "assessments/service.h"
 #include "auth/accounts.h"
 #include "core/clock.h"
 #include "db/database.h"
@@ -27,6 +28,11 @@ struct Options {
 // Fills an empty database. FailedPrecondition if it already has users.
 Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, const Clock& clock,
                                     const Options& options);
+
+// Completed assessments (PHQ-9, GAD-7, AHC HRSN, Morse) on the demo's open
+// cases, scored by `service` as a case manager would, so alerts and risk tiers
+// have something to show. Run after Seed().
+Status SeedAssessments(db::Database& db, assessments::Service& service);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

@@ -126,6 +126,23 @@ Result<PatientFacts> FactsForPatient(db::Connection& c, int64_t patient_id, Time
   return f;
 }
 
+namespace {
+
+// A dotted code of up to 8 bytes packed into an integer, for a cheap cache key.
+std::optional<uint64_t> PackCode(const std::string& code) {
+  if (code.size() > 8) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : code) v = (v << 8) | static_cast<unsigned char>(c);
+  return v | (static_cast<uint64_t>(code.size()) << 60);
+}
+
+uint64_t HashOf(int tier, std::string_view reasons, std::string_view scores) {
+  std::hash<std::string_view> h;
+  return h(reasons) * 31 + h(scores) * 7 + static_cast<uint64_t>(tier);
+}
+
+}  // namespace
+
 Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRules& rules,
                             const StratifyOptions& options) {
   RunSummary summary;
@@ -138,14 +155,19 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   };
   Today today(now);
 
-  std::vector<int64_t> ids;                     // index → patient id
+  // Dense per-patient columns for what every patient has; the rest (stays,
+  // assessments, alerts) is sparse.
+  std::vector<int64_t> ids;   // index → patient id
+  std::vector<int16_t> ages;  // -1: unknown
+  std::vector<scoring::ConditionSet> conditions;
   std::vector<int32_t> index_of;                // patient id → index (dense ids)
   std::unordered_map<int64_t, int32_t> sparse;  // when ids are not dense
-  std::vector<PatientFacts> facts;
+  std::unordered_map<int32_t, PatientFacts> extra;
+  std::vector<std::pair<int32_t, Timestamp>> ed_visits;
   struct Previous {
     int tier;
-    std::string reasons, scores;
     Timestamp tier_since;
+    uint64_t hash;
   };
   std::unordered_map<int32_t, Previous> previous;
 
@@ -163,7 +185,8 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
                                         "merged_into_id IS NULL"));
     int64_t count = n.at(0).Int(0), max_id = n.at(0).IsNull(1) ? 0 : n.at(0).Int(1);
     ids.reserve(static_cast<size_t>(count));
-    facts.reserve(static_cast<size_t>(count));
+    ages.reserve(static_cast<size_t>(count));
+    conditions.reserve(static_cast<size_t>(count));
     bool dense = max_id < 4 * count + 1000000;
     if (dense) index_of.assign(static_cast<size_t>(max_id + 1), -1);
     progress("patients", 0, count);
@@ -177,9 +200,10 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
                        else
                          sparse[id] = idx;
                        ids.push_back(id);
-                       PatientFacts f;
-                       if (!r.IsNull(1)) f.age = AgeOn(r.Text(1), today.y, today.m, today.d);
-                       facts.push_back(std::move(f));
+                       std::optional<int> age;
+                       if (!r.IsNull(1)) age = AgeOn(r.Text(1), today.y, today.m, today.d);
+                       ages.push_back(static_cast<int16_t>(age ? std::min(*age, 200) : -1));
+                       conditions.push_back(0);
                        if (ids.size() % 100000 == 0)
                          progress("patients", static_cast<int64_t>(ids.size()), count);
                        return Status::Ok();
@@ -188,52 +212,72 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     progress("patients", count, count);
 
     // Distinct codes are few; remember each one's conditions.
-    std::unordered_map<std::string, scoring::ConditionSet> by_code;
+    std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
     int64_t seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kConditionsSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("conditions", seen, 0);
       int32_t i = find(r.Int(0));
       if (i < 0) return Status::Ok();
       const std::string& code = r.Text(1);
-      auto it = by_code.find(code);
-      if (it == by_code.end()) it = by_code.emplace(code, ConditionsOfStoredCode(code)).first;
-      facts[static_cast<size_t>(i)].conditions |= it->second;
+      scoring::ConditionSet set;
+      if (auto key = PackCode(code)) {
+        auto it = by_code.find(*key);
+        if (it == by_code.end()) it = by_code.emplace(*key, ConditionsOfStoredCode(code)).first;
+        set = it->second;
+      } else {
+        set = ConditionsOfStoredCode(code);
+      }
+      conditions[static_cast<size_t>(i)] |= set;
       return Status::Ok();
     }));
     seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kEncountersSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("encounters", seen, 0);
       int32_t i = find(r.Int(0));
-      if (i >= 0) AddEncounter(facts[static_cast<size_t>(i)], r, now, window);
+      if (i < 0) return Status::Ok();
+      const std::string& klass = r.Text(1);
+      if (klass == "emergency") {
+        ed_visits.emplace_back(i, r.Int(2));
+      } else if (klass == "inpatient" && !r.IsNull(3) && r.Int(3) <= now && r.Int(3) >= window) {
+        AddEncounter(extra[i], r, now, window);
+      }
       return Status::Ok();
     }));
+    for (const auto& [i, at] : ed_visits) {
+      auto it = extra.find(i);
+      if (it != extra.end() && it->second.last_stay) it->second.ed_visits.push_back(at);
+    }
+    ed_visits = {};
     progress("assessments", 0, 0);
     CK_RETURN_IF_ERROR(c.ForEachRow(kAssessmentsSql, {max_age}, [&](const db::Row& r) {
       int32_t i = find(r.Int(0));
       if (i < 0) return Status::Ok();
-      if (auto* slot = SlotFor(facts[static_cast<size_t>(i)], r.Text(1)))
-        KeepLatest(*slot, AssessmentFrom(r, 2));
+      PatientFacts probe;
+      if (!SlotFor(probe, r.Text(1))) return Status::Ok();
+      KeepLatest(*SlotFor(extra[i], r.Text(1)), AssessmentFrom(r, 2));
       return Status::Ok();
     }));
     CK_RETURN_IF_ERROR(c.ForEachRow(kHospitalSql, {window}, [&](const db::Row& r) {
       int32_t i = find(r.Int(0));
       if (i < 0) return Status::Ok();
-      auto& h = facts[static_cast<size_t>(i)].hospital;
+      auto& h = extra[i].hospital;
       if (!h || r.Int(2) >= h->second) h = {static_cast<int>(r.Int(1)), r.Int(2)};
       return Status::Ok();
     }));
     CK_RETURN_IF_ERROR(c.ForEachRow(kCrisisSql, {}, [&](const db::Row& r) {
       int32_t i = find(r.Int(0));
-      if (i >= 0) facts[static_cast<size_t>(i)].open_crisis_alerts = static_cast<int>(r.Int(1));
+      if (i >= 0) extra[i].open_crisis_alerts = static_cast<int>(r.Int(1));
       return Status::Ok();
     }));
-    return c.ForEachRow(
-        "SELECT patient_id, tier, reasons, scores, tier_since FROM patient_risk", {},
-        [&](const db::Row& r) {
-          int32_t i = find(r.Int(0));
-          if (i >= 0) previous[i] = {static_cast<int>(r.Int(1)), r.Text(2), r.Text(3), r.Int(4)};
-          return Status::Ok();
-        });
+    return c.ForEachRow("SELECT patient_id, tier, reasons, scores, tier_since FROM patient_risk",
+                        {}, [&](const db::Row& r) {
+                          int32_t i = find(r.Int(0));
+                          if (i >= 0) {
+                            int tier = static_cast<int>(r.Int(1));
+                            previous[i] = {tier, r.Int(4), HashOf(tier, r.Text(2), r.Text(3))};
+                          }
+                          return Status::Ok();
+                        });
   }));
 
   // Score every patient. Patients with nothing but an age and comorbidities
@@ -241,6 +285,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   struct Outcome {
     int tier;
     std::string reasons, scores;
+    uint64_t hash;
   };
   std::unordered_map<uint64_t, Outcome> simple;
   struct Change {
@@ -249,41 +294,45 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     std::string reasons, scores;
   };
   std::vector<Change> changes;
-  const int64_t total = static_cast<int64_t>(facts.size());
-  for (size_t i = 0; i < facts.size(); ++i) {
+  const int64_t total = static_cast<int64_t>(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
     if (i % 100000 == 0) progress("scoring", static_cast<int64_t>(i), total);
-    PatientFacts& f = facts[i];
-    bool plain = !f.last_stay && !f.hospital && !f.phq9 && !f.gad7 && !f.ahc && !f.morse &&
-                 f.open_crisis_alerts == 0;
+    auto more = extra.find(static_cast<int32_t>(i));
     const Outcome* out = nullptr;
     Outcome computed;
-    uint64_t key = (static_cast<uint64_t>(f.age ? *f.age + 1 : 0) << 32) | f.conditions;
-    if (plain) {
-      auto it = simple.find(key);
-      if (it != simple.end()) out = &it->second;
-    }
-    if (!out) {
+    auto compute = [&](const PatientFacts& f) {
       Json facts_json = f.ToFacts();
       TierResult t = rules.Evaluate(facts_json);
-      computed = {t.tier, Json(t.reasons).dump(), facts_json.dump()};
-      if (plain) {
-        out = &simple.emplace(key, std::move(computed)).first->second;
-      } else {
-        out = &computed;
+      std::string reasons = Json(t.reasons).dump(), scores = facts_json.dump();
+      uint64_t hash = HashOf(t.tier, reasons, scores);
+      return Outcome{t.tier, std::move(reasons), std::move(scores), hash};
+    };
+    if (more == extra.end()) {
+      uint64_t key = (static_cast<uint64_t>(ages[i] + 1) << 32) | conditions[i];
+      auto it = simple.find(key);
+      if (it == simple.end()) {
+        PatientFacts f;
+        if (ages[i] >= 0) f.age = ages[i];
+        f.conditions = conditions[i];
+        it = simple.emplace(key, compute(f)).first;
       }
+      out = &it->second;
+    } else {
+      PatientFacts& f = more->second;
+      if (ages[i] >= 0) f.age = ages[i];
+      f.conditions = conditions[i];
+      computed = compute(f);
+      out = &computed;
     }
     summary.tier_counts[static_cast<size_t>(out->tier)]++;
     auto prev = previous.find(static_cast<int32_t>(i));
-    if (prev != previous.end() && prev->second.tier == out->tier &&
-        prev->second.reasons == out->reasons && prev->second.scores == out->scores)
-      continue;
+    if (prev != previous.end() && prev->second.hash == out->hash) continue;
     changes.push_back({static_cast<int32_t>(i), out->tier, out->reasons, out->scores});
-    f = PatientFacts();  // free what is no longer needed
   }
+  extra.clear();
   summary.patients = total;
   summary.changed = static_cast<int64_t>(changes.size());
   progress("scoring", total, total);
-
   // Write changed rows in short transactions so the server keeps writing too.
   const size_t batch = static_cast<size_t>(std::max(1, options.write_batch));
   constexpr size_t kRowsPerStatement = 100;

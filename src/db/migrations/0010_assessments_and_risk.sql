@@ -149,8 +149,15 @@ CREATE TABLE risk_scores (
 CREATE INDEX risk_scores_patient ON risk_scores (patient_id, kind, computed_at);
 
 -- Each patient's current risk tier (1 highest … 4) from the last stratification.
+-- On SQLite the key is the rowid (INTEGER PRIMARY KEY is 64-bit there), which
+-- spares stratification a second b-tree per row.
 CREATE TABLE patient_risk (
+-- sqlite-only
+  patient_id INTEGER PRIMARY KEY REFERENCES patients(id),
+-- end
+-- postgres-only
   patient_id BIGINT PRIMARY KEY REFERENCES patients(id),
+-- end
   tier INTEGER NOT NULL CHECK (tier BETWEEN 1 AND 4),
   reasons TEXT NOT NULL,
   scores TEXT NOT NULL,

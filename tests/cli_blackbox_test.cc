@@ -20,7 +20,9 @@ TEST(Cli, HelpOnEverySubcommand) {
                                              {"backup", "--help"},
                                              {"audit", "verify", "--help"},
                                              {"migrate", "--help"},
-                                             {"copy", "--help"}}) {
+                                             {"copy", "--help"},
+                                             {"score", "--help"},
+                                             {"stratify", "--help"}}) {
     CommandResult r = RunCli(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0] << r.out;
@@ -200,6 +202,67 @@ TEST(Cli, CopyRefusesATargetThatHoldsData) {
   CommandResult r = RunCli({"copy", "--from", a, "--to", b});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("not empty"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ScoreReadsOneJsonObjectAndPrintsOne) {
+  CommandResult r = RunCli({"score", "phq9"}, R"({"items":[3,3,3,2,2,1,1,0,1]})");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+  EXPECT_EQ(Json::parse(r.out),
+            Json({{"score", 16}, {"severity", "moderately_severe"}, {"suicide_risk", true}}));
+  r = RunCli(
+      {"score", "lace"},
+      R"({"length_of_stay_days":5,"emergent_admission":true,"ed_visits_6mo":5,"icd10":["C78.0","I50.9"]})");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out), Json({{"score", 17},
+                                      {"risk", "high"},
+                                      {"components", {{"L", 4}, {"A", 3}, {"C", 5}, {"E", 4}}}}));
+  r = RunCli({"score", "ahc-hrsn"}, R"({"living_situation":"steady"})");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(Json::parse(r.err)["field"], "housing_problems");
+  r = RunCli({"score", "charlson"}, R"({"icd10":["E11.9","99"]})");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Json::parse(r.err)["field"], "icd10[1]");
+  r = RunCli({"score", "gad7"}, "not json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Json::parse(r.err)["field"], "body");
+  r = RunCli({"score", "beck"}, "{}");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Json::parse(r.err)["field"], "instrument");
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, StratifyWhileTheServerRunsAndCaseloadsShowTiers) {
+  testing::TempDir dir;
+  std::string db = testing::NewDatabasePath(dir, "risk.db");
+  ServerProcess server(db, {"--demo"});
+  ASSERT_TRUE(server.started()) << server.Stderr();
+  // The demo stratified on creation; a second run finds nothing changed.
+  CommandResult r = RunCli({"stratify", "--db", db});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json summary = Json::parse(r.out);
+  EXPECT_EQ(summary["patients"], 240);
+  EXPECT_EQ(summary["changed"], 0);
+  int64_t total = 0;
+  for (const char* tier : {"1", "2", "3", "4"}) total += summary["tiers"][tier].get<int64_t>();
+  EXPECT_EQ(total, 240);
+  EXPECT_GT(summary["tiers"]["1"].get<int64_t>(), 0);
+  EXPECT_TRUE(r.err.empty()) << "no progress bar without a terminal: " << r.err;
+
+  std::string token = Login(server.port(), "cm.rivera", "casekeeper-demo");
+  HttpResponse cases =
+      Http(server.port(), "GET", "/api/v1/cases", "", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(cases.status, 200) << cases.body;
+  Json items = Json::parse(cases.body)["items"];
+  ASSERT_FALSE(items.empty());
+  int with_tier = 0;
+  for (const Json& k : items) with_tier += k["risk_tier"].is_number() ? 1 : 0;
+  EXPECT_EQ(with_tier, static_cast<int>(items.size()));
+
+  CommandResult bad = RunCli({"stratify", "--db", db, "--rules", dir.File("missing.json")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(Json::parse(bad.err)["field"], "risk.rules_file");
 }
 
 }  // namespace

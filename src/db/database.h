@@ -52,6 +52,13 @@ class Value {
   template <typename T>
   Value(const std::optional<T>& v) : Value(v ? Value(*v) : Value()) {}  // NOLINT
 
+  // In-place setters: a backend refills one Row per streamed result row, and
+  // text keeps its buffer, so large scans do not allocate per row.
+  void SetNull() { type_ = Type::kNull; }
+  void SetInt(int64_t v) { type_ = Type::kInt, int_ = v; }
+  void SetReal(double v) { type_ = Type::kReal, real_ = v; }
+  void SetText(std::string_view v) { type_ = Type::kText, text_.assign(v.data(), v.size()); }
+
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::kNull; }
   int64_t AsInt() const { return type_ == Type::kReal ? static_cast<int64_t>(real_) : int_; }
@@ -82,6 +89,9 @@ class Row {
     return IsNull(i) ? std::nullopt : std::optional<std::string>(Text(i));
   }
   const Value& at(size_t i) const { return values_.at(i); }
+  // For backends refilling a row in place.
+  void Resize(size_t n) { values_.resize(n); }
+  Value& mutable_at(size_t i) { return values_[i]; }
 
  private:
   std::vector<Value> values_;

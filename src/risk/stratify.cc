@@ -1,6 +1,8 @@
 #include "risk/stratify.h"
 
 #include <algorithm>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "audit/trail.h"
@@ -150,7 +152,9 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   const Timestamp now = summary.started_at;
   const Timestamp window = now - rules.lookback_days() * kMillisPerDay;
   const Timestamp max_age = now - rules.assessment_max_age_days() * kMillisPerDay;
+  std::mutex progress_mu;
   auto progress = [&](const char* phase, int64_t done, int64_t total) {
+    std::lock_guard<std::mutex> lock(progress_mu);
     if (options.progress) options.progress(phase, done, total);
   };
   Today today(now);
@@ -176,8 +180,9 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
       return id >= 0 && id < static_cast<int64_t>(index_of.size())
                  ? index_of[static_cast<size_t>(id)]
                  : -1;
-    auto it = sparse.find(id);
-    return it == sparse.end() ? -1 : it->second;
+    const auto& lookup = sparse;  // read concurrently by both scans
+    auto it = lookup.find(id);
+    return it == lookup.end() ? -1 : it->second;
   };
 
   CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
@@ -210,27 +215,39 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
                      }));
     if (!dense) index_of.clear();
     progress("patients", count, count);
+    return Status::Ok();
+  }));
 
-    // Distinct codes are few; remember each one's conditions.
-    std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
-    int64_t seen = 0;
-    CK_RETURN_IF_ERROR(c.ForEachRow(kConditionsSql, {}, [&](const db::Row& r) {
-      if (++seen % 500000 == 0) progress("conditions", seen, 0);
-      int32_t i = find(r.Int(0));
-      if (i < 0) return Status::Ok();
-      const std::string& code = r.Text(1);
-      scoring::ConditionSet set;
-      if (auto key = PackCode(code)) {
-        auto it = by_code.find(*key);
-        if (it == by_code.end()) it = by_code.emplace(*key, ConditionsOfStoredCode(code)).first;
-        set = it->second;
-      } else {
-        set = ConditionsOfStoredCode(code);
-      }
-      conditions[static_cast<size_t>(i)] |= set;
+  // Conditions (the largest table) stream on a second thread while this one
+  // reads the rest; each scan is one snapshot of its own, and a patient added
+  // after the patient scan is simply left for the next run.
+  Status conditions_status;
+  std::thread conditions_scan([&] {
+    conditions_status = db.Read([&](db::Connection& c) -> Status {
+      // Distinct codes are few; remember each one's conditions.
+      std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
+      int64_t seen = 0;
+      CK_RETURN_IF_ERROR(c.ForEachRow(kConditionsSql, {}, [&](const db::Row& r) {
+        if (++seen % 500000 == 0) progress("conditions", seen, 0);
+        int32_t i = find(r.Int(0));
+        if (i < 0) return Status::Ok();
+        const std::string& code = r.Text(1);
+        scoring::ConditionSet set;
+        if (auto key = PackCode(code)) {
+          auto it = by_code.find(*key);
+          if (it == by_code.end()) it = by_code.emplace(*key, ConditionsOfStoredCode(code)).first;
+          set = it->second;
+        } else {
+          set = ConditionsOfStoredCode(code);
+        }
+        conditions[static_cast<size_t>(i)] |= set;
+        return Status::Ok();
+      }));
       return Status::Ok();
-    }));
-    seen = 0;
+    });
+  });
+  Status rest = db.Read([&](db::Connection& c) -> Status {
+    int64_t seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kEncountersSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("encounters", seen, 0);
       int32_t i = find(r.Int(0));
@@ -278,7 +295,10 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
                           }
                           return Status::Ok();
                         });
-  }));
+  });
+  conditions_scan.join();
+  CK_RETURN_IF_ERROR(conditions_status);
+  CK_RETURN_IF_ERROR(rest);
 
   // Score every patient. Patients with nothing but an age and comorbidities
   // (most of a population) share results by (age, conditions).

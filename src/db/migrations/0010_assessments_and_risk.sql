@@ -166,7 +166,6 @@ CREATE TABLE patient_risk (
   previous_tier INTEGER,
   rules_version TEXT NOT NULL
 );
-CREATE INDEX patient_risk_tier ON patient_risk (tier, patient_id);
 
 CREATE TABLE stratification_runs (
   id {{ID}},

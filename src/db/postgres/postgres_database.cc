@@ -126,11 +126,25 @@ class PostgresConnection final : public Connection {
 
   Status ForEachRow(std::string_view sql, const Params& params,
                     const std::function<Status(const Row&)>& fn) override {
-    // Materialised in one result: our result sets are paged by the callers.
-    CK_ASSIGN_OR_RETURN(ResultPtr res, Execute(sql, params));
-    int nrows = PQntuples(res.get()), ncols = PQnfields(res.get());
-    for (int r = 0; r < nrows; ++r) CK_RETURN_IF_ERROR(fn(RowOf(res.get(), r, ncols)));
-    return Status::Ok();
+    // Streamed in single-row mode, so a population scan holds one row at a time.
+    CK_ASSIGN_OR_RETURN(Bound bound, Bind(sql, params));
+    if (!PQsendQueryPrepared(conn_, bound.name.c_str(), static_cast<int>(bound.values.size()),
+                             bound.values.data(), nullptr, nullptr, 0))
+      return ErrorFrom(conn_, nullptr, "query");
+    PQsetSingleRowMode(conn_);
+    Status status = Status::Ok();
+    for (;;) {
+      ResultPtr res(PQgetResult(conn_));
+      if (!res) break;
+      ExecStatusType st = PQresultStatus(res.get());
+      if (!status.ok()) continue;  // drain what is left after an error
+      if (st == PGRES_SINGLE_TUPLE) {
+        status = fn(RowOf(res.get(), 0, PQnfields(res.get())));
+      } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        status = ErrorFrom(conn_, res.get(), "query");
+      }
+    }
+    return status;
   }
 
   Status ExecScript(std::string_view sql) override {
@@ -151,7 +165,24 @@ class PostgresConnection final : public Connection {
     return Row(std::move(values));
   }
 
+  // A prepared statement and its parameters as text, ready to send.
+  struct Bound {
+    std::string name;
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+  };
+
   Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    CK_ASSIGN_OR_RETURN(Bound bound, Bind(sql, params));
+    ResultPtr res(PQexecPrepared(conn_, bound.name.c_str(), static_cast<int>(bound.values.size()),
+                                 bound.values.data(), nullptr, nullptr, 0));
+    ExecStatusType st = PQresultStatus(res.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return ErrorFrom(conn_, res.get(), "query");
+    return res;
+  }
+
+  Result<Bound> Bind(std::string_view sql, const Params& params) {
     std::string key(sql);
     auto it = prepared_.find(key);
     if (it == prepared_.end()) {
@@ -168,35 +199,34 @@ class PostgresConnection final : public Connection {
       return Internal("statement expects " + std::to_string(it->second.params) +
                       " parameters, got " + std::to_string(params.size()));
     }
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size());
+    Bound b;
+    b.name = it->second.name;
+    b.texts.resize(params.size());
+    b.values.resize(params.size());
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       switch (v.type()) {
         case Value::Type::kNull:
-          values[i] = nullptr;
+          b.values[i] = nullptr;
           continue;
         case Value::Type::kInt:
-          texts[i] = std::to_string(v.AsInt());
+          b.texts[i] = std::to_string(v.AsInt());
           break;
         case Value::Type::kReal: {
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.17g", v.AsReal());
-          texts[i] = buf;
+          b.texts[i] = buf;
           break;
         }
         case Value::Type::kText:
-          texts[i] = v.AsText();
+          b.texts[i] = v.AsText();
           break;
       }
-      values[i] = texts[i].c_str();
     }
-    ResultPtr res(PQexecPrepared(conn_, it->second.name.c_str(), static_cast<int>(params.size()),
-                                 values.data(), nullptr, nullptr, 0));
-    ExecStatusType st = PQresultStatus(res.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-      return ErrorFrom(conn_, res.get(), "query");
-    return res;
+    // Pointers last: the strings no longer move.
+    for (size_t i = 0; i < params.size(); ++i)
+      if (params[i].type() != Value::Type::kNull) b.values[i] = b.texts[i].c_str();
+    return b;
   }
 
   struct Prepared {

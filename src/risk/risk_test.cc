@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "assessments/service.h"
 #include "patients/routes.h"
 #include "patients/store.h"
@@ -277,6 +280,33 @@ TEST_F(StratifyTest, ScoresFromTheRecordKeepInputsAndComponents) {
   Json list =
       Json::parse(Call(Method::kGet, "/api/v1/patients/" + std::to_string(a_) + "/scores").body);
   EXPECT_EQ(list["items"].size(), 3u);
+}
+
+TEST_F(StratifyTest, TheNightlyRunStartsAtItsTimeAndStopsWhenAsked) {
+  auto nightly_runs = [&] {
+    int64_t n = 0;
+    EXPECT_TRUE(api_.db()
+                    .Read([&](db::Connection& c) -> Status {
+                      CK_ASSIGN_OR_RETURN(auto rows,
+                                          c.Query("SELECT COUNT(*) FROM stratification_runs "
+                                                  "WHERE trigger_kind = 'nightly'"));
+                      n = rows.at(0).Int(0);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return n;
+  };
+  api_.clock().Set(At("2026-11-28T01:59:59.900Z"));
+  {
+    NightlyStratification nightly(api_.db(), api_.clock(), TierRules::Builtin(), 120);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(nightly_runs(), 0);
+    api_.clock().Advance(200);
+    for (int i = 0; i < 400 && nightly_runs() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    EXPECT_EQ(nightly_runs(), 1);
+  }  // the destructor wakes the sleeping thread; a hang here fails the test by its timeout
+  EXPECT_EQ(nightly_runs(), 1);
 }
 
 }  // namespace

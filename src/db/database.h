@@ -151,6 +151,11 @@ class Database {
 
   virtual Status Read(const std::function<Status(Connection&)>& fn) = 0;
   virtual Status Write(const std::function<Status(Connection&)>& fn) = 0;
+  // A read-only snapshot for batch work that streams whole tables
+  // (stratification, reports). SQLite runs it on memory-mapped connections of
+  // its own (at most two at a time), so large scans neither copy every page nor
+  // slow the pooled readers; PostgreSQL runs Read().
+  virtual Status Scan(const std::function<Status(Connection&)>& fn) { return Read(fn); }
 
   // A consistent copy of the whole database to `out_path` while others keep
   // working (SQLite: the online backup API). The file appears only when complete.

@@ -185,7 +185,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     return it == lookup.end() ? -1 : it->second;
   };
 
-  CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+  CK_RETURN_IF_ERROR(db.Scan([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(auto n, c.Query("SELECT COUNT(*), MAX(id) FROM patients WHERE "
                                         "merged_into_id IS NULL"));
     int64_t count = n.at(0).Int(0), max_id = n.at(0).IsNull(1) ? 0 : n.at(0).Int(1);
@@ -223,7 +223,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   // after the patient scan is simply left for the next run.
   Status conditions_status;
   std::thread conditions_scan([&] {
-    conditions_status = db.Read([&](db::Connection& c) -> Status {
+    conditions_status = db.Scan([&](db::Connection& c) -> Status {
       // Distinct codes are few; remember each one's conditions.
       std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
       int64_t seen = 0;
@@ -246,7 +246,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
       return Status::Ok();
     });
   });
-  Status rest = db.Read([&](db::Connection& c) -> Status {
+  Status rest = db.Scan([&](db::Connection& c) -> Status {
     int64_t seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kEncountersSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("encounters", seen, 0);

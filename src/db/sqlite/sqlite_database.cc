@@ -262,9 +262,6 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options
                                                        : "PRAGMA synchronous = NORMAL"));
   } else {
     CK_RETURN_IF_ERROR(conn->Simple("PRAGMA query_only = ON"));
-    // Readers map the file: large scans (stratification, reports) then read
-    // pages without a system call and a copy each. Writes never go through it.
-    CK_RETURN_IF_ERROR(conn->Simple("PRAGMA mmap_size = 268435456"));
   }
   return conn;
 }
@@ -300,6 +297,35 @@ class SqliteDatabase final : public Database {
       idle_readers_.push_back(conn);
     }
     pool_cv_.notify_all();  // a reader and Close() may both be waiting
+    return st;
+  }
+
+  // Batch scans run on connections of their own that map the file, so whole
+  // tables are read without a system call and a copy per page. The pooled
+  // readers stay unmapped: mapping made short reads slower (docs/PERFORMANCE.md).
+  Status Scan(const std::function<Status(Connection&)>& fn) override {
+    SqliteConnection* conn = nullptr;
+    {
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] {
+        return closed_ || !idle_scanners_.empty() || scanners_.size() < kMaxScanners;
+      });
+      if (closed_) return Unavailable("database is closed");
+      if (idle_scanners_.empty()) {
+        CK_ASSIGN_OR_RETURN(auto c, OpenConnection(options_, /*writer=*/false));
+        CK_RETURN_IF_ERROR(c->Simple("PRAGMA mmap_size = 1073741824"));
+        idle_scanners_.push_back(c.get());
+        scanners_.push_back(std::move(c));
+      }
+      conn = idle_scanners_.back();
+      idle_scanners_.pop_back();
+    }
+    Status st = internal::RunTransaction(*conn, "BEGIN", fn);
+    {
+      std::lock_guard lock(pool_mu_);
+      idle_scanners_.push_back(conn);
+    }
+    pool_cv_.notify_all();
     return st;
   }
 
@@ -367,9 +393,13 @@ class SqliteDatabase final : public Database {
       if (closed_) return;
       closed_ = true;
       pool_cv_.notify_all();
-      pool_cv_.wait(lock, [&] { return idle_readers_.size() == readers_.size(); });
+      pool_cv_.wait(lock, [&] {
+        return idle_readers_.size() == readers_.size() && idle_scanners_.size() == scanners_.size();
+      });
       idle_readers_.clear();
       readers_.clear();
+      idle_scanners_.clear();
+      scanners_.clear();
     }
     if (writer_) {
       (void)writer_->Simple("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -388,6 +418,9 @@ class SqliteDatabase final : public Database {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_ CK_GUARDED_BY(pool_mu_);
   std::vector<SqliteConnection*> idle_readers_ CK_GUARDED_BY(pool_mu_);
+  static constexpr size_t kMaxScanners = 2;
+  std::vector<std::unique_ptr<SqliteConnection>> scanners_ CK_GUARDED_BY(pool_mu_);
+  std::vector<SqliteConnection*> idle_scanners_ CK_GUARDED_BY(pool_mu_);
   bool closed_ CK_GUARDED_BY(pool_mu_) = false;
 };
 

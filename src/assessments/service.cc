@@ -327,16 +327,20 @@ Result<Assessment> Service::Get(const auth::Actor& actor, int64_t id) {
   return out;
 }
 
-Result<std::vector<Assessment>> Service::ForCase(const auth::Actor& actor, int64_t case_id) {
+Result<std::vector<Assessment>> Service::ListWhere(const auth::Actor& actor, const char* owner,
+                                                   int64_t owner_id) {
   std::vector<Assessment> out;
-  int64_t patient = 0;
+  int64_t patient = owner_id;
+  const std::string owner_column = std::string(owner) + "_id";
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(auto k, c.Query("SELECT patient_id FROM cases WHERE id = ?", {case_id}));
-    if (k.empty()) return NotFound("no such case");
-    patient = k.at(0).Int(0);
-    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM assessments WHERE case_id = ? "
-                                           "ORDER BY id DESC LIMIT 500",
-                                           {case_id}));
+    if (owner_column == "case_id") {
+      CK_ASSIGN_OR_RETURN(auto k, c.Query("SELECT patient_id FROM cases WHERE id = ?", {owner_id}));
+      if (k.empty()) return NotFound("no such case");
+      patient = k.at(0).Int(0);
+    }
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM assessments WHERE " + owner_column +
+                                               " = ? ORDER BY id DESC LIMIT 500",
+                                           {owner_id}));
     for (const db::Row& r : rows) {
       CK_ASSIGN_OR_RETURN(Assessment a, Load(c, r.Int(0)));
       out.push_back(std::move(a));
@@ -344,27 +348,17 @@ Result<std::vector<Assessment>> Service::ForCase(const auth::Actor& actor, int64
     return Status::Ok();
   }));
   CK_RETURN_IF_ERROR(
-      audit::AppendNow(db_, audit::EventBy(actor, clock_.Now(), "assessment.list", "case",
-                                           std::to_string(case_id), patient)));
+      audit::AppendNow(db_, audit::EventBy(actor, clock_.Now(), "assessment.list", owner,
+                                           std::to_string(owner_id), patient)));
   return out;
 }
 
+Result<std::vector<Assessment>> Service::ForCase(const auth::Actor& actor, int64_t case_id) {
+  return ListWhere(actor, "case", case_id);
+}
+
 Result<std::vector<Assessment>> Service::ForPatient(const auth::Actor& actor, int64_t patient_id) {
-  std::vector<Assessment> out;
-  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM assessments WHERE patient_id = ? "
-                                           "ORDER BY id DESC LIMIT 500",
-                                           {patient_id}));
-    for (const db::Row& r : rows) {
-      CK_ASSIGN_OR_RETURN(Assessment a, Load(c, r.Int(0)));
-      out.push_back(std::move(a));
-    }
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(
-      audit::AppendNow(db_, audit::EventBy(actor, clock_.Now(), "assessment.list", "patient",
-                                           std::to_string(patient_id), patient_id)));
-  return out;
+  return ListWhere(actor, "patient", patient_id);
 }
 
 }  // namespace ck::assessments

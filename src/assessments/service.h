@@ -103,6 +103,9 @@ class Service {
   const scoring::Catalog& catalog() const { return catalog_; }
 
  private:
+  // owner: "case" or "patient" (a fixed column name, never input).
+  Result<std::vector<Assessment>> ListWhere(const auth::Actor& actor, const char* owner,
+                                            int64_t owner_id);
   Result<Assessment> Finish(db::Connection& c, const auth::Principal& who, const auth::Actor& actor,
                             Assessment a, Timestamp now);
   db::Database& db_;

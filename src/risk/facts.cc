@@ -44,6 +44,10 @@ scoring::ConditionSet ConditionsOfStoredCode(std::string_view dotted) {
   return scoring::Charlson::Get().ConditionsOf(std::string_view(buf, n));
 }
 
+int LengthOfStayDays(const Stay& stay) {
+  return static_cast<int>(DayNumber(stay.discharged_at) - DayNumber(stay.admitted_at));
+}
+
 LaceFromRecord ComputeLace(const Stay& stay, const std::vector<Timestamp>& ed_visits,
                            scoring::ConditionSet conditions) {
   scoring::ConditionSet all = conditions;
@@ -65,8 +69,7 @@ LaceFromRecord ComputeLace(const Stay& stay, const std::vector<Timestamp>& ed_vi
       ++ed_count;
   }
   scoring::LaceInput in;
-  in.length_of_stay_days =
-      static_cast<int>(DayNumber(stay.discharged_at) - DayNumber(stay.admitted_at));
+  in.length_of_stay_days = LengthOfStayDays(stay);
   in.emergent_admission =
       stay.admission_type == "emergency" || stay.admission_type == "trauma" || via_ed;
   in.comorbidity_points = scoring::Charlson::Get().Score(all, scoring::CharlsonWeights::kLace);

@@ -51,6 +51,9 @@ struct LaceFromRecord {
 LaceFromRecord ComputeLace(const Stay& stay, const std::vector<Timestamp>& ed_visits,
                            scoring::ConditionSet conditions);
 
+// Discharge date − admission date, in UTC calendar days (a same-day stay is 0).
+int LengthOfStayDays(const Stay& stay);
+
 // Stored codes are dotted ("E11.9").
 scoring::ConditionSet ConditionsOfStoredCode(std::string_view dotted);
 

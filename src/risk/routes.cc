@@ -133,8 +133,7 @@ Result<Scored> Hospital(db::Connection& c, int64_t patient_id, const Json& body)
   in["urgent_admission"] = stay.admission_type == "emergency" || stay.admission_type == "urgent" ||
                            stay.admission_type == "trauma";
   in["admissions_prev_12mo"] = prior.at(0).Int(0);
-  LaceFromRecord days = ComputeLace(stay, {}, 0);
-  in["length_of_stay_days"] = days.inputs["length_of_stay_days"];
+  in["length_of_stay_days"] = LengthOfStayDays(stay);
   // HOSPITAL takes no instrument definitions; the built-in catalog is enough.
   static const auto builtins = scoring::Catalog::Load();
   if (!builtins.ok()) return builtins.status();

@@ -51,6 +51,12 @@ std::optional<LatestAssessment>* SlotFor(PatientFacts& f, const std::string& ins
   return nullptr;
 }
 
+// The instruments whose latest result is a fact (SlotFor has a place for them).
+bool IsTracked(const std::string& instrument) {
+  return instrument == "phq9" || instrument == "gad7" || instrument == "ahc-hrsn" ||
+         instrument == "morse";
+}
+
 void KeepLatest(std::optional<LatestAssessment>& slot, LatestAssessment a) {
   if (!slot || a.completed_at >= slot->completed_at) slot = std::move(a);
 }
@@ -269,8 +275,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     CK_RETURN_IF_ERROR(c.ForEachRow(kAssessmentsSql, {max_age}, [&](const db::Row& r) {
       int32_t i = find(r.Int(0));
       if (i < 0) return Status::Ok();
-      PatientFacts probe;
-      if (!SlotFor(probe, r.Text(1))) return Status::Ok();
+      if (!IsTracked(r.Text(1))) return Status::Ok();
       KeepLatest(*SlotFor(extra[i], r.Text(1)), AssessmentFrom(r, 2));
       return Status::Ok();
     }));

@@ -10,6 +10,7 @@ PACKAGES=(
   libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk curl ca-certificates
+  clang libclang-rt-14-dev
 )
 
 missing=()

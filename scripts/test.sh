@@ -2,7 +2,7 @@
 # Installs what is missing, builds, and runs every test: formatting; unit and
 # black-box tests on the release build against SQLite, then again against a
 # throwaway PostgreSQL cluster; then all of them under AddressSanitizer and
-# UndefinedBehaviorSanitizer (SQLite).
+# UndefinedBehaviorSanitizer (SQLite); then the HL7 v2 parser under libFuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -29,3 +29,6 @@ scripts/build.sh asan
 echo "== tests (AddressSanitizer + UBSan, SQLite)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j 2 --timeout 600
+
+echo "== fuzzing the HL7 v2 parser (libFuzzer, 30 s)"
+scripts/fuzz.sh 30

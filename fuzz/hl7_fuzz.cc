@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "hl7/ack.h"
 #include "hl7/message.h"
+#include "hl7/mllp.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -24,6 +26,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)m->Get(path);
     ck::hl7::Message copy = *m;
     if (copy.control_id() != m->control_id()) std::abort();
+    // Every ACK casekeeper would send for what it parsed parses itself.
+    ck::hl7::AckError e{{"PID", 1, 3}, "102", std::string(bytes.substr(0, 40))};
+    auto ack = ck::hl7::Message::Parse(
+        ck::hl7::BuildAck(*m, ck::hl7::AckCode::kError, "CK1", 1795770000000, e));
+    if (!ack.ok() || ack->Get("MSA-1") != "AE") std::abort();
+  } else {
+    auto ack =
+        ck::hl7::Message::Parse(ck::hl7::BuildRejectForUnparsed(m.status(), "CK1", 1795770000000));
+    if (!ack.ok()) std::abort();
+  }
+  ck::hl7::MllpDecoder decoder(4096);
+  for (size_t i = 0; i < bytes.size(); i += 7) {
+    decoder.Feed(bytes.substr(i, 7));
+    while (auto frame = decoder.Next())
+      if (frame->size() > 4096) std::abort();
   }
   for (const char* charset : {"", "8859/1", "UNICODE UTF-8"})
     (void)ck::hl7::Decode(bytes, ck::hl7::Encoding{}, charset);

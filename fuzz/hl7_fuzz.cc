@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "hl7/ack.h"
-#include "hl7/message.h"
-#include "hl7/mllp.h"
+#include "interop/hl7v2/ack.h"
+#include "interop/hl7v2/message.h"
+#include "interop/hl7v2/mllp.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);

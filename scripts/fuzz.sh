@@ -9,9 +9,9 @@ secs=${1:-30}
 command -v clang++ >/dev/null || { echo "clang++ is missing: scripts/install-deps.sh" >&2; exit 2; }
 mkdir -p build-fuzz/corpus
 bin=build-fuzz/hl7_fuzz
-srcs=(fuzz/hl7_fuzz.cc src/hl7/message.cc src/hl7/ack.cc src/hl7/mllp.cc src/core/status.cc
+srcs=(fuzz/hl7_fuzz.cc src/interop/hl7v2/message.cc src/interop/hl7v2/ack.cc src/interop/hl7v2/mllp.cc src/core/status.cc
   src/core/clock.cc)
-if [[ ! -x $bin ]] || [[ -n $(find "${srcs[@]}" src/hl7/*.h src/core/*.h -newer "$bin") ]]; then
+if [[ ! -x $bin ]] || [[ -n $(find "${srcs[@]}" src/interop/hl7v2/*.h src/core/*.h -newer "$bin") ]]; then
   clang++ -std=c++20 -O1 -g -Isrc -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -Wall -Werror "${srcs[@]}" -o "$bin"
 fi

@@ -1,4 +1,4 @@
-#include "hl7/message.h"
+#include "interop/hl7v2/message.h"
 
 #include <cctype>
 #include <charconv>

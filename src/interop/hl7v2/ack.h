@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "hl7/message.h"
+#include "interop/hl7v2/message.h"
 
 namespace ck::hl7 {
 

@@ -1,4 +1,4 @@
-#include "hl7/ack.h"
+#include "interop/hl7v2/ack.h"
 
 #include <cstdio>
 

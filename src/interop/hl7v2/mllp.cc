@@ -1,4 +1,4 @@
-#include "hl7/mllp.h"
+#include "interop/hl7v2/mllp.h"
 
 namespace ck::hl7 {
 

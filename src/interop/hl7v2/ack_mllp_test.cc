@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "hl7/ack.h"
-#include "hl7/mllp.h"
+#include "interop/hl7v2/ack.h"
+#include "interop/hl7v2/mllp.h"
 
 namespace ck::hl7 {
 namespace {

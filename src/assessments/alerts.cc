@@ -1,5 +1,7 @@
 #include "assessments/alerts.h"
 
+#include <spdlog/spdlog.h>
+
 #include "audit/trail.h"
 
 namespace ck::assessments {
@@ -65,15 +67,30 @@ Result<int64_t> RaiseAlert(db::Connection& c, const AlertRecord& a, int64_t rais
                        {responsible}));
   std::vector<int64_t> recipients;
   for (const db::Row& r : to) recipients.push_back(r.Int(0));
+  if (recipients.empty()) {
+    // No supervisor on the responsible team: those of the patient's care team's teams.
+    CK_ASSIGN_OR_RETURN(
+        auto wider,
+        c.Query("SELECT DISTINCT s.id FROM care_team_members m JOIN users u ON u.id = m.user_id "
+                "JOIN users s ON s.team_id = u.team_id WHERE m.patient_id = ? AND m.removed_at "
+                "IS NULL AND s.role = 'supervisor' AND s.active = 1 ORDER BY s.id",
+                {a.patient_id}));
+    for (const db::Row& r : wider) recipients.push_back(r.Int(0));
+  }
   if (assigned && *assigned != raised_by) recipients.push_back(*assigned);
   std::string message = a.severity + " alert (" + a.kind + ") raised: " + a.reason;
+  bool told_someone = false;
   for (int64_t user : recipients) {
     if (user == raised_by) continue;
+    told_someone = true;
     CK_RETURN_IF_ERROR(c.Exec("INSERT INTO notifications (user_id, kind, message, patient_id, "
                               "alert_id, created_at) VALUES (?, 'alert', ?, ?, ?, ?)",
                               {user, message, a.patient_id, alert_id, now})
                            .status());
   }
+  if (!told_someone)
+    spdlog::warn("{} alert {} raised with no supervisor to notify; check team assignments",
+                 a.severity, alert_id);
   return alert_id;
 }
 
@@ -179,18 +196,25 @@ Result<AlertRecord> Alerts::Resolve(const auth::Principal& who, const auth::Acto
 }
 
 Result<std::vector<Notification>> Alerts::Notifications(const auth::Principal& who,
+                                                        const auth::Actor& actor,
                                                         bool unread_only) {
   std::vector<Notification> out;
-  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+  Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(
         auto rows,
         c.Query(std::string("SELECT id, kind, message, patient_id, alert_id, created_at, read_at "
                             "FROM notifications WHERE user_id = ?") +
                     (unread_only ? " AND read_at IS NULL" : "") + " ORDER BY id DESC LIMIT 200",
                 {who.user_id}));
-    for (const db::Row& r : rows)
+    for (const db::Row& r : rows) {
       out.push_back(
           {r.Int(0), r.Text(1), r.Text(2), r.OptInt(3), r.OptInt(4), r.Int(5), r.OptInt(6)});
+      if (out.back().patient_id)  // a notification names a patient: a disclosure
+        CK_RETURN_IF_ERROR(
+            audit::Append(c, audit::EventBy(actor, now, "notification.list", "notification",
+                                            std::to_string(out.back().id), out.back().patient_id)));
+    }
     return Status::Ok();
   }));
   return out;

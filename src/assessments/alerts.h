@@ -45,8 +45,10 @@ struct Notification {
 };
 
 // Inserts an open alert and notifies the supervisors of the team responsible
-// for the case (the assigned case manager's team, else `raised_by`'s team) and
-// the assigned case manager when someone else raised it. Returns the alert id.
+// for the case (the assigned case manager's team, else `raised_by`'s team;
+// failing those, the supervisors of the patient's care team's teams) and the
+// assigned case manager when someone else raised it; logs a warning when nobody
+// could be told. Returns the alert id.
 Result<int64_t> RaiseAlert(db::Connection& c, const AlertRecord& alert, int64_t raised_by,
                            Timestamp now);
 
@@ -69,7 +71,9 @@ class Alerts {
                               int64_t alert_id, const std::string& resolution,
                               int expected_version);
 
-  Result<std::vector<Notification>> Notifications(const auth::Principal& who, bool unread_only);
+  // The caller's notifications, newest first; each naming a patient is audited.
+  Result<std::vector<Notification>> Notifications(const auth::Principal& who,
+                                                  const auth::Actor& actor, bool unread_only);
   // NotFound unless the notification is the caller's.
   Status MarkRead(const auth::Principal& who, int64_t notification_id);
 

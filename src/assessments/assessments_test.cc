@@ -145,6 +145,15 @@ TEST_F(AssessmentsTest, ThePhqNineIsScoredByTheServerAndItemNineRaisesACrisisAle
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(Json::parse(Call(Method::kGet, "/api/v1/alerts", "cm.one").body)["items"].size(), 0u);
 
+  // Entered in error: the assessment stays, marked, and its open alerts are resolved.
+  Json again = Start("phq9", {{"items", {0, 0, 0, 0, 0, 0, 0, 0, 3}}}, true);
+  ASSERT_EQ(again["alert_ids"].size(), 1u);
+  auto wrong = Call(Method::kPost, Path(again) + "/entered-in-error", "cm.one",
+                    {{"reason", "wrong patient"}, {"version", again["version"]}});
+  ASSERT_EQ(wrong.status, 200) << wrong.body;
+  EXPECT_EQ(Json::parse(wrong.body)["status"], "entered_in_error");
+  EXPECT_EQ(Json::parse(Call(Method::kGet, "/api/v1/alerts", "cm.one").body)["items"].size(), 0u);
+
   // A PHQ-9 without item 9 raises nothing.
   Json calm = Start("phq9", {{"items", {0, 1, 0, 0, 0, 0, 0, 0, 0}}}, true);
   EXPECT_EQ(calm["alert_ids"].size(), 0u);

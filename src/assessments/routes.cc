@@ -273,7 +273,8 @@ void RegisterRoutes(http::Router& router, Service& service, Alerts& alerts) {
   router.Add(http::Method::kGet, "/api/v1/notifications", {.permission = P::kViewOwnAccount},
              [&alerts](http::Request& req) -> Result<http::Response> {
                bool unread = req.Query("unread").value_or("false") == "true";
-               CK_ASSIGN_OR_RETURN(auto v, alerts.Notifications(*req.principal, unread));
+               CK_ASSIGN_OR_RETURN(auto v,
+                                   alerts.Notifications(*req.principal, req.Actor(), unread));
                Json items = Json::array();
                for (const Notification& n : v)
                  items.push_back({{"id", n.id},

@@ -1,5 +1,7 @@
 #include "assessments/service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "assessments/alerts.h"
@@ -108,8 +110,8 @@ Result<scoring::Evaluation> InAnswers(Result<scoring::Evaluation> r) {
 
 }  // namespace
 
-Status SyncDefinitions(db::Database& db, const scoring::Catalog& catalog, Timestamp now) {
-  return db.Write([&](db::Connection& c) -> Status {
+Status SyncDefinitions(db::Database& db, scoring::Catalog& catalog, Timestamp now) {
+  CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
     for (const auto& in : catalog.All()) {
       std::string text = in->definition().dump();
       CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT definition FROM instrument_definitions "
@@ -127,7 +129,22 @@ Status SyncDefinitions(db::Database& db, const scoring::Catalog& catalog, Timest
       }
     }
     return Status::Ok();
-  });
+  }));
+  std::vector<std::pair<std::string, std::string>> stored;  // source, definition
+  CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+    return c.ForEachRow("SELECT instrument_id, version, definition FROM instrument_definitions", {},
+                        [&](const db::Row& r) {
+                          if (!catalog.Find(r.Text(0), r.Text(1)))
+                            stored.emplace_back(r.Text(0) + " " + r.Text(1), r.Text(2));
+                          return Status::Ok();
+                        });
+  }));
+  for (const auto& [source, text] : stored) {
+    Status st = catalog.AddArchived(Json::parse(text, nullptr, false), "stored " + source);
+    if (!st.ok())  // assessments made with it cannot complete; everything else works
+      spdlog::warn("instrument definition {} no longer loads: {}", source, st.ToString());
+  }
+  return Status::Ok();
 }
 
 Result<int64_t> PatientOfAssessment(db::Connection& c, int64_t id) {
@@ -258,7 +275,7 @@ Result<Assessment> Service::Complete(const auth::Principal& who, const auth::Act
   return out;
 }
 
-Result<Assessment> Service::MarkEnteredInError(const auth::Principal&, const auth::Actor& actor,
+Result<Assessment> Service::MarkEnteredInError(const auth::Principal& who, const auth::Actor& actor,
                                                int64_t id, const std::string& reason,
                                                int expected_version) {
   if (reason.empty() || reason.size() > 1000)
@@ -273,6 +290,12 @@ Result<Assessment> Service::MarkEnteredInError(const auth::Principal&, const aut
                               "= ?, updated_at = ?, version = version + 1 WHERE id = ?",
                               {reason, now, id})
                            .status());
+    CK_RETURN_IF_ERROR(
+        c.Exec("UPDATE alerts SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
+               "resolution = ?, version = version + 1 WHERE assessment_id = ? AND status <> "
+               "'resolved'",
+               {who.user_id, now, "assessment entered in error: " + reason, id})
+            .status());
     CK_RETURN_IF_ERROR(
         audit::Append(c, audit::EventBy(actor, now, "assessment.entered_in_error", "assessment",
                                         std::to_string(id), a.patient_id)));

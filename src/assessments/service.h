@@ -62,9 +62,11 @@ struct Assessment {
 };
 
 // Records every catalog definition in the database (an assessment refers to
-// its instrument by id and version). FailedPrecondition when a stored
+// its instrument by id and version), and loads back into the catalog, as
+// archived versions, stored definitions it no longer has, so assessments made
+// with them still complete and conclude. FailedPrecondition when a stored
 // definition differs from the catalog's under the same version.
-Status SyncDefinitions(db::Database& db, const scoring::Catalog& catalog, Timestamp now);
+Status SyncDefinitions(db::Database& db, scoring::Catalog& catalog, Timestamp now);
 
 // The patient of an assessment, for the router's access check. NotFound if none.
 Result<int64_t> PatientOfAssessment(db::Connection& c, int64_t assessment_id);
@@ -87,7 +89,8 @@ class Service {
                             const Json& answers, int expected_version);
   Result<Assessment> Complete(const auth::Principal& who, const auth::Actor& actor, int64_t id,
                               int expected_version);
-  // A completed assessment recorded by mistake; it stays, marked, with the reason.
+  // An assessment recorded by mistake (draft or completed): it stays, marked,
+  // with the reason, and the alerts it raised are resolved with that reason.
   Result<Assessment> MarkEnteredInError(const auth::Principal& who, const auth::Actor& actor,
                                         int64_t id, const std::string& reason,
                                         int expected_version);

@@ -208,6 +208,32 @@ TEST_P(DatabaseConformance, ScansStreamASnapshotAndNeverWrite) {
   EXPECT_EQ(Count(), 300);
 }
 
+TEST_P(DatabaseConformance, AStreamStoppedEarlyLeavesTheConnectionUsable) {
+  ASSERT_TRUE(db_->Write([](Connection& c) -> Status {
+                   for (int i = 1; i <= 500; ++i)
+                     CK_RETURN_IF_ERROR(c.Exec("INSERT INTO items (id, name) VALUES (?, ?)",
+                                               {i, "n" + std::to_string(i)})
+                                            .status());
+                   return Status::Ok();
+                 })
+                  .ok());
+  for (int round = 0; round < 3; ++round) {
+    Status st = db_->Read([&](Connection& c) -> Status {
+      int seen = 0;
+      Status stopped = c.ForEachRow("SELECT id FROM items ORDER BY id", {}, [&](const Row&) {
+        return ++seen == 10 ? InvalidArgument("enough") : Status::Ok();
+      });
+      EXPECT_EQ(stopped.code(), ErrorCode::kInvalidArgument);
+      EXPECT_EQ(seen, 10);
+      // The same connection answers the next statement completely.
+      CK_ASSIGN_OR_RETURN(auto n, c.Query("SELECT COUNT(*) FROM items"));
+      EXPECT_EQ(n.at(0).Int(0), 500);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+}
+
 TEST_P(DatabaseConformance, ConcurrentReadersAndOneWriterLoseNothing) {
   constexpr int kWriters = 4, kPerWriter = 200;
   std::atomic<bool> stop{false};

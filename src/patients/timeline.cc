@@ -74,7 +74,13 @@ std::string Summarise(std::string_view type, const db::Row& r) {
     return "Condition " + Text(r, 1) + (r.IsNull(2) ? "" : " " + Text(r, 2)) + " (" + Text(r, 3) +
            ")";
   if (type == "assessment") {
-    std::string score = r.IsNull(3) ? "" : "score " + std::to_string(r.Int(3));
+    std::string score;
+    if (!r.IsNull(3)) {
+      double v = r.Real(3);
+      score = "score " + (v == static_cast<double>(static_cast<int64_t>(v))
+                              ? std::to_string(static_cast<int64_t>(v))
+                              : std::to_string(v));
+    }
     std::string band = Text(r, 2);
     std::string detail = band.empty() ? score : score.empty() ? band : band + ", " + score;
     return "Assessment " + Text(r, 1) + " completed" + (detail.empty() ? "" : ": " + detail);

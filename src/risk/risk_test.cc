@@ -309,5 +309,19 @@ TEST_F(StratifyTest, TheNightlyRunStartsAtItsTimeAndStopsWhenAsked) {
   EXPECT_EQ(nightly_runs(), 1);
 }
 
+TEST_F(StratifyTest, SupervisorsRunItOnDemand) {
+  api_.AddUser("sup.one", auth::Role::kSupervisor, api_.AddTeam("B"));
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/stratification/runs").status, 403);
+  auto r = api_.Call(Method::kPost, "/api/v1/stratification/runs", "sup.one", Json::object());
+  ASSERT_EQ(r.status, 201) << r.body;
+  Json run = Json::parse(r.body);
+  EXPECT_EQ(run["patients"], 3);
+  EXPECT_EQ(run["tier_counts"]["1"], 2);
+  Json runs = Json::parse(api_.Call(Method::kGet, "/api/v1/stratification/runs", "sup.one").body);
+  ASSERT_EQ(runs["items"].size(), 1u);
+  EXPECT_EQ(runs["items"][0]["trigger"], "api");
+  EXPECT_EQ(RiskRow(a_)["tier"], 1);
+}
+
 }  // namespace
 }  // namespace ck::risk

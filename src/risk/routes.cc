@@ -76,7 +76,7 @@ Result<Scored> Charlson(db::Connection& c, int64_t patient_id, const Json& body,
   CK_ASSIGN_OR_RETURN(PatientFacts facts, FactsForPatient(c, patient_id, now, rules));
   scoring::CharlsonOutcome o;
   CK_ASSIGN_OR_RETURN(o.conditions,
-                      scoring::ConditionsOfCodes(codes, "conditions", &o.codes_matched));
+                      scoring::ConditionsOfCodes(codes, "conditions", &o.codes_matched, 0));
   o.conditions = scoring::Charlson::ApplyHierarchy(o.conditions);
   o.score = scoring::Charlson::Get().Score(o.conditions, w);
   if (facts.age) o.age_adjusted_score = o.score + scoring::CharlsonAgePoints(*facts.age);
@@ -261,6 +261,26 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock,
                                                 std::to_string(patient), patient)));
         return http::JsonResponse(200, out);
       });
+
+  // Runs now, on this worker (seconds at a million patients); 409 while another run is going.
+  router.Add(http::Method::kPost, "/api/v1/stratification/runs",
+             {.permission = P::kRunStratification},
+             [&db, &clock, &rules](http::Request& req) -> Result<http::Response> {
+               CK_RETURN_IF_ERROR(audit::AppendNow(
+                   db, audit::EventBy(req.Actor(), clock.Now(), "risk.stratify.request",
+                                      "stratification_run", "", std::nullopt)));
+               CK_ASSIGN_OR_RETURN(RunSummary run, Stratify(db, clock, rules, {.trigger = "api"}));
+               return http::JsonResponse(201, {{"id", run.run_id},
+                                               {"patients", run.patients},
+                                               {"changed", run.changed},
+                                               {"tier_counts",
+                                                {{"1", run.tier_counts[1]},
+                                                 {"2", run.tier_counts[2]},
+                                                 {"3", run.tier_counts[3]},
+                                                 {"4", run.tier_counts[4]}}},
+                                               {"started_at", FormatTimestamp(run.started_at)},
+                                               {"finished_at", FormatTimestamp(run.finished_at)}});
+             });
 
   router.Add(
       http::Method::kGet, "/api/v1/stratification/runs", {.permission = P::kRunStratification},

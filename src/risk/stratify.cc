@@ -153,6 +153,9 @@ uint64_t HashOf(int tier, std::string_view reasons, std::string_view scores) {
 
 Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRules& rules,
                             const StratifyOptions& options) {
+  static std::mutex one_run;
+  std::unique_lock<std::mutex> running(one_run, std::try_to_lock);
+  if (!running.owns_lock()) return FailedPrecondition("a stratification run is in progress");
   RunSummary summary;
   summary.started_at = clock.Now();
   const Timestamp now = summary.started_at;
@@ -191,7 +194,13 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     return it == lookup.end() ? -1 : it->second;
   };
 
+  // Each scan starts from empty: a backend may run it again after a lost connection.
   CK_RETURN_IF_ERROR(db.Scan([&](db::Connection& c) -> Status {
+    ids.clear();
+    ages.clear();
+    conditions.clear();
+    index_of.clear();
+    sparse.clear();
     CK_ASSIGN_OR_RETURN(auto n, c.Query("SELECT COUNT(*), MAX(id) FROM patients WHERE "
                                         "merged_into_id IS NULL"));
     int64_t count = n.at(0).Int(0), max_id = n.at(0).IsNull(1) ? 0 : n.at(0).Int(1);
@@ -230,6 +239,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   Status conditions_status;
   std::thread conditions_scan([&] {
     conditions_status = db.Scan([&](db::Connection& c) -> Status {
+      std::fill(conditions.begin(), conditions.end(), scoring::ConditionSet{0});
       // Distinct codes are few; remember each one's conditions.
       std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
       int64_t seen = 0;
@@ -253,6 +263,9 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     });
   });
   Status rest = db.Scan([&](db::Connection& c) -> Status {
+    extra.clear();
+    ed_visits.clear();
+    previous.clear();
     int64_t seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kEncountersSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("encounters", seen, 0);
@@ -402,6 +415,13 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     progress("writing", static_cast<int64_t>(end), static_cast<int64_t>(changes.size()));
   }
 
+  CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) {
+    return c
+        .Exec(
+            "DELETE FROM patient_risk WHERE patient_id IN (SELECT id FROM patients WHERE "
+            "merged_into_id IS NOT NULL)")
+        .status();
+  }));
   summary.finished_at = clock.Now();
   Json counts = {{"1", summary.tier_counts[1]},
                  {"2", summary.tier_counts[2]},

@@ -3,8 +3,12 @@
 // encounters, completed assessments, HOSPITAL scores, open crisis alerts)
 // joined in memory by patient, then written back only where a patient's tier,
 // reasons or scores changed. Runs from `casekeeper stratify`, nightly inside
-// `serve`, and in tests; safe to run while the server works (reads in one
-// snapshot, writes in short batches).
+// `serve`, on demand over HTTP, and in tests; safe to run while the server
+// works: the patients, the conditions and the other tables are read in three
+// snapshots (a record changed between them is picked up by the next run),
+// writes go in short batches, and rows of patients merged meanwhile are
+// removed at the end. One run at a time per process: a second gets
+// FailedPrecondition.
 //
 //   CK_ASSIGN_OR_RETURN(RunSummary s, Stratify(db, clock, TierRules::Builtin(), {}));
 #pragma once

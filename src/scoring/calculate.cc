@@ -109,9 +109,10 @@ Result<Json> HospitalScore(const Json& in) {
 }  // namespace
 
 Result<ConditionSet> ConditionsOfCodes(const Json& codes, const char* field,
-                                       std::vector<std::string>* matched) {
+                                       std::vector<std::string>* matched, size_t max_codes) {
   if (!codes.is_array()) return InvalidArgument("must be a list of ICD-10 codes", field);
-  if (codes.size() > 1000) return InvalidArgument("lists more than 1000 codes", field);
+  if (max_codes > 0 && codes.size() > max_codes)
+    return InvalidArgument("lists more than " + std::to_string(max_codes) + " codes", field);
   ConditionSet s = 0;
   for (size_t i = 0; i < codes.size(); ++i) {
     std::string name = std::string(field) + "[" + std::to_string(i) + "]";

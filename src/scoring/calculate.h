@@ -27,8 +27,10 @@ struct CharlsonOutcome {
   ConditionSet conditions = 0;             // after the hierarchy
   std::vector<std::string> codes_matched;  // dotted codes that contributed
 };
+// max_codes bounds what a caller may send; a patient's own record passes 0 (no bound).
 Result<ConditionSet> ConditionsOfCodes(const Json& codes, const char* field,
-                                       std::vector<std::string>* matched = nullptr);
+                                       std::vector<std::string>* matched = nullptr,
+                                       size_t max_codes = 1000);
 Json CharlsonJson(const CharlsonOutcome& c, CharlsonWeights w);
 
 }  // namespace ck::scoring

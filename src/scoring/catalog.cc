@@ -8,7 +8,13 @@
 namespace ck::scoring {
 
 Status Catalog::Add(const Json& definition, const std::string& source, bool replaces) {
-  auto parsed = Instrument::Parse(definition);
+  // Parse checks every type before reading a value; this catches what slips through.
+  Result<Instrument> parsed = InvalidArgument("unreadable definition", "definition");
+  try {
+    parsed = Instrument::Parse(definition);
+  } catch (const std::exception& e) {
+    return InvalidArgument(source + ": malformed definition (" + e.what() + ")", "definition");
+  }
   if (!parsed.ok())
     return InvalidArgument(source + ": " + parsed.status().message(), parsed.status().field());
   auto in = std::make_unique<Instrument>(std::move(*parsed));
@@ -25,6 +31,20 @@ Status Catalog::Add(const Json& definition, const std::string& source, bool repl
     cur->second = in.get();
   }
   all_.push_back(std::move(in));
+  return Status::Ok();
+}
+
+Status Catalog::AddArchived(const Json& definition, const std::string& source) {
+  Result<Instrument> parsed = InvalidArgument("unreadable definition", "definition");
+  try {
+    parsed = Instrument::Parse(definition);
+  } catch (const std::exception& e) {
+    return InvalidArgument(source + ": malformed definition (" + e.what() + ")", "definition");
+  }
+  if (!parsed.ok())
+    return InvalidArgument(source + ": " + parsed.status().message(), parsed.status().field());
+  if (Find(parsed->id(), parsed->version())) return Status::Ok();
+  all_.push_back(std::make_unique<Instrument>(std::move(*parsed)));
   return Status::Ok();
 }
 

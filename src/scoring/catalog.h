@@ -25,6 +25,11 @@ class Catalog {
   // definition, a duplicate id+version, or an unreadable directory.
   static Result<std::unique_ptr<Catalog>> Load(const std::string& custom_dir = "");
 
+  // Adds an older version kept only so that assessments completed or started
+  // with it still resolve (loaded back from the database); never current. A
+  // version already present is left as it is.
+  Status AddArchived(const Json& definition, const std::string& source);
+
   // nullptr when unknown.
   const Instrument* Current(std::string_view id) const;
   const Instrument* Find(std::string_view id, std::string_view version) const;

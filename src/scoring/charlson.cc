@@ -8,8 +8,11 @@ namespace ck::scoring {
 namespace {
 
 // ../shared/domain/REFERENCE.md, "Charlson Comorbidity Index". The LACE column
-// follows van Walraven et al. 2010 as issue #4 lists it (conditions the paper
-// does not weight score 0).
+// follows van Walraven et al. 2010 as issue #4 lists it, plus diabetes with
+// chronic complications at 2 (the Ontario tool's "end-organ damage"): the
+// hierarchy removes uncomplicated diabetes when complications are coded, so a
+// weight of 0 would make complications lower C. Conditions the paper does not
+// weight score 0.
 const std::vector<CharlsonCondition> kConditions = {
     {"mi", "myocardial infarction", 1, 0, 1, "I21 I22 I252"},
     {"chf", "congestive heart failure", 1, 2, 2,
@@ -24,7 +27,7 @@ const std::vector<CharlsonCondition> kConditions = {
     {"mld", "mild liver disease", 1, 2, 2,
      "B18 K700-K703 K709 K713-K715 K717 K73 K74 K760 K762-K764 K768 K769 Z944"},
     {"diab", "diabetes without chronic complication", 1, 0, 1, "E10-E14/01689"},
-    {"diabwc", "diabetes with chronic complication", 2, 1, 0, "E10-E14/23457"},
+    {"diabwc", "diabetes with chronic complication", 2, 1, 2, "E10-E14/23457"},
     {"hp", "hemiplegia or paraplegia", 2, 2, 0, "G041 G114 G801 G802 G81 G82 G830-G834 G839"},
     {"rend", "renal disease", 2, 1, 0,
      "I120 I131 N032-N037 N052-N057 N18 N19 N250 Z490-Z492 Z940 Z992"},

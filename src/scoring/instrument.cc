@@ -8,7 +8,9 @@ namespace ck::scoring {
 namespace {
 
 bool IsIndex(const std::string& s) {
-  return !s.empty() && s.size() < 6 && std::all_of(s.begin(), s.end(), ::isdigit);
+  return !s.empty() && s.size() < 6 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
 }
 
 Status Bad(const std::string& where, const std::string& message) {
@@ -147,7 +149,9 @@ Result<Instrument> Instrument::Parse(const Json& def) {
         CK_ASSIGN_OR_RETURN(item.min, Num(ij, "min", w));
         CK_ASSIGN_OR_RETURN(item.max, Num(ij, "max", w));
         if (item.min > item.max) return Bad(w + ".max", "must not be below min");
-        item.scored = ij.value("scored", false);
+        if (ij.contains("scored") && !ij["scored"].is_boolean())
+          return Bad(w + ".scored", "must be true or false");
+        item.scored = ij.contains("scored") && ij["scored"].get<bool>();
       } else if (type == "boolean" || type == "choice" || type == "multi_choice") {
         item.type = type == "boolean"  ? Item::Type::kBoolean
                     : type == "choice" ? Item::Type::kChoice
@@ -289,9 +293,9 @@ Result<Instrument> Instrument::Parse(const Json& def) {
         Band band;
         CK_ASSIGN_OR_RETURN(band.label, Str(rj, "label", rw));
         CK_ASSIGN_OR_RETURN(band.min, Num(rj, "min", rw));
-        band.max = rj.contains("max") ? rj["max"].get<double>() : HUGE_VAL;
         if (rj.contains("max") && !rj["max"].is_number())
           return Bad(rw + ".max", "must be a number");
+        band.max = rj.contains("max") ? rj["max"].get<double>() : HUGE_VAL;
         if (band.max < band.min) return Bad(rw + ".max", "must not be below min");
         if (!bd.ranges.empty() && band.min <= bd.ranges.back().max)
           return Bad(rw + ".min", "ranges must ascend without overlap");
@@ -494,8 +498,11 @@ Result<Evaluation> Instrument::Evaluate(const Json& answers, Mode mode) const {
   };
   for (const BandDef& b : bands_) {
     double x = e.scores[b.score];
-    auto r = std::find_if(b.ranges.begin(), b.ranges.end(),
-                          [&](const Band& band) { return x >= band.min && x <= band.max; });
+    // The last range starting at or below the score: a fractional score between
+    // one range's max and the next one's min belongs to the lower range.
+    auto r = b.ranges.end();
+    for (auto it = b.ranges.begin(); it != b.ranges.end(); ++it)
+      if (x >= it->min) r = it;
     if (r == b.ranges.end())
       return Internal("instrument " + id_ + " has no " + b.id + " band for score " +
                       NumberJson(x).dump());

@@ -349,6 +349,10 @@ TEST(Lace, ComorbidityFromCodesUsesTheLaceWeights) {
   EXPECT_EQ(c_of({"K72.10"}), 5);          // severe liver 4 → capped band 5
   EXPECT_EQ(c_of({"C78.00"}), 5);          // metastatic 6 → 5
   EXPECT_EQ(c_of({"N18.4", "K25.9"}), 0);  // not weighted by LACE
+  // Complications never score below uncomplicated diabetes (hierarchy + weight 2).
+  EXPECT_EQ(c_of({"E11.9"}), 1);
+  EXPECT_EQ(c_of({"E11.22"}), 2);
+  EXPECT_EQ(c_of({"E11.9", "E11.22"}), 2);
 }
 
 TEST(Lace, RejectsBadInput) {
@@ -483,6 +487,14 @@ TEST(Instrument, DefinitionErrorsNameThePartAtFault) {
             }),
             "definition.flags[0].when");
   EXPECT_EQ(field_of([](Json& d) { d["output"] = {"smoker"}; }), "definition.output");
+  EXPECT_EQ(field_of([](Json& d) { d["sections"][0]["items"][1]["scored"] = "yes"; }),
+            "definition.sections[0].items[1].scored");
+  EXPECT_EQ(field_of([](Json& d) {
+              d["bands"] = {{{"id", "b"},
+                             {"score", "score"},
+                             {"ranges", {{{"min", 0}, {"max", "two"}, {"label", "low"}}}}}};
+            }),
+            "definition.bands[0].ranges[0].max");
   EXPECT_EQ(field_of([](Json&) {}), "accepted");
 }
 

@@ -21,7 +21,7 @@ CREATE TABLE assessments (
   status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'entered_in_error')),
   answers TEXT NOT NULL,
   result TEXT,
-  score REAL,
+  score DOUBLE PRECISION,
   band TEXT,
   flags TEXT,
   positive_domains TEXT,

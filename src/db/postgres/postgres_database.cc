@@ -127,21 +127,40 @@ class PostgresConnection final : public Connection {
   Status ForEachRow(std::string_view sql, const Params& params,
                     const std::function<Status(const Row&)>& fn) override {
     // Streamed in single-row mode, so a population scan holds one row at a time.
+    CK_RETURN_IF_ERROR(NotStreaming());
     CK_ASSIGN_OR_RETURN(Bound bound, Bind(sql, params));
     if (!PQsendQueryPrepared(conn_, bound.name.c_str(), static_cast<int>(bound.values.size()),
                              bound.values.data(), nullptr, nullptr, 0))
       return ErrorFrom(conn_, nullptr, "query");
-    PQsetSingleRowMode(conn_);
+    // Without single-row mode the rows come in one result, handled below too.
+    (void)PQsetSingleRowMode(conn_);
     Status status = Status::Ok();
+    bool cancelled = false;
+    struct Streaming {  // cleared however the loop ends, an exception included
+      bool& flag;
+      explicit Streaming(bool& f) : flag(f) { flag = true; }
+      ~Streaming() { flag = false; }
+    } streaming(streaming_);
     for (;;) {
       ResultPtr res(PQgetResult(conn_));
       if (!res) break;
+      if (!status.ok()) continue;  // drain what is left after an error or a stop
       ExecStatusType st = PQresultStatus(res.get());
-      if (!status.ok()) continue;  // drain what is left after an error
-      if (st == PGRES_SINGLE_TUPLE) {
-        status = fn(RowOf(res.get(), 0, PQnfields(res.get())));
-      } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+      if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) {
+        int ncols = PQnfields(res.get());
+        for (int r = 0, n = PQntuples(res.get()); r < n && status.ok(); ++r)
+          status = fn(RowOf(res.get(), r, ncols));
+      } else if (st != PGRES_COMMAND_OK) {
         status = ErrorFrom(conn_, res.get(), "query");
+      }
+      if (!status.ok() && !cancelled) {
+        // Stopped early: ask the server to stop sending rather than read them all.
+        cancelled = true;
+        if (PGcancel* cancel = PQgetCancel(conn_)) {
+          char err[256];
+          (void)PQcancel(cancel, err, sizeof err);
+          PQfreeCancel(cancel);
+        }
       }
     }
     return status;
@@ -172,7 +191,16 @@ class PostgresConnection final : public Connection {
     std::vector<const char*> values;
   };
 
+  // libpq runs one statement at a time per connection: a statement issued from
+  // inside a ForEachRow callback would cut the stream short, so it is refused.
+  Status NotStreaming() const {
+    if (streaming_)
+      return Internal("a statement inside a ForEachRow callback; read what you need first");
+    return Status::Ok();
+  }
+
   Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    CK_RETURN_IF_ERROR(NotStreaming());
     CK_ASSIGN_OR_RETURN(Bound bound, Bind(sql, params));
     ResultPtr res(PQexecPrepared(conn_, bound.name.c_str(), static_cast<int>(bound.values.size()),
                                  bound.values.data(), nullptr, nullptr, 0));
@@ -235,6 +263,7 @@ class PostgresConnection final : public Connection {
   };
   PGconn* conn_;
   std::unordered_map<std::string, Prepared> prepared_;
+  bool streaming_ = false;
 };
 
 class PostgresDatabase final : public Database {

@@ -60,7 +60,9 @@ class [[nodiscard]] Status {
 inline Status InvalidArgument(std::string msg, std::string field = {}) {
   return Status(ErrorCode::kInvalidArgument, std::move(msg), std::move(field));
 }
-inline Status NotFound(std::string msg) { return Status(ErrorCode::kNotFound, std::move(msg)); }
+inline Status NotFound(std::string msg, std::string field = {}) {
+  return Status(ErrorCode::kNotFound, std::move(msg), std::move(field));
+}
 inline Status AlreadyExists(std::string msg, std::string field = {}) {
   return Status(ErrorCode::kAlreadyExists, std::move(msg), std::move(field));
 }

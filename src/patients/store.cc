@@ -482,7 +482,9 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "assessments",
                             "alerts",
                             "notifications",
-                            "risk_scores"}) {
+                            "risk_scores",
+                            "hl7_messages",
+                            "domain_events"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

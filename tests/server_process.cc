@@ -228,6 +228,71 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
   return out;
 }
 
+int ServerProcess::mllp_port() const {
+  std::regex mllp(R"(MLLP listening on [^ ]*:(\d+))");
+  std::smatch m;
+  return std::regex_search(banner_, m, mllp) ? std::stoi(m[1]) : 0;
+}
+
+struct MllpClient::Impl {
+  net::io_context ioc;
+  tcp::socket sock{ioc};
+};
+
+MllpClient::MllpClient(int port) : impl_(std::make_unique<Impl>()) {
+  boost::system::error_code ec;
+  impl_->sock.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+  connected_ = !ec;
+  if (connected_) impl_->sock.non_blocking(true, ec);
+}
+
+MllpClient::~MllpClient() = default;
+
+void MllpClient::Send(const std::string& message) {
+  std::string frame = "\x0b" + message + "\x1c\r";
+  size_t sent = 0;
+  while (sent < frame.size()) {
+    boost::system::error_code ec;
+    size_t n = impl_->sock.write_some(net::buffer(frame.data() + sent, frame.size() - sent), ec);
+    if (ec == net::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    if (ec) {
+      closed_ = true;
+      return;
+    }
+    sent += n;
+  }
+}
+
+std::optional<std::string> MllpClient::ReadAck(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[4096];
+  for (;;) {
+    size_t start = buffer_.find('\x0b');
+    size_t end = start == std::string::npos ? start : buffer_.find("\x1c\r", start);
+    if (end != std::string::npos) {
+      std::string ack = buffer_.substr(start + 1, end - start - 1);
+      buffer_.erase(0, end + 2);
+      return ack;
+    }
+    if (closed_ || std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    boost::system::error_code ec;
+    size_t n = impl_->sock.read_some(net::buffer(buf), ec);
+    if (ec == net::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    if (ec) {
+      closed_ = true;
+      continue;
+    }
+    buffer_.append(buf, n);
+  }
+}
+
 std::string Login(int port, const std::string& username, const std::string& password) {
   nlohmann::json body = {{"username", username}, {"password", password}};
   HttpResponse r = Http(port, "POST", "/api/v1/auth/login", body.dump());

@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without it
 #include <vector>
@@ -32,6 +34,8 @@ class ServerProcess {
   bool started() const { return port_ != 0; }
   int port() const { return port_; }
   const std::string& banner() const { return banner_; }
+  // The MLLP port from the banner (serve --mllp HOST:0), 0 when not listening.
+  int mllp_port() const;
   void Signal(int sig);
   // Waits for exit; returns the exit status (or -1 on timeout / signal).
   int Wait(int timeout_ms);
@@ -58,6 +62,25 @@ HttpResponse Http(int port, const std::string& method, const std::string& target
 // Sends raw bytes and returns whatever comes back before the server closes or
 // `timeout_ms` passes.
 std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 2000);
+
+// A minimal MLLP sender for tests: frames out, ACK frames in.
+class MllpClient {
+ public:
+  explicit MllpClient(int port);
+  ~MllpClient();
+  bool connected() const { return connected_; }
+  void Send(const std::string& message);  // adds the MLLP framing
+  // The next ACK (frame content) within timeout_ms; nullopt on timeout or close.
+  std::optional<std::string> ReadAck(int timeout_ms = 5000);
+  bool closed() const { return closed_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool connected_ = false;
+  bool closed_ = false;
+  std::string buffer_;
+};
 
 // Signs in and returns the bearer token (empty on failure).
 std::string Login(int port, const std::string& username, const std::string& password);

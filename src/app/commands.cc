@@ -22,6 +22,9 @@
 #include "db/migrations.h"
 #include "demo/demo_data.h"
 #include "http/server.h"
+#include "interop/hl7v2/adt.h"
+#include "interop/hl7v2/inbox.h"
+#include "interop/hl7v2/listener.h"
 #include "patients/service.h"
 #include "risk/routes.h"
 #include "risk/scheduler.h"
@@ -84,6 +87,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   if (!flags.http.empty()) cfg.http.listen = flags.http;
   if (!flags.tls_cert.empty()) cfg.http.tls_cert = flags.tls_cert;
   if (!flags.tls_key.empty()) cfg.http.tls_key = flags.tls_key;
+  if (!flags.mllp.empty()) cfg.mllp.listen = flags.mllp;
   auto listen = ParseHostPort(cfg.http.listen, "http.listen");
   if (!listen.ok()) return Fail(listen.status());
   auto cost = CostOf(cfg);
@@ -158,10 +162,33 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   auto server = http::Server::Create(so, router, metrics);
   if (!server.ok()) return Fail(server.status());
 
+  hl7::AdtMapping adt;
+  hl7::Inbox inbox(db, clock, {&adt});
+  std::unique_ptr<hl7::MllpListener> mllp;
+  if (!cfg.mllp.listen.empty()) {
+    auto where = ParseHostPort(cfg.mllp.listen, "mllp.listen");
+    if (!where.ok()) return Fail(where.status());
+    hl7::MllpOptions mo;
+    mo.host = where->host;
+    mo.port = where->port;
+    mo.max_frame_bytes = static_cast<size_t>(cfg.mllp.max_frame_bytes);
+    mo.idle_timeout_seconds = cfg.mllp.idle_timeout_seconds;
+    mo.max_connections = cfg.mllp.max_connections;
+    mo.worker_threads = cfg.mllp.worker_threads;
+    mo.allow_non_loopback = cfg.mllp.allow_non_loopback;
+    auto listener = hl7::MllpListener::Create((*server)->io_context(), mo, inbox);
+    if (!listener.ok()) return Fail(listener.status());
+    mllp = std::move(*listener);
+    mllp->Start();
+  }
+
   std::string scheme = (*server)->tls() ? "https" : "http";
   std::string host = so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host;
   std::cout << "casekeeper " << CK_VERSION << " listening on " << scheme << "://" << host << ":"
             << (*server)->port() << "\n";
+  if (mllp)
+    std::cout << "MLLP listening on " << cfg.mllp.listen.substr(0, cfg.mllp.listen.rfind(':'))
+              << ":" << mllp->port() << "\n";
   if (flags.demo) {
     std::cout << "demo logins (password \"" << demo::kDemoPassword << "\"):";
     for (const auto& l : demo::DemoLogins())
@@ -172,6 +199,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   std::optional<risk::NightlyStratification> nightly;
   if (nightly_at->has_value()) nightly.emplace(db, clock, *tier_rules, **nightly_at);
   (*server)->Run();
+  mllp.reset();  // stops, and waits for messages being stored
   nightly.reset();
   spdlog::info("server stopped; closing the database");
   db.Close();

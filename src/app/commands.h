@@ -14,6 +14,7 @@ struct CommonFlags {
 
 struct ServeFlags {
   std::string http;  // overrides http.listen
+  std::string mllp;  // overrides mllp.listen
   bool demo = false;
   std::string tls_cert;
   std::string tls_key;

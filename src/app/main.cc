@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the HTTP server");
   add_common(serve_cmd);
   serve_cmd->add_option("--http", serve.http, "HOST:PORT to listen on (port 0: any free port)");
+  serve_cmd->add_option("--mllp", serve.mllp, "HOST:PORT for HL7 v2 ADT over MLLP (port 0: any)");
   serve_cmd->add_flag("--demo", serve.demo, "Fill a new database with synthetic demo data");
   serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain (turns TLS on)");
   serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key");

@@ -49,6 +49,16 @@ struct Config {
     std::vector<Date> holidays;
     bool us_federal_holidays = true;  // add US federal holidays for nearby years
   } calendar;
+  struct Mllp {
+    std::string listen;  // HOST:PORT for HL7 v2 over MLLP; empty: no listener
+    int64_t max_frame_bytes = 1 << 20;
+    int idle_timeout_seconds = 300;
+    int max_connections = 1000;
+    int worker_threads = 2;
+    // Plain MLLP off loopback carries patient data in clear text; refused unless true
+    // (run it behind a TLS tunnel or VPN, as hospital interfaces usually are).
+    bool allow_non_loopback = false;
+  } mllp;
   struct Assessments {
     // Extra instrument definitions (*.json); a file may replace a built-in with a new version.
     std::string instruments_dir;

@@ -134,6 +134,11 @@ class Listener final : public MllpListener {
     boost::system::error_code ec;
     auto address = net::ip::make_address(o.host, ec);
     if (ec) return InvalidArgument("not an IP address: " + o.host, "mllp.listen");
+    if (!address.is_loopback() && !o.allow_non_loopback)
+      return FailedPrecondition(
+          "refusing plain MLLP on non-loopback address " + o.host +
+          ": patient data must not cross a network in clear text; put a TLS tunnel or VPN in "
+          "front and set mllp.allow_non_loopback = true");
     tcp::endpoint ep(address, o.port);
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);

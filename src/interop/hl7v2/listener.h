@@ -31,11 +31,15 @@ struct MllpOptions {
   int idle_timeout_seconds = 300;
   int max_connections = 1000;
   int worker_threads = 2;  // database work for messages, off the I/O threads
+  // Plain MLLP off loopback carries patient data in clear text: refused unless
+  // set (a TLS tunnel or VPN in front, as hospital interfaces usually have).
+  bool allow_non_loopback = false;
 };
 
 class MllpListener {
  public:
-  // Unavailable when the address cannot be bound; InvalidArgument for a bad host.
+  // Unavailable when the address cannot be bound; InvalidArgument for a bad
+  // host; FailedPrecondition for a non-loopback address without allow_non_loopback.
   static Result<std::unique_ptr<MllpListener>> Create(boost::asio::io_context& ioc,
                                                       const MllpOptions& options, Inbox& inbox);
   virtual ~MllpListener() = default;

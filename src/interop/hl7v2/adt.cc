@@ -256,6 +256,83 @@ Result<std::string> DiagnosesOf(const Message& m) {
   return out;
 }
 
+// "YYYYMMDD..." → "YYYY-MM-DD", or empty when it is not a date.
+std::string DateOfHl7(const std::string& v) {
+  if (v.size() < 8 || v.substr(0, 8).find_first_not_of("0123456789") != std::string::npos)
+    return "";
+  std::string d = v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
+  return ParseDate(d, "date").ok() ? d : "";
+}
+
+std::string ProductTypeOf(const std::string& payer, const std::string& plan) {
+  std::string text = payer + " " + plan;
+  for (char& ch : text) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (text.find("SELF") != std::string::npos) return "self_pay";
+  if (text.find("MEDICARE") != std::string::npos)
+    return text.find("ADVANTAGE") != std::string::npos ? "medicare_advantage" : "medicare_ffs";
+  if (text.find("MEDICAID") != std::string::npos || text.find("MEDI-CAL") != std::string::npos)
+    return "medicaid_ffs";
+  return "other";
+}
+
+// IN1 segments → the patient's coverages, matched by payer and member id. An
+// IN1 without a payer, or without a member id (self-pay excepted), is skipped:
+// insurance is optional and must not hold up an admission.
+Status ApplyInsurance(db::Connection& c, const Message& m, int64_t patient, Timestamp occurred,
+                      Timestamp now) {
+  auth::Actor actor = Hl7Actor(m);
+  for (const Segment* in1 : m.All("IN1")) {
+    std::string payer = in1->Get(4, 1, 1);
+    if (payer.empty()) payer = in1->Get(3, 1, 1);
+    std::string plan = in1->Get(2, 1, 1);
+    std::string product = ProductTypeOf(payer, plan);
+    std::string member = in1->Get(36);
+    if (member.empty()) member = in1->Get(49, 1, 1);
+    if (member.empty() && product == "self_pay") member = "SELF-PAY";
+    if (payer.empty() || member.empty() || payer.size() > 200 || member.size() > 64) continue;
+    std::string group = in1->Get(8);
+    std::string from = DateOfHl7(in1->Get(12));
+    if (from.empty()) from = FormatDate(DateOf(occurred));
+    std::string to = DateOfHl7(in1->Get(13));
+    if (!to.empty() && to < from) to.clear();
+    std::string set_id = in1->Get(1);
+    std::string priority = set_id == "1" ? "primary" : set_id == "2" ? "secondary" : "tertiary";
+    auto opt = [](const std::string& v) { return v.empty() ? db::Value() : db::Value(v); };
+    CK_ASSIGN_OR_RETURN(
+        auto found,
+        c.Query("SELECT id FROM coverages WHERE patient_id = ? AND payer = ? AND member_id = ? "
+                "AND status <> 'entered_in_error'",
+                {patient, payer, member}));
+    std::string action;
+    int64_t id = 0;
+    if (found.empty()) {
+      CK_ASSIGN_OR_RETURN(
+          auto rows,
+          c.Query("INSERT INTO coverages (patient_id, payer, plan, product_type, member_id, "
+                  "group_number, effective_from, effective_to, priority, status, created_at, "
+                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id",
+                  {patient, payer, opt(plan), product, member, opt(group), from, opt(to), priority,
+                   now, now}));
+      id = rows.at(0).Int(0);
+      action = "coverage.create";
+    } else {
+      id = found.at(0).Int(0);
+      CK_RETURN_IF_ERROR(
+          c.Exec("UPDATE coverages SET plan = COALESCE(?, plan), group_number = COALESCE(?, "
+                 "group_number), effective_from = ?, effective_to = ?, priority = ?, "
+                 "product_type = ?, status = 'active', updated_at = ?, version = version + 1 "
+                 "WHERE id = ?",
+                 {opt(plan), opt(group), from, opt(to), priority, product, now, id})
+              .status());
+      action = "coverage.update";
+    }
+    CK_RETURN_IF_ERROR(
+        audit::Append(c, audit::EventBy(actor, now, action, "coverage", std::to_string(id), patient,
+                                        "from " + m.type() + "^" + m.trigger())));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Timestamp> ParseHl7Time(std::string_view text, std::string_view field) {
@@ -344,6 +421,7 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
   if (!pid) return InvalidArgument("the message needs a PID segment", "PID");
   const bool update_demographics = trigger != "A11" && trigger != "A12" && trigger != "A13";
   CK_ASSIGN_OR_RETURN(int64_t patient, UpsertPatient(c, m, *pid, update_demographics, now));
+  if (update_demographics) CK_RETURN_IF_ERROR(ApplyInsurance(c, m, patient, occurred, now));
   const Segment* pv1 = m.First("PV1");
   if (!pv1) {
     if (trigger == "A08") {

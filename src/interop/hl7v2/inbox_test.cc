@@ -219,6 +219,46 @@ TEST_F(InboxTest, ErrorsAndRejectionsNameWhatIsWrongAndChangeNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM hl7_messages WHERE outcome = 'AE'"), 3);
 }
 
+TEST_F(InboxTest, InsuranceSegmentsKeepTheCoveragesCurrent) {
+  std::string in1a = Seg("IN1", {{1, "1"},
+                                 {2, "MEDICARE"},
+                                 {4, "MEDICARE"},
+                                 {8, "GRP1"},
+                                 {12, "20240101"},
+                                 {36, "1EG4TE5MK73"}});
+  std::string in1b =
+      Seg("IN1", {{1, "2"}, {2, "PPO"}, {4, "Acme Health Plan"}, {36, "ACM00052007"}});
+  std::string selfpay = Seg("IN1", {{1, "3"}, {2, "SELF PAY"}, {4, "SELF PAY"}});
+  std::string nomember = Seg("IN1", {{1, "3"}, {4, "Unknown Plan"}});
+  ASSERT_EQ(Ack(Msh("A01", "I1") + Pid() + Pv1("I", "V5001") + in1a + in1b + selfpay + nomember)
+                .Get("MSA-1"),
+            "AA");
+  auto rows = Query(
+      "SELECT payer, member_id, product_type, priority, effective_from, group_number FROM "
+      "coverages ORDER BY priority, id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows.at(0).Text(0), "MEDICARE");
+  EXPECT_EQ(rows.at(0).Text(2), "medicare_ffs");
+  EXPECT_EQ(rows.at(0).Text(3), "primary");
+  EXPECT_EQ(rows.at(0).Text(4), "2024-01-01");
+  EXPECT_EQ(rows.at(0).Text(5), "GRP1");
+  EXPECT_EQ(rows.at(1).Text(1), "ACM00052007");
+  EXPECT_EQ(rows.at(1).Text(3), "secondary");
+  EXPECT_EQ(rows.at(2).Text(2), "self_pay");
+  // An update of the same payer and member id changes the row rather than adding one.
+  std::string moved = Seg("IN1", {{1, "1"},
+                                  {2, "MEDICARE"},
+                                  {4, "MEDICARE"},
+                                  {8, "GRP2"},
+                                  {12, "20240101"},
+                                  {36, "1EG4TE5MK73"}});
+  ASSERT_EQ(Ack(Msh("A08", "I2") + Pid() + Pv1("I", "V5001") + moved).Get("MSA-1"), "AA");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 3);
+  EXPECT_EQ(
+      Query("SELECT group_number FROM coverages WHERE member_id = '1EG4TE5MK73'").at(0).Text(0),
+      "GRP2");
+}
+
 TEST_F(InboxTest, A40MergesThePriorRecordIntoTheSurvivor) {
   ASSERT_EQ(Ack(Msh("A04", "P1") + Pid("OLD-1") + Pv1("O", "V4001")).Get("MSA-1"), "AA");
   ASSERT_EQ(Ack(Msh("A04", "P2") + Pid("NEW-1") + Pv1("O", "V4002")).Get("MSA-1"), "AA");

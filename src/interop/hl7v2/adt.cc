@@ -333,6 +333,63 @@ Status ApplyInsurance(db::Connection& c, const Message& m, int64_t patient, Time
   return Status::Ok();
 }
 
+std::string RelationshipOf(const std::string& code) {
+  static const std::pair<const char*, const char*> kCodes[] = {
+      {"SPO", "spouse"},  {"DOM", "spouse"},    {"CHD", "child"},           {"NCH", "child"},
+      {"SCH", "child"},   {"ADC", "child"},     {"FCH", "child"},           {"GCH", "child"},
+      {"PAR", "parent"},  {"MTH", "parent"},    {"FTH", "parent"},          {"STP", "parent"},
+      {"SIB", "sibling"}, {"BRO", "sibling"},   {"SIS", "sibling"},         {"GRD", "guardian"},
+      {"FND", "friend"},  {"CGV", "caregiver"}, {"HHM", "household_member"}};
+  for (const auto& [hl7, ours] : kCodes)
+    if (code == hl7) return ours;
+  return "other";
+}
+
+// NK1 segments → the people around the patient, matched by name. A hospital's
+// next-of-kin list never grants information sharing: that is the patient's
+// consent, recorded separately; an existing person's sharing flag is kept.
+Status ApplyNextOfKin(db::Connection& c, const Message& m, int64_t patient, Timestamp now) {
+  auth::Actor actor = Hl7Actor(m);
+  for (const Segment* nk1 : m.All("NK1")) {
+    std::string given = nk1->Get(2, 1, 2), family = nk1->Get(2, 1, 1, 1);
+    std::string name = given.empty() ? family : family.empty() ? given : given + " " + family;
+    if (name.empty() || name.size() > 200) continue;
+    std::string code = nk1->Get(3, 1, 1);
+    std::string relationship = RelationshipOf(code);
+    bool emergency = code == "EMC" || nk1->Get(7, 1, 1) == "C" || nk1->Get(7, 1, 1) == "EC";
+    auto phone = patients::NormalizePhone(nk1->Get(5, 1, 1), "NK1-5");
+    db::Value phone_value = phone.ok() ? db::Value(*phone) : db::Value();
+    CK_ASSIGN_OR_RETURN(auto found, c.Query("SELECT id FROM patient_relationships WHERE "
+                                            "patient_id = ? AND name = ?",
+                                            {patient, name}));
+    std::string action;
+    int64_t id = 0;
+    if (found.empty()) {
+      patients::Relationship r;
+      r.patient_id = patient;
+      r.name = name;
+      r.relationship = relationship;
+      if (phone.ok()) r.phone = *phone;
+      r.emergency_contact = emergency;
+      CK_ASSIGN_OR_RETURN(patients::Relationship made, patients::InsertRelationship(c, r, now));
+      id = made.id;
+      action = "relationship.create";
+    } else {
+      id = found.at(0).Int(0);
+      CK_RETURN_IF_ERROR(c.Exec("UPDATE patient_relationships SET relationship = ?, phone = "
+                                "COALESCE(?, phone), emergency_contact = ?, updated_at = ?, "
+                                "version = version + 1 WHERE id = ?",
+                                {relationship, phone_value, emergency, now, id})
+                             .status());
+      action = "relationship.update";
+    }
+    CK_RETURN_IF_ERROR(
+        audit::Append(c, audit::EventBy(actor, now, action, "relationship", std::to_string(id),
+                                        patient, "from " + m.type() + "^" + m.trigger())));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Timestamp> ParseHl7Time(std::string_view text, std::string_view field) {
@@ -421,7 +478,10 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
   if (!pid) return InvalidArgument("the message needs a PID segment", "PID");
   const bool update_demographics = trigger != "A11" && trigger != "A12" && trigger != "A13";
   CK_ASSIGN_OR_RETURN(int64_t patient, UpsertPatient(c, m, *pid, update_demographics, now));
-  if (update_demographics) CK_RETURN_IF_ERROR(ApplyInsurance(c, m, patient, occurred, now));
+  if (update_demographics) {
+    CK_RETURN_IF_ERROR(ApplyInsurance(c, m, patient, occurred, now));
+    CK_RETURN_IF_ERROR(ApplyNextOfKin(c, m, patient, now));
+  }
   const Segment* pv1 = m.First("PV1");
   if (!pv1) {
     if (trigger == "A08") {

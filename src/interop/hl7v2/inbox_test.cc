@@ -259,6 +259,28 @@ TEST_F(InboxTest, InsuranceSegmentsKeepTheCoveragesCurrent) {
       "GRP2");
 }
 
+TEST_F(InboxTest, NextOfKinBecomeThePeopleAroundThePatient) {
+  std::string nk1 = Seg("NK1", {{1, "1"},
+                                {2, "Lima^Rui"},
+                                {3, "SPO^Spouse"},
+                                {5, "6145550102"},
+                                {7, "C^Emergency Contact"}});
+  std::string nk2 = Seg("NK1", {{1, "2"}, {2, "Lima^Sofia"}, {3, "CHD^Child"}});
+  ASSERT_EQ(Ack(Msh("A01", "K1") + Pid() + nk1 + nk2 + Pv1("I", "V6001")).Get("MSA-1"), "AA");
+  auto rows = Query(
+      "SELECT name, relationship, phone, emergency_contact, may_receive_information FROM "
+      "patient_relationships ORDER BY id");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows.at(0).Text(0), "Rui Lima");
+  EXPECT_EQ(rows.at(0).Text(1), "spouse");
+  EXPECT_EQ(rows.at(0).Text(2), "+16145550102");
+  EXPECT_EQ(rows.at(0).Int(3), 1);
+  EXPECT_EQ(rows.at(0).Int(4), 0) << "a hospital feed never grants information sharing";
+  EXPECT_EQ(rows.at(1).Text(1), "child");
+  ASSERT_EQ(Ack(Msh("A08", "K2") + Pid() + nk1 + Pv1("I", "V6001")).Get("MSA-1"), "AA");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM patient_relationships"), 2);
+}
+
 TEST_F(InboxTest, A40MergesThePriorRecordIntoTheSurvivor) {
   ASSERT_EQ(Ack(Msh("A04", "P1") + Pid("OLD-1") + Pv1("O", "V4001")).Get("MSA-1"), "AA");
   ASSERT_EQ(Ack(Msh("A04", "P2") + Pid("NEW-1") + Pv1("O", "V4002")).Get("MSA-1"), "AA");

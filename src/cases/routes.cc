@@ -1,5 +1,6 @@
 #include "cases/routes.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "cases/store.h"
@@ -207,13 +208,26 @@ void RegisterRoutes(http::Router& router, Service& service) {
         CK_ASSIGN_OR_RETURN(int64_t after, number("after", 0));
         CK_ASSIGN_OR_RETURN(int64_t limit, number("limit", 200));
         bool closed = req.Query("include_closed").value_or("false") == "true";
+        const std::string sort = req.Query("sort").value_or("id");
+        if (sort != "id" && sort != "risk") return InvalidArgument("must be id or risk", "sort");
+        // Ranked by risk: the whole caseload (up to 500 cases), highest
+        // tier first, unstratified last, then by id; no paging.
+        const bool by_risk = sort == "risk";
+        if (by_risk) {
+          after = 0;
+          limit = 500;  // the most a caseload list returns
+        }
         CK_ASSIGN_OR_RETURN(
             auto list, service.Caseload(*req.principal, req.Actor(), user, closed, after,
                                         static_cast<int>(std::clamp<int64_t>(limit, 0, 100000))));
+        if (by_risk)
+          std::stable_sort(list.begin(), list.end(), [](const Case& a, const Case& b) {
+            return a.risk_tier.value_or(5) < b.risk_tier.value_or(5);
+          });
         Json items = Json::array();
         for (const Case& k : list) items.push_back(ToJson(k));
         Json body = {{"items", items}};
-        body["next_after"] = static_cast<int64_t>(list.size()) == limit && !list.empty()
+        body["next_after"] = !by_risk && static_cast<int64_t>(list.size()) == limit && !list.empty()
                                  ? Json(list.back().id)
                                  : Json(nullptr);
         return http::JsonResponse(200, body);

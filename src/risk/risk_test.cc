@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "assessments/service.h"
+#include "cases/routes.h"
 #include "patients/routes.h"
 #include "patients/store.h"
 #include "risk/routes.h"
@@ -187,6 +188,7 @@ class StratifyTest : public ::testing::Test {
   }
 
   testing::ApiHarness api_{*ParseTimestamp("2026-11-27T09:00:00Z")};
+  BusinessCalendar calendar_{BusinessCalendar::Options{}};
   std::unique_ptr<scoring::Catalog> catalog_;
   std::unique_ptr<patients::Service> patients_;
   int64_t a_ = 0, b_ = 0, c_ = 0, encounter_ = 0;
@@ -321,6 +323,30 @@ TEST_F(StratifyTest, SupervisorsRunItOnDemand) {
   ASSERT_EQ(runs["items"].size(), 1u);
   EXPECT_EQ(runs["items"][0]["trigger"], "api");
   EXPECT_EQ(RiskRow(a_)["tier"], 1);
+}
+
+TEST_F(StratifyTest, CaseloadsRankByRiskTier) {
+  cases::Service cases(api_.db(), api_.clock(), calendar_, api_.authorizer());
+  cases::RegisterRoutes(api_.router(), cases);
+  // A case for each patient, assigned to cm.one (b_ already has one, unassigned).
+  Exec("UPDATE cases SET assigned_user_id = " + std::to_string(api_.id("cm.one")));
+  for (int64_t p : {c_, a_})
+    Exec(
+        "INSERT INTO cases (patient_id, program_id, status, referral_source, referral_reason, "
+        "urgency, referred_at, triage_due_at, assigned_user_id, created_at, updated_at) SELECT " +
+        std::to_string(p) + ", id, 'active', 'self', 'x', 'routine', 0, 0, " +
+        std::to_string(api_.id("cm.one")) + ", 0, 0 FROM programs WHERE code = 'complex_care'");
+  ASSERT_TRUE(Stratify(api_.db(), api_.clock(), TierRules::Builtin(), {}).ok());
+  auto r = Call(Method::kGet, "/api/v1/cases?sort=risk");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json items = Json::parse(r.body)["items"];
+  ASSERT_EQ(items.size(), 3u);
+  std::vector<int64_t> tiers;
+  for (const Json& k : items) tiers.push_back(k["risk_tier"].get<int64_t>());
+  EXPECT_EQ(tiers, (std::vector<int64_t>{1, 1, 4}));
+  EXPECT_EQ(items[2]["patient_id"], c_);
+  EXPECT_EQ(items[0]["risk_reasons"].size() + items[1]["risk_reasons"].size(), 4u);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases?sort=urgency").status, 400);
 }
 
 }  // namespace

@@ -141,10 +141,12 @@ Result<int64_t> UpsertPatient(db::Connection& c, const Message& m, const Segment
                               Timestamp now) {
   std::vector<patients::Identifier> ids = IdentifiersOf(pid, 3, m);
   if (ids.empty()) return InvalidArgument("PID-3 needs a patient identifier", "PID-3");
-  CK_ASSIGN_OR_RETURN(patients::NewPatient demo, DemographicsOf(pid, now));
   CK_ASSIGN_OR_RETURN(std::optional<int64_t> found, FindPatient(c, ids));
   auth::Actor actor = Hl7Actor(m);
+  // Demographics are read only when they are used: cancels and merges often
+  // carry a PID with identifiers alone.
   if (!found) {
+    CK_ASSIGN_OR_RETURN(patients::NewPatient demo, DemographicsOf(pid, now));
     demo.identifiers = ids;
     CK_ASSIGN_OR_RETURN(patients::Patient made, patients::InsertPatient(c, demo, now));
     CK_RETURN_IF_ERROR(audit::Append(
@@ -160,6 +162,7 @@ Result<int64_t> UpsertPatient(db::Connection& c, const Message& m, const Segment
     if (have.empty()) CK_RETURN_IF_ERROR(patients::InsertIdentifier(c, *found, id, now).status());
   }
   if (update) {
+    CK_ASSIGN_OR_RETURN(patients::NewPatient demo, DemographicsOf(pid, now));
     CK_ASSIGN_OR_RETURN(patients::Patient current, patients::GetPatient(c, *found));
     // What the EHR does not send is kept: the registry holds more than PID carries.
     demo.middle_name = demo.middle_name ? demo.middle_name : current.middle_name;

@@ -62,30 +62,22 @@ Result<Json> ConditionCodes(db::Connection& c, int64_t patient_id) {
   return codes;
 }
 
-Result<Scored> Charlson(db::Connection& c, int64_t patient_id, const Json& body, Timestamp now,
-                        const TierRules& rules) {
+Result<Scored> Charlson(db::Connection& c, int64_t patient_id, const Json& body, Timestamp now) {
   CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"weights"}));
-  scoring::CharlsonWeights w = scoring::CharlsonWeights::kCharlson1987;
-  if (body.contains("weights")) {
-    if (body["weights"] == "quan2011")
-      w = scoring::CharlsonWeights::kQuan2011;
-    else if (body["weights"] != "charlson1987")
-      return InvalidArgument("must be charlson1987 or quan2011", "weights");
-  }
+  CK_ASSIGN_OR_RETURN(scoring::CharlsonWeights w, scoring::ParseCharlsonWeights(body));
   CK_ASSIGN_OR_RETURN(Json codes, ConditionCodes(c, patient_id));
-  CK_ASSIGN_OR_RETURN(PatientFacts facts, FactsForPatient(c, patient_id, now, rules));
+  CK_ASSIGN_OR_RETURN(std::optional<int> age, PatientAge(c, patient_id, now));
   scoring::CharlsonOutcome o;
   CK_ASSIGN_OR_RETURN(o.conditions,
                       scoring::ConditionsOfCodes(codes, "conditions", &o.codes_matched, 0));
   o.conditions = scoring::Charlson::ApplyHierarchy(o.conditions);
   o.score = scoring::Charlson::Get().Score(o.conditions, w);
-  if (facts.age) o.age_adjusted_score = o.score + scoring::CharlsonAgePoints(*facts.age);
+  if (age) o.age_adjusted_score = o.score + scoring::CharlsonAgePoints(*age);
   Json out = scoring::CharlsonJson(o, w);
   Scored s;
   s.score = o.score;
-  s.inputs = {{"icd10", codes},
-              {"age", facts.age ? Json(*facts.age) : Json(nullptr)},
-              {"weights", out["weights"]}};
+  s.inputs = {
+      {"icd10", codes}, {"age", age ? Json(*age) : Json(nullptr)}, {"weights", out["weights"]}};
   s.components = {{"conditions", out["components"]},
                   {"codes_matched", out["codes_matched"]},
                   {"age_adjusted_score", out["age_adjusted_score"]}};
@@ -134,10 +126,7 @@ Result<Scored> Hospital(db::Connection& c, int64_t patient_id, const Json& body)
                            stay.admission_type == "trauma";
   in["admissions_prev_12mo"] = prior.at(0).Int(0);
   in["length_of_stay_days"] = LengthOfStayDays(stay);
-  // HOSPITAL takes no instrument definitions; the built-in catalog is enough.
-  static const auto builtins = scoring::Catalog::Load();
-  if (!builtins.ok()) return builtins.status();
-  CK_ASSIGN_OR_RETURN(Json out, scoring::CalculateScore(**builtins, "hospital", in));
+  CK_ASSIGN_OR_RETURN(Json out, scoring::ScoreHospital(in));
   Scored s;
   s.score = out["score"];
   s.band = out["risk"];
@@ -170,7 +159,7 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock,
   router.Add(
       http::Method::kPost, "/api/v1/patients/{patient_id}/scores/{kind}",
       {.permission = P::kWritePatient, .patient_param = "patient_id"},
-      [&db, &clock, &rules](http::Request& req) -> Result<http::Response> {
+      [&db, &clock](http::Request& req) -> Result<http::Response> {
         const std::string kind = req.params.at("kind");
         if (kind != "charlson" && kind != "lace" && kind != "hospital")
           return NotFound("scores from the record are charlson, lace and hospital");
@@ -181,7 +170,7 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock,
         CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
           Scored s;
           if (kind == "charlson") {
-            CK_ASSIGN_OR_RETURN(s, Charlson(c, patient, body, now, rules));
+            CK_ASSIGN_OR_RETURN(s, Charlson(c, patient, body, now));
           } else if (kind == "lace") {
             CK_ASSIGN_OR_RETURN(s, Lace(c, patient, body));
           } else {

@@ -93,14 +93,19 @@ void AddEncounter(PatientFacts& f, const db::Row& r, Timestamp now, Timestamp wi
 
 }  // namespace
 
-Result<PatientFacts> FactsForPatient(db::Connection& c, int64_t patient_id, Timestamp now,
-                                     const TierRules& rules) {
-  PatientFacts f;
+Result<std::optional<int>> PatientAge(db::Connection& c, int64_t patient_id, Timestamp now) {
   Today today(now);
   CK_ASSIGN_OR_RETURN(auto p,
                       c.Query("SELECT birth_date FROM patients WHERE id = ?", {patient_id}));
   if (p.empty()) return NotFound("no such patient");
-  if (!p.at(0).IsNull(0)) f.age = AgeOn(p.at(0).Text(0), today.y, today.m, today.d);
+  if (p.at(0).IsNull(0)) return std::optional<int>();
+  return AgeOn(p.at(0).Text(0), today.y, today.m, today.d);
+}
+
+Result<PatientFacts> FactsForPatient(db::Connection& c, int64_t patient_id, Timestamp now,
+                                     const TierRules& rules) {
+  PatientFacts f;
+  CK_ASSIGN_OR_RETURN(f.age, PatientAge(c, patient_id, now));
   db::Params one{patient_id};
   CK_RETURN_IF_ERROR(
       c.ForEachRow(std::string(kConditionsSql) + " AND patient_id = ?", one, [&](const db::Row& r) {

@@ -42,6 +42,10 @@ struct RunSummary {
 Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRules& rules,
                             const StratifyOptions& options);
 
+// A patient's age in completed years on `now`'s UTC date; nullopt without a
+// usable birth date. NotFound for an unknown patient.
+Result<std::optional<int>> PatientAge(db::Connection& c, int64_t patient_id, Timestamp now);
+
 // One patient's facts, read from the record as Stratify would.
 Result<PatientFacts> FactsForPatient(db::Connection& c, int64_t patient_id, Timestamp now,
                                      const TierRules& rules);

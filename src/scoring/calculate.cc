@@ -45,14 +45,7 @@ Result<bool> Bool(const Json& in, const char* field) {
 Result<Json> CharlsonScore(const Json& in) {
   CK_RETURN_IF_ERROR(OnlyFields(in, {"icd10", "age", "weights"}));
   if (!in.contains("icd10")) return InvalidArgument("is required", "icd10");
-  CharlsonWeights w = CharlsonWeights::kCharlson1987;
-  if (in.contains("weights")) {
-    const Json& v = in["weights"];
-    if (v == "quan2011")
-      w = CharlsonWeights::kQuan2011;
-    else if (v != "charlson1987")
-      return InvalidArgument("must be charlson1987 or quan2011", "weights");
-  }
+  CK_ASSIGN_OR_RETURN(CharlsonWeights w, ParseCharlsonWeights(in));
   CharlsonOutcome c;
   CK_ASSIGN_OR_RETURN(c.conditions, ConditionsOfCodes(in["icd10"], "icd10", &c.codes_matched));
   c.conditions = Charlson::ApplyHierarchy(c.conditions);
@@ -90,7 +83,16 @@ Result<Json> LaceScore(const Json& in) {
               {"components", {{"L", r.l}, {"A", r.a}, {"C", r.c}, {"E", r.e}}}};
 }
 
-Result<Json> HospitalScore(const Json& in) {
+}  // namespace
+
+Result<CharlsonWeights> ParseCharlsonWeights(const Json& request) {
+  if (!request.contains("weights") || request["weights"] == "charlson1987")
+    return CharlsonWeights::kCharlson1987;
+  if (request["weights"] == "quan2011") return CharlsonWeights::kQuan2011;
+  return InvalidArgument("must be charlson1987 or quan2011", "weights");
+}
+
+Result<Json> ScoreHospital(const Json& in) {
   CK_RETURN_IF_ERROR(OnlyFields(
       in, {"hemoglobin_g_dl", "sodium_mmol_l", "oncology_discharge", "procedure_during_stay",
            "urgent_admission", "admissions_prev_12mo", "length_of_stay_days"}));
@@ -105,8 +107,6 @@ Result<Json> HospitalScore(const Json& in) {
   HospitalResult r = Hospital(x);
   return Json{{"score", r.score}, {"risk", r.risk}};
 }
-
-}  // namespace
 
 Result<ConditionSet> ConditionsOfCodes(const Json& codes, const char* field,
                                        std::vector<std::string>* matched, size_t max_codes) {
@@ -151,7 +151,7 @@ Result<Json> CalculateScore(const Catalog& catalog, std::string_view instrument,
   if (!input.is_object()) return InvalidArgument("must be one JSON object", "body");
   if (instrument == "charlson") return CharlsonScore(input);
   if (instrument == "lace") return LaceScore(input);
-  if (instrument == "hospital") return HospitalScore(input);
+  if (instrument == "hospital") return ScoreHospital(input);
   const Instrument* in = catalog.Current(instrument);
   if (!in) {
     std::string known = "charlson, lace, hospital";

@@ -19,6 +19,12 @@ namespace ck::scoring {
 // field, a wrong type, a value out of range or a malformed ICD-10 code.
 Result<Json> CalculateScore(const Catalog& catalog, std::string_view instrument, const Json& input);
 
+// "weights" of a Charlson request: absent or "charlson1987" → 1987, "quan2011"
+// → Quan 2011; InvalidArgument (field "weights") otherwise.
+Result<CharlsonWeights> ParseCharlsonWeights(const Json& request);
+// HOSPITAL from its seven inputs, checked as CalculateScore checks them.
+Result<Json> ScoreHospital(const Json& input);
+
 // The same for the three record-based scores, with their components (so a
 // stored result shows why). Used by CalculateScore and the patient routes.
 struct CharlsonOutcome {

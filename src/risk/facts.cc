@@ -88,6 +88,34 @@ LaceFromRecord ComputeLace(const Stay& stay, const std::vector<Timestamp>& ed_vi
   return out;
 }
 
+const std::vector<std::string>& KnownFacts() {
+  static const std::vector<std::string> kFacts = {"age",
+                                                  "charlson.score",
+                                                  "charlson.age_adjusted",
+                                                  "lace.score",
+                                                  "lace.risk",
+                                                  "lace.discharge_date",
+                                                  "lace.encounter_id",
+                                                  "hospital.score",
+                                                  "hospital.date",
+                                                  "phq9.score",
+                                                  "phq9.band",
+                                                  "phq9.date",
+                                                  "phq9.suicide_risk",
+                                                  "gad7.score",
+                                                  "gad7.band",
+                                                  "gad7.date",
+                                                  "ahc.date",
+                                                  "ahc.positive_count",
+                                                  "ahc.domains",
+                                                  "ahc.safety_concern",
+                                                  "morse.score",
+                                                  "morse.band",
+                                                  "morse.date",
+                                                  "alerts.open_crisis"};
+  return kFacts;
+}
+
 Json PatientFacts::ToFacts() const {
   Json f = Json::object();
   if (age) f["age"] = *age;

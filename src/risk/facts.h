@@ -57,6 +57,9 @@ int LengthOfStayDays(const Stay& stay);
 // Stored codes are dotted ("E11.9").
 scoring::ConditionSet ConditionsOfStoredCode(std::string_view dotted);
 
+// Every fact name ToFacts() can give, for checking rules that name them.
+const std::vector<std::string>& KnownFacts();
+
 struct PatientFacts {
   std::optional<int> age;
   scoring::ConditionSet conditions = 0;

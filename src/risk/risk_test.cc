@@ -61,6 +61,24 @@ TEST(TierRules, CustomRulesAreCheckedByName) {
   j = ok;
   j["lookback_days"] = 0;
   EXPECT_EQ(bad(j), "lookback_days");
+  j = ok;
+  j["rules"][0]["when"] = {{"fact", "lace.scroe"}, {"gte", 10}};
+  EXPECT_EQ(bad(j), "rules[0].when");
+  j = ok;
+  j["rules"][0]["reason"] = "Age {agee}";
+  EXPECT_EQ(bad(j), "rules[0].reason");
+  // The facts a patient with every source gives are exactly the known facts.
+  PatientFacts f;
+  f.age = 70;
+  f.last_stay = Stay{1, 0, kMillisPerDay, "emergency", ""};
+  f.hospital = {{5, 0}};
+  f.phq9 = f.gad7 = f.ahc = f.morse = LatestAssessment{0, 3, "mild", "", ""};
+  Json facts = f.ToFacts();
+  std::vector<std::string> names;
+  for (auto it = facts.begin(); it != facts.end(); ++it) names.push_back(it.key());
+  std::vector<std::string> known = KnownFacts();
+  std::sort(known.begin(), known.end());
+  EXPECT_EQ(names, known);
   EXPECT_EQ(RenderReason("{a} and {b}", {{"a", "x"}}), "x and {b}");
 }
 

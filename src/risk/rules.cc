@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "risk/facts.h"
+
 namespace ck::risk {
 namespace {
 
@@ -112,6 +114,23 @@ Result<TierRules> TierRules::Parse(const Json& j) {
     if (!rj.contains("when")) return InvalidArgument("is required", w + ".when");
     CK_ASSIGN_OR_RETURN(scoring::Rule when,
                         scoring::Rule::Parse(rj["when"], w + ".when", {"fact"}));
+    // A misspelt fact would hold for nobody, silently: name what is unknown.
+    auto known = [](const std::string& name) {
+      const auto& facts = KnownFacts();
+      return std::find(facts.begin(), facts.end(), name) != facts.end();
+    };
+    std::vector<std::pair<std::string, std::string>> refs;
+    when.References(refs);
+    for (const auto& [kind, name] : refs)
+      if (!known(name)) return InvalidArgument("no such fact: " + name, w + ".when");
+    const std::string& reason = rj["reason"].get_ref<const std::string&>();
+    for (size_t open = reason.find('{'); open != std::string::npos;
+         open = reason.find('{', open + 1)) {
+      size_t close = reason.find('}', open);
+      if (close == std::string::npos) break;
+      std::string name = reason.substr(open + 1, close - open - 1);
+      if (!known(name)) return InvalidArgument("no such fact: " + name, w + ".reason");
+    }
     r.rules_.push_back({rj["tier"].get<int>(), std::move(when), rj["reason"].get<std::string>()});
   }
   std::stable_sort(r.rules_.begin(), r.rules_.end(),

@@ -132,6 +132,7 @@ Result<std::vector<AlertRecord>> Alerts::Open(const auth::Principal& who,
   std::vector<AlertRecord> out;
   Timestamp now = clock_.Now();
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    out.clear();  // a retried write starts again
     CK_ASSIGN_OR_RETURN(auto rows,
                         c.Query(std::string("SELECT ") + kAlertColumns +
                                     " FROM alerts WHERE status <> 'resolved' AND patient_id IN (" +
@@ -201,6 +202,7 @@ Result<std::vector<Notification>> Alerts::Notifications(const auth::Principal& w
   std::vector<Notification> out;
   Timestamp now = clock_.Now();
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    out.clear();  // a retried write starts again
     CK_ASSIGN_OR_RETURN(
         auto rows,
         c.Query(std::string("SELECT id, kind, message, patient_id, alert_id, created_at, read_at "

@@ -18,6 +18,10 @@
 // statement error) rolls the transaction back. Write() calls are serialised (the
 // SQLite single-writer rule); Read() calls run concurrently on a reader pool.
 // Neither may be called from inside the other's function on the same thread.
+// A Write() function may run again after a retryable failure (PostgreSQL
+// serialisation failures, a lost connection), each time in a fresh transaction:
+// it must assign its results, not append to them. A Read() function runs once
+// (a read that fails after it began is returned, not retried).
 #pragma once
 
 #include <cstdint>

@@ -234,6 +234,25 @@ TEST_P(DatabaseConformance, AStreamStoppedEarlyLeavesTheConnectionUsable) {
   }
 }
 
+TEST_P(DatabaseConformance, AReadThatLosesItsConnectionMidwayIsNotRunAgain) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "a SQLite connection cannot be lost";
+  auto killer = testing::OpenTestDatabase(dir_, "postgres");
+  ASSERT_TRUE(killer);
+  int runs = 0;
+  Status st = db_->Read([&](Connection& c) -> Status {
+    ++runs;
+    CK_ASSIGN_OR_RETURN(auto pid, c.Query("SELECT pg_backend_pid()"));
+    CK_RETURN_IF_ERROR(killer->Write([&](Connection& k) {
+      return k.Query("SELECT pg_terminate_backend(?)", {pid.at(0).Int(0)}).status();
+    }));
+    return c.Query("SELECT COUNT(*) FROM items").status();
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(runs, 1) << "the function had begun: a retry would repeat what it did";
+  // The pool recovers for the next read.
+  EXPECT_EQ(Count(), 0);
+}
+
 TEST_P(DatabaseConformance, ConcurrentReadersAndOneWriterLoseNothing) {
   constexpr int kWriters = 4, kPerWriter = 200;
   std::atomic<bool> stop{false};

@@ -199,13 +199,7 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     return it == lookup.end() ? -1 : it->second;
   };
 
-  // Each scan starts from empty: a backend may run it again after a lost connection.
   CK_RETURN_IF_ERROR(db.Scan([&](db::Connection& c) -> Status {
-    ids.clear();
-    ages.clear();
-    conditions.clear();
-    index_of.clear();
-    sparse.clear();
     CK_ASSIGN_OR_RETURN(auto n, c.Query("SELECT COUNT(*), MAX(id) FROM patients WHERE "
                                         "merged_into_id IS NULL"));
     int64_t count = n.at(0).Int(0), max_id = n.at(0).IsNull(1) ? 0 : n.at(0).Int(1);
@@ -244,7 +238,6 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
   Status conditions_status;
   std::thread conditions_scan([&] {
     conditions_status = db.Scan([&](db::Connection& c) -> Status {
-      std::fill(conditions.begin(), conditions.end(), scoring::ConditionSet{0});
       // Distinct codes are few; remember each one's conditions.
       std::unordered_map<uint64_t, scoring::ConditionSet> by_code;
       int64_t seen = 0;
@@ -268,9 +261,6 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
     });
   });
   Status rest = db.Scan([&](db::Connection& c) -> Status {
-    extra.clear();
-    ed_visits.clear();
-    previous.clear();
     int64_t seen = 0;
     CK_RETURN_IF_ERROR(c.ForEachRow(kEncountersSql, {}, [&](const db::Row& r) {
       if (++seen % 500000 == 0) progress("encounters", seen, 0);

@@ -283,9 +283,20 @@ class PostgresDatabase final : public Database {
 
   Backend backend() const override { return Backend::kPostgres; }
 
+  // A read is retried only when the connection failed before its function
+  // began: once begun, the caller may already hold what it streamed (a
+  // population scan), so a second run would count rows twice.
   Status Read(const std::function<Status(Connection&)>& fn) override {
-    return WithConnection([&](PostgresConnection& c) {
-      return internal::RunTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+    bool began = false;
+    Status last;
+    return WithConnection([&](PostgresConnection& c) -> Status {
+      if (began) return last;
+      last = internal::RunTransaction(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                                      [&](Connection& conn) {
+                                        began = true;
+                                        return fn(conn);
+                                      });
+      return last;
     });
   }
 

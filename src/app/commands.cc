@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,8 @@
 #include "db/migrations.h"
 #include "demo/demo_data.h"
 #include "http/server.h"
+#include "interop/fhir/exporter.h"
+#include "interop/fhir/importer.h"
 #include "interop/hl7v2/adt.h"
 #include "interop/hl7v2/inbox.h"
 #include "interop/hl7v2/listener.h"
@@ -398,6 +403,113 @@ int RunStratify(const CommonFlags& common, const StratifyFlags& flags, char** en
                 {"3", run->tier_counts[3]},
                 {"4", run->tier_counts[4]}}},
               {"seconds", static_cast<double>(run->finished_at - run->started_at) / 1000.0}};
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+namespace {
+
+void ProgressBar(const char* label, int64_t done, int64_t total, const std::string& extra) {
+  constexpr int kWidth = 30;
+  int filled = total > 0 ? static_cast<int>(kWidth * std::min(done, total) / total) : 0;
+  std::fprintf(stderr, "\r%-8s [%s%s] %3d%% %s   ", label,
+               std::string(static_cast<size_t>(filled), '#').c_str(),
+               std::string(static_cast<size_t>(kWidth - filled), ' ').c_str(),
+               total > 0 ? static_cast<int>(100 * std::min(done, total) / total) : 0,
+               extra.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunImportFhir(const CommonFlags& common, const ImportFhirFlags& flags, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  std::vector<std::string> files;
+  for (const std::string& path : flags.files) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+        std::string ext = e.path().extension().string();
+        if (e.is_regular_file() && (ext == ".json" || ext == ".ndjson" || ext == ".jsonl"))
+          found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (std::filesystem::exists(path, ec)) {
+      files.push_back(path);
+    } else {
+      return Fail(InvalidArgument("no such file or directory: " + path, "files"));
+    }
+  }
+  auto db = db::OpenDatabase(DbOptions(*cfg));
+  if (!db.ok()) return Fail(db.status());
+  SystemClock clock;
+  fhir::Importer::Options options;
+  options.batch_size = flags.batch;
+  int64_t total_bytes = 0, done_bytes = 0;
+  for (const std::string& f : files) {
+    std::error_code ec;
+    total_bytes += static_cast<int64_t>(std::filesystem::file_size(f, ec));
+  }
+  int64_t file_base = 0, last_file_bytes = 0;
+  bool tty = isatty(STDERR_FILENO);
+  if (tty) {
+    options.progress = [&](const fhir::ImportProgress& p) {
+      if (p.bytes_read < last_file_bytes) file_base += last_file_bytes;  // a new file began
+      last_file_bytes = p.bytes_read;
+      done_bytes = file_base + p.bytes_read;
+      ProgressBar("import", done_bytes, total_bytes, std::to_string(p.resources) + " resources");
+    };
+  }
+  fhir::Importer importer(**db, clock, options);
+  auto started = std::chrono::steady_clock::now();
+  Status st = importer.ImportFiles(files);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!st.ok()) return Fail(st);
+  (*db)->Close();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const fhir::ImportReport& report = importer.report();
+  for (const auto& e : report.errors) {
+    Json line = {{"where", e.where},
+                 {"resource_type", e.resource_type},
+                 {"id", e.id},
+                 {"field", e.field},
+                 {"error", e.message}};
+    std::cerr << line.dump() << "\n";
+  }
+  Json out = report.ToJson(0);
+  out.erase("errors");
+  out.erase("warnings");
+  out["files"] = files.size();
+  out["seconds"] = seconds;
+  std::cout << out.dump() << std::endl;
+  return report.errors.empty() ? 0 : 3;
+}
+
+int RunExportFhir(const CommonFlags& common, const ExportFhirFlags& flags, char** env) {
+  auto cfg = LoadWithFlags(common, env);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto db = db::OpenDatabase(DbOptions(*cfg));
+  if (!db.ok()) return Fail(db.status());
+  bool tty = isatty(STDERR_FILENO);
+  std::function<void(const std::string&, int64_t)> progress;
+  if (tty)
+    progress = [](const std::string& type, int64_t n) {
+      std::fprintf(stderr, "\rexport   %-20s %lld   ", type.c_str(), static_cast<long long>(n));
+      std::fflush(stderr);
+    };
+  auto started = std::chrono::steady_clock::now();
+  auto report = fhir::ExportNdjson(**db, flags.out, progress);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!report.ok()) return Fail(report.status());
+  (*db)->Close();
+  Json out = {{"types", report->counts},
+              {"files", report->files},
+              {"seconds",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   std::cout << out.dump() << std::endl;
   return 0;
 }

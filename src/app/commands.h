@@ -4,6 +4,7 @@
 
 #include <istream>
 #include <string>
+#include <vector>
 
 namespace ck::app {
 
@@ -40,6 +41,15 @@ struct StratifyFlags {
   std::string rules;  // overrides risk.rules_file
 };
 
+struct ImportFhirFlags {
+  std::vector<std::string> files;  // files or directories (*.json, *.ndjson)
+  int batch = 1000;
+};
+
+struct ExportFhirFlags {
+  std::string out;
+};
+
 struct ScoreFlags {
   std::string instrument;
 };
@@ -52,6 +62,11 @@ int RunMigrate(const CommonFlags& common, char** env);
 int RunCopy(const CopyFlags& flags, char** env);
 // Stratifies every patient; a progress bar on stderr when it is a terminal.
 int RunStratify(const CommonFlags& common, const StratifyFlags& flags, char** env);
+// Imports FHIR Bundles and NDJSON; prints the report as JSON, each skipped
+// resource on stderr; exit 3 when some resources were skipped.
+int RunImportFhir(const CommonFlags& common, const ImportFhirFlags& flags, char** env);
+// Writes one NDJSON file per resource type into flags.out.
+int RunExportFhir(const CommonFlags& common, const ExportFhirFlags& flags, char** env);
 // Reads one JSON object from `in`, prints the result as one JSON line to `out`.
 int RunScore(const CommonFlags& common, const ScoreFlags& flags, char** env, std::istream& in,
              std::ostream& out);

@@ -71,6 +71,24 @@ int main(int argc, char** argv) {
   stratify_cmd->add_option("--rules", stratify.rules,
                            "Tier rules JSON file (else risk.rules_file)");
 
+  ck::app::ImportFhirFlags import_fhir;
+  CLI::App* import_cmd = app.add_subcommand("import", "Import data from other systems");
+  import_cmd->require_subcommand(1);
+  CLI::App* import_fhir_cmd = import_cmd->add_subcommand(
+      "fhir", "Import FHIR R4 Bundles and NDJSON files (or directories of them)");
+  add_common(import_fhir_cmd);
+  import_fhir_cmd->add_option("files", import_fhir.files, "Files or directories")->required();
+  import_fhir_cmd->add_option("--batch", import_fhir.batch, "Resources per transaction")
+      ->check(CLI::Range(1, 100000));
+
+  ck::app::ExportFhirFlags export_fhir;
+  CLI::App* export_cmd = app.add_subcommand("export", "Export data for other systems");
+  export_cmd->require_subcommand(1);
+  CLI::App* export_fhir_cmd = export_cmd->add_subcommand(
+      "fhir", "Export FHIR R4 NDJSON (Bulk Data format), one file per resource type");
+  add_common(export_fhir_cmd);
+  export_fhir_cmd->add_option("--out", export_fhir.out, "Directory to write")->required();
+
   ck::app::ScoreFlags score;
   CLI::App* score_cmd = app.add_subcommand(
       "score", "Score an instrument: one JSON object on stdin, one JSON object on stdout");
@@ -96,6 +114,8 @@ int main(int argc, char** argv) {
   if (migrate_cmd->parsed()) return ck::app::RunMigrate(common, environ);
   if (copy_cmd->parsed()) return ck::app::RunCopy(copy, environ);
   if (stratify_cmd->parsed()) return ck::app::RunStratify(common, stratify, environ);
+  if (import_fhir_cmd->parsed()) return ck::app::RunImportFhir(common, import_fhir, environ);
+  if (export_fhir_cmd->parsed()) return ck::app::RunExportFhir(common, export_fhir, environ);
   if (score_cmd->parsed()) return ck::app::RunScore(common, score, environ, std::cin, std::cout);
   return 2;
 }

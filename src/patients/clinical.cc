@@ -38,6 +38,21 @@ Result<Record> Load(db::Connection& c, const RecordKind& kind, int64_t patient_i
   return FromRow(kind, rows.at(0));
 }
 
+bool IsDigits(std::string_view s, size_t min, size_t max) {
+  return s.size() >= min && s.size() <= max &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// SNOMED CT SCTIDs: 6 to 18 digits, no leading zero.
+bool IsSnomedConceptId(std::string_view s) { return IsDigits(s, 6, 18) && s[0] != '0'; }
+
+// The "code_system" of a record that has one ("icd10cm" when absent).
+std::string_view CodeSystem(const std::map<std::string, db::Value>& fields) {
+  auto it = fields.find("code_system");
+  if (it == fields.end() || it->second.type() != db::Value::Type::kText) return "icd10cm";
+  return it->second.AsText();
+}
+
 Status Translate(const RecordKind& kind, Status st) {
   if (st.code() == ErrorCode::kAlreadyExists && kind.unique_error_field)
     return AlreadyExists(
@@ -52,7 +67,9 @@ const std::vector<RecordKind>& RecordKinds() {
   static const std::vector<RecordKind> kinds = {
       {"conditions",
        "condition",
-       {{"code", T::kIcd10, true, 10},
+       {{"code", T::kIcd10, true, 18},
+        {"code_system", T::kEnum, false, 10, {"icd10cm", "snomed"}},
+        {"snomed_code", T::kSnomed, false, 18},
         {"description", T::kText, false, 300},
         {"status",
          T::kEnum,
@@ -76,6 +93,7 @@ const std::vector<RecordKind>& RecordKinds() {
           "subcutaneous", "intramuscular", "intravenous", "rectal", "vaginal", "other"}},
         {"frequency", T::kText, false, 100},
         {"prescriber", T::kText, false, 200},
+        {"code", T::kRxNorm, false, 12},
         {"start_date", T::kDate},
         {"stop_date", T::kDate},
         {"status",
@@ -194,7 +212,20 @@ Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& 
         }
         break;
       }
+      case T::kSnomed:
+        if (!text || !IsSnomedConceptId(v.AsText()))
+          return InvalidArgument("must be a SNOMED CT concept id (6 to 18 digits)", f.name);
+        break;
+      case T::kRxNorm:
+        if (!text || !IsDigits(v.AsText(), 1, f.max))
+          return InvalidArgument("must be an RxNorm concept id (digits)", f.name);
+        break;
       case T::kIcd10: {
+        if (CodeSystem(fields) == "snomed") {
+          if (!text || !IsSnomedConceptId(v.AsText()))
+            return InvalidArgument("must be a SNOMED CT concept id (6 to 18 digits)", f.name);
+          break;
+        }
         if (!text) return InvalidArgument("must be an ICD-10-CM code such as E11.9", f.name);
         CK_ASSIGN_OR_RETURN(std::string code, NormalizeIcd10(v.AsText(), f.name));
         v = db::Value(code);
@@ -254,10 +285,11 @@ Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const Record
   std::string cols = "patient_id", marks = "?";
   db::Params params{patient_id};
   for (const FieldSpec& f : kind.fields) {
+    auto it = fields.find(f.name);
+    if (it == fields.end() || it->second.is_null()) continue;  // the column's default
     cols += std::string(", ") + f.name;
     marks += ", ?";
-    auto it = fields.find(f.name);
-    params.push_back(it == fields.end() ? db::Value() : it->second);
+    params.push_back(it->second);
   }
   params.insert(params.end(), {now, now});
   auto rows = c.Query(std::string("INSERT INTO ") + kind.resource + " (" + cols +
@@ -265,6 +297,34 @@ Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const Record
                       params);
   if (!rows.ok()) return Translate(kind, rows.status());
   return rows->at(0).Int(0);
+}
+
+Result<int64_t> UpdateFields(db::Connection& c, const RecordKind& kind, int64_t record_id,
+                             std::map<std::string, db::Value> fields, Timestamp now,
+                             std::optional<int> expected_version) {
+  CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
+  std::string sets;
+  db::Params params;
+  for (const FieldSpec& f : kind.fields) {
+    auto it = fields.find(f.name);
+    if (it == fields.end() || it->second.is_null()) {
+      if (std::string_view(f.name) == "code_system") continue;  // keeps its NOT NULL default
+      sets += std::string(sets.empty() ? "" : ", ") + f.name + " = NULL";
+      continue;
+    }
+    sets += std::string(sets.empty() ? "" : ", ") + f.name + " = ?";
+    params.push_back(it->second);
+  }
+  params.insert(params.end(), {now, record_id});
+  std::string sql = std::string("UPDATE ") + kind.resource + " SET " + sets +
+                    ", updated_at = ?, version = version + 1 WHERE id = ?";
+  if (expected_version) {
+    sql += " AND version = ?";
+    params.push_back(*expected_version);
+  }
+  auto n = c.Exec(sql, params);
+  if (!n.ok()) return Translate(kind, n.status());
+  return *n;
 }
 
 Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient_id,
@@ -297,19 +357,7 @@ Result<Record> ClinicalRecords::Update(const auth::Actor& actor, int64_t patient
                     "version");
     std::map<std::string, db::Value> fields = current.fields;
     for (const auto& [k, v] : changes) fields[k] = v;
-    CK_RETURN_IF_ERROR(ValidateRecord(kind, fields));
-    std::string sets;
-    db::Params params;
-    for (const FieldSpec& f : kind.fields) {
-      sets += std::string(sets.empty() ? "" : ", ") + f.name + " = ?";
-      params.push_back(fields[f.name]);
-    }
-    params.insert(params.end(), {now, record_id, expected_version});
-    CK_ASSIGN_OR_RETURN(
-        int64_t n,
-        c.Exec(std::string("UPDATE ") + kind.resource + " SET " + sets +
-                   ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-               params));
+    CK_ASSIGN_OR_RETURN(int64_t n, UpdateFields(c, kind, record_id, fields, now, expected_version));
     if (n == 0)
       return Status(ErrorCode::kConflict, "changed meanwhile; reload and apply again", "version");
     CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, record_id));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@
 namespace ck::patients {
 
 struct FieldSpec {
-  enum class Type { kText, kDate, kTime, kEnum, kIcd10, kIcd10List };
+  // kIcd10 holds a SNOMED CT concept id instead when the record's code_system is "snomed".
+  enum class Type { kText, kDate, kTime, kEnum, kIcd10, kIcd10List, kSnomed, kRxNorm };
   const char* name;
   Type type;
   bool required = false;
@@ -61,6 +63,13 @@ Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& 
 // that act for a person use ClinicalRecords).
 Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const RecordKind& kind,
                              std::map<std::string, db::Value> fields, Timestamp now);
+
+// Validates and replaces every field of record `record_id` (absent fields become
+// null), bumping its version; with `expected_version` only if that version is
+// current. Returns the number of rows changed (0: absent or another version).
+Result<int64_t> UpdateFields(db::Connection& c, const RecordKind& kind, int64_t record_id,
+                             std::map<std::string, db::Value> fields, Timestamp now,
+                             std::optional<int> expected_version = std::nullopt);
 
 class ClinicalRecords {
  public:

@@ -484,7 +484,11 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "notifications",
                             "risk_scores",
                             "hl7_messages",
-                            "domain_events"}) {
+                            "domain_events",
+                            "observations",
+                            "procedures",
+                            "external_care_plans",
+                            "external_goals"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

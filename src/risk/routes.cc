@@ -53,8 +53,8 @@ Result<std::vector<Timestamp>> EdVisits(db::Connection& c, int64_t patient_id) {
 Result<Json> ConditionCodes(db::Connection& c, int64_t patient_id) {
   Json codes = Json::array();
   CK_RETURN_IF_ERROR(c.ForEachRow(
-      "SELECT code FROM conditions WHERE patient_id = ? AND status <> 'entered_in_error' ORDER BY "
-      "id",
+      "SELECT code FROM conditions WHERE patient_id = ? AND status <> 'entered_in_error' "
+      "AND code_system = 'icd10cm' ORDER BY id",
       {patient_id}, [&](const db::Row& r) {
         codes.push_back(r.Text(0));
         return Status::Ok();

@@ -62,7 +62,8 @@ void KeepLatest(std::optional<LatestAssessment>& slot, LatestAssessment a) {
 }
 
 constexpr const char* kConditionsSql =
-    "SELECT patient_id, code FROM conditions WHERE status <> 'entered_in_error'";
+    "SELECT patient_id, code FROM conditions WHERE status <> 'entered_in_error' AND code_system = "
+    "'icd10cm'";
 constexpr const char* kEncountersSql =
     "SELECT patient_id, encounter_class, admitted_at, discharged_at, admission_type, diagnoses, id "
     "FROM encounters WHERE status NOT IN ('cancelled', 'entered_in_error')";

@@ -1,0 +1,35 @@
+// FHIR R4 export in the Bulk Data format: one NDJSON file per resource type
+// (Patient.ndjson, Encounter.ndjson, ...), one resource a line, from one
+// consistent snapshot. Resources keep the ids they were imported under (others
+// are the row ids) and carry meta.versionId, meta.lastUpdated and this
+// installation's meta.source, so importing the files again — here or into an
+// empty database — gives the same records (docs/fhir.md).
+//
+//   CK_ASSIGN_OR_RETURN(ExportReport r, ExportNdjson(db, "out/"));
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace ck::fhir {
+
+struct ExportReport {
+  std::map<std::string, int64_t> counts;  // resources written per type
+  std::vector<std::string> files;
+};
+
+// Writes into `out_dir` (created if missing; existing .ndjson files of the
+// exported types are replaced). `progress` gets (type, resources so far).
+Result<ExportReport> ExportNdjson(
+    db::Database& db, const std::string& out_dir,
+    const std::function<void(const std::string&, int64_t)>& progress = {});
+
+// The resource types ExportNdjson writes, in reference order.
+const std::vector<std::string>& ExportedTypes();
+
+}  // namespace ck::fhir

@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk curl ca-certificates
   clang libclang-rt-14-dev
+  nodejs
 )
 
 missing=()
@@ -19,6 +20,8 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's nodejs comes without npm; builds of nodejs that bundle it conflict with the npm package.
+if ! command -v npm >/dev/null; then missing+=(npm); fi
 
 if ((${#missing[@]} == 0)); then
   exit 0

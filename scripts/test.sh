@@ -15,6 +15,9 @@ scripts/build.sh release
 echo "== tests (release, SQLite)"
 ctest --test-dir build --output-on-failure -j 2 --timeout 300
 
+echo "== third-party clients against the release binary (npm: MLLP)"
+tests/clients/run.sh
+
 echo "== tests (release, PostgreSQL)"
 pgdir=$(mktemp -d /tmp/casekeeper-pg-XXXXXX)
 trap 'scripts/pg-test-cluster.sh stop "$pgdir"' EXIT

@@ -29,8 +29,10 @@ std::string ErrSegment(const AckError& e, const Encoding& enc, const std::string
   std::string field = e.where.field > 0 ? std::to_string(e.where.field) : "";
   std::string text = Escape(e.text, enc);
   if (!UsesErr2(version)) {
-    return "ERR" + f + e.where.segment + c + seq + c + field + c + e.code + s + text + s +
-           "HL70357";
+    std::string location = "ERR" + f + e.where.segment + c + seq + c + field + c + e.code;
+    // Without a subcomponent separator (MSH-2 of three characters) only the code fits.
+    if (enc.subcomponent == '\0') return location;
+    return location + s + text + s + "HL70357";
   }
   return "ERR" + f + f + e.where.segment + c + seq + c + field + f + e.code + c + text + c +
          "HL70357" + f + "E" + f + f + f + f + text;

@@ -81,6 +81,25 @@ TEST(Hl7Ack, NonStandardDelimitersAndUnparsedInput) {
   EXPECT_EQ(ack->Get("ERR-2.3"), "2");
 }
 
+// MSH-2 with three characters declares no subcomponent separator: the ACK must
+// not put one (or a NUL) in ERR-1, only the code.
+TEST(Hl7Ack, ThreeEncodingCharactersGetNoSubcomponents) {
+  auto in =
+      Message::Parse(ReadFile("../shared/data/hl7v2/hapi-hl7v2/extracted/"
+                              "messages_txt_BAR_P01_v24_three_encoding_chars.hl7"));
+  ASSERT_TRUE(in.ok());
+  AckError e;
+  e.where = {"MSH", 1, 9};
+  e.code = "200";
+  e.text = "unsupported message type";
+  std::string text = BuildAck(*in, AckCode::kReject, "CK6", kNow, e);
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  auto ack = Message::Parse(text);
+  ASSERT_TRUE(ack.ok());
+  EXPECT_EQ(ack->Get("ERR-1.1"), "MSH");
+  EXPECT_EQ(ack->Get("ERR-1.4"), "200");
+}
+
 TEST(Mllp, FramesArriveInAnySplit) {
   std::string stream =
       "\r\n" + MllpFrame("MSH|one") + "noise" + MllpFrame("MSH|two\x1Cstill") + MllpFrame("");

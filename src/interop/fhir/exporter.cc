@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unordered_map>
 
 #include "interop/fhir/codes.h"
@@ -18,13 +19,69 @@ bool IsDigits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// What every resource needs: ids under which rows were imported, and the meta.
-struct Context {
+}  // namespace
+
+std::string Filter::Sql(bool has_where) const {
+  std::string out;
+  if (!where.empty()) out += (has_where ? " AND " : " WHERE ") + where;
+  out += " ORDER BY id";
+  if (limit > 0) out += " LIMIT " + std::to_string(limit);
+  return out;
+}
+
+// The ids rows were imported under, and the meta every resource carries. An
+// export loads all of them first (LoadAll); an API request looks them up as
+// rows need them (`lazy`).
+struct RenderContext {
+  db::Connection* lazy = nullptr;
   std::string source;
+  Timestamp now = 0;                 // for what depends on today (consent expiry)
   std::map<std::string, IdMap> ids;  // by FHIR type: local id → imported id
   std::map<std::string, std::unordered_map<int64_t, Json>> identifiers;  // non-patient types
+  std::set<std::pair<std::string, int64_t>> looked_up;
+  Status error = Status::Ok();
 
-  std::string Id(const std::string& type, int64_t local) const {
+  Status LoadAll(db::Connection& c) {
+    CK_RETURN_IF_ERROR(c.ForEachRow("SELECT resource_type, local_id, fhir_id FROM fhir_resources",
+                                    {}, [&](const db::Row& r) {
+                                      if (!IsDigits(r.Text(2)))
+                                        ids[r.Text(0)][r.Int(1)] = r.Text(2);
+                                      return Status::Ok();
+                                    }));
+    return c.ForEachRow(
+        "SELECT resource_type, local_id, system, value FROM fhir_identifiers ORDER BY "
+        "resource_type, local_id, system, value",
+        {}, [&](const db::Row& r) {
+          identifiers[r.Text(0)][r.Int(1)].push_back({{"system", r.Text(2)}, {"value", r.Text(3)}});
+          return Status::Ok();
+        });
+  }
+
+  void Lookup(const std::string& type, int64_t local) {
+    if (!lazy || !looked_up.insert({type, local}).second || !error.ok()) return;
+    auto rows =
+        lazy->Query("SELECT fhir_id FROM fhir_resources WHERE resource_type = ? AND local_id = ?",
+                    {type, local});
+    if (!rows.ok()) {
+      error = rows.status();
+      return;
+    }
+    for (const db::Row& r : *rows)
+      if (!IsDigits(r.Text(0))) ids[type][local] = r.Text(0);
+    auto idents = lazy->Query(
+        "SELECT system, value FROM fhir_identifiers WHERE resource_type = ? AND local_id = ? "
+        "ORDER BY system, value",
+        {type, local});
+    if (!idents.ok()) {
+      error = idents.status();
+      return;
+    }
+    for (const db::Row& r : *idents)
+      identifiers[type][local].push_back({{"system", r.Text(0)}, {"value", r.Text(1)}});
+  }
+
+  std::string Id(const std::string& type, int64_t local) {
+    Lookup(type, local);
     auto t = ids.find(type);
     if (t != ids.end()) {
       auto it = t->second.find(local);
@@ -32,11 +89,19 @@ struct Context {
     }
     return std::to_string(local);
   }
-  bool Has(const std::string& type, int64_t local) const {
+  bool Has(const std::string& type, int64_t local) {
+    Lookup(type, local);
     auto t = ids.find(type);
     return t != ids.end() && t->second.count(local) > 0;
   }
-  Json Ref(const std::string& type, int64_t local) const {
+  const Json* Identifiers(const std::string& type, int64_t local) {
+    Lookup(type, local);
+    auto t = identifiers.find(type);
+    if (t == identifiers.end()) return nullptr;
+    auto it = t->second.find(local);
+    return it == t->second.end() ? nullptr : &it->second;
+  }
+  Json Ref(const std::string& type, int64_t local) {
     return {{"reference", type + "/" + Id(type, local)}};
   }
   Json Meta(int64_t version, Timestamp updated) const {
@@ -45,6 +110,23 @@ struct Context {
             {"source", source}};
   }
 };
+
+namespace {
+
+using Context = RenderContext;
+
+// Streams rows for an export; materialises them for an API request (whose
+// rendering may look ids up on the same connection).
+Status Each(db::Connection& c, Context& ctx, const std::string& sql, const db::Params& params,
+            const std::function<Status(const db::Row&)>& fn) {
+  if (!ctx.lazy) return c.ForEachRow(sql, params, fn);
+  CK_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+  for (const db::Row& r : rows) {
+    CK_RETURN_IF_ERROR(fn(r));
+    CK_RETURN_IF_ERROR(ctx.error);
+  }
+  return Status::Ok();
+}
 
 Json Coding(std::string_view system, const std::string& code,
             const std::optional<std::string>& display = std::nullopt) {
@@ -95,51 +177,56 @@ class Writer {
   int64_t count_ = 0;
 };
 
-Status LoadContext(db::Connection& c, Context& ctx) {
-  CK_RETURN_IF_ERROR(c.ForEachRow("SELECT resource_type, local_id, fhir_id FROM fhir_resources", {},
-                                  [&](const db::Row& r) {
-                                    if (!IsDigits(r.Text(2)))
-                                      ctx.ids[r.Text(0)][r.Int(1)] = r.Text(2);
-                                    return Status::Ok();
-                                  }));
-  return c.ForEachRow(
-      "SELECT resource_type, local_id, system, value FROM fhir_identifiers ORDER BY resource_type, "
-      "local_id, system, value",
-      {}, [&](const db::Row& r) {
-        Json& list = ctx.identifiers[r.Text(0)][r.Int(1)];
-        list.push_back({{"system", r.Text(2)}, {"value", r.Text(3)}});
-        return Status::Ok();
-      });
-}
-
 // ------------------------------------------------------------------ Patient
 
-Status ExportPatients(db::Connection& c, const Context& ctx, Writer& out) {
+Status RenderPatients(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  const std::string sql =
+      "SELECT id, given_name, family_name, birth_date, administrative_sex, middle_name, "
+      "name_suffix, preferred_name, preferred_language, ethnicity, address_line1, address_line2, "
+      "address_city, address_state, address_postal_code, address_country, email, version, "
+      "updated_at FROM patients WHERE merged_into_id IS NULL" +
+      f.Sql(true);
+  // Identifiers, phones and races: all of them for an export, those of the
+  // patients found for a request.
+  std::string scope;
+  db::Params scope_params;
+  std::optional<db::Rows> found;
+  if (ctx.lazy) {
+    CK_ASSIGN_OR_RETURN(found, c.Query(sql, f.params));
+    if (found->empty()) return Status::Ok();
+    scope = " WHERE patient_id IN (";
+    for (size_t i = 0; i < found->size(); ++i) {
+      scope += i ? ", ?" : "?";
+      scope_params.push_back(found->at(i).Int(0));
+    }
+    scope += ")";
+  }
   std::unordered_map<int64_t, Json> identifiers, telecom, races;
-  CK_RETURN_IF_ERROR(
-      c.ForEachRow("SELECT patient_id, system, value, kind FROM patient_identifiers ORDER BY id",
-                   {}, [&](const db::Row& r) {
-                     Json id = {{"system", r.Text(1)}, {"value", r.Text(2)}};
-                     std::string v2 = V2FromIdentifierKind(r.Text(3));
-                     if (!v2.empty())
-                       id["type"] = {{"coding", Json::array({Coding(kIdentifierType, v2)})}};
-                     identifiers[r.Int(0)].push_back(std::move(id));
-                     return Status::Ok();
-                   }));
   CK_RETURN_IF_ERROR(c.ForEachRow(
-      "SELECT patient_id, number, phone_use, preferred FROM patient_phones ORDER BY id", {},
-      [&](const db::Row& r) {
-        std::string use = r.Text(2) == "other" ? "temp" : r.Text(2);
-        Json t = {{"system", "phone"}, {"value", r.Text(1)}, {"use", use}};
-        if (r.Int(3)) t["rank"] = 1;
-        telecom[r.Int(0)].push_back(std::move(t));
+      "SELECT patient_id, system, value, kind FROM patient_identifiers" + scope + " ORDER BY id",
+      scope_params, [&](const db::Row& r) {
+        Json id = {{"system", r.Text(1)}, {"value", r.Text(2)}};
+        std::string v2 = V2FromIdentifierKind(r.Text(3));
+        if (!v2.empty()) id["type"] = {{"coding", Json::array({Coding(kIdentifierType, v2)})}};
+        identifiers[r.Int(0)].push_back(std::move(id));
         return Status::Ok();
       }));
-  CK_RETURN_IF_ERROR(c.ForEachRow("SELECT patient_id, race FROM patient_races ORDER BY race", {},
-                                  [&](const db::Row& r) {
-                                    races[r.Int(0)].push_back(r.Text(1));
-                                    return Status::Ok();
-                                  }));
+  CK_RETURN_IF_ERROR(
+      c.ForEachRow("SELECT patient_id, number, phone_use, preferred FROM patient_phones" + scope +
+                       " ORDER BY id",
+                   scope_params, [&](const db::Row& r) {
+                     std::string use = r.Text(2) == "other" ? "temp" : r.Text(2);
+                     Json t = {{"system", "phone"}, {"value", r.Text(1)}, {"use", use}};
+                     if (r.Int(3)) t["rank"] = 1;
+                     telecom[r.Int(0)].push_back(std::move(t));
+                     return Status::Ok();
+                   }));
+  CK_RETURN_IF_ERROR(
+      c.ForEachRow("SELECT patient_id, race FROM patient_races" + scope + " ORDER BY race",
+                   scope_params, [&](const db::Row& r) {
+                     races[r.Int(0)].push_back(r.Text(1));
+                     return Status::Ok();
+                   }));
   auto omb = [](const std::string& url, const std::vector<std::string>& codes) {
     Json parts = Json::array();
     std::string text;
@@ -162,71 +249,70 @@ Status ExportPatients(db::Connection& c, const Context& ctx, Writer& out) {
     if (value == "declined") return "ASKU";
     return (race ? OmbFromRace(value) : OmbFromEthnicity(value)).value_or("UNK");
   };
-  return c.ForEachRow(
-      "SELECT id, given_name, family_name, birth_date, administrative_sex, middle_name, "
-      "name_suffix, preferred_name, preferred_language, ethnicity, address_line1, address_line2, "
-      "address_city, address_state, address_postal_code, address_country, email, version, "
-      "updated_at FROM patients WHERE merged_into_id IS NULL ORDER BY id",
-      {}, [&](const db::Row& r) {
-        int64_t id = r.Int(0);
-        Json p = {{"resourceType", "Patient"},
-                  {"id", ctx.Id("Patient", id)},
-                  {"meta", ctx.Meta(r.Int(17), r.Int(18))}};
-        if (auto it = identifiers.find(id); it != identifiers.end()) p["identifier"] = it->second;
-        Json given = Json::array({r.Text(1)});
-        if (!r.IsNull(5)) given.push_back(r.Text(5));
-        Json name = {{"use", "official"}, {"family", r.Text(2)}, {"given", given}};
-        if (!r.IsNull(6)) name["suffix"] = Json::array({r.Text(6)});
-        Json names = Json::array({name});
-        if (!r.IsNull(7))
-          names.push_back(
-              {{"use", "usual"}, {"family", r.Text(2)}, {"given", Json::array({r.Text(7)})}});
-        p["name"] = names;
-        Json tel = Json::array();
-        if (auto it = telecom.find(id); it != telecom.end()) tel = it->second;
-        if (!r.IsNull(16)) tel.push_back({{"system", "email"}, {"value", r.Text(16)}});
-        if (!tel.empty()) p["telecom"] = tel;
-        p["gender"] = r.Text(4);
-        p["birthDate"] = r.Text(3);
-        Json ext = Json::array();
-        if (auto it = races.find(id); it != races.end()) {
-          std::vector<std::string> codes;
-          for (const auto& race : it->second) codes.push_back(code_of(race, true));
-          ext.push_back(omb(std::string(kUsCoreRace), codes));
-        }
-        if (!r.IsNull(9))
-          ext.push_back(omb(std::string(kUsCoreEthnicity), {code_of(r.Text(9), false)}));
-        if (!ext.empty()) p["extension"] = ext;
-        Json address = Json::object();
-        Json lines = Json::array();
-        if (!r.IsNull(10)) lines.push_back(r.Text(10));
-        if (!r.IsNull(11)) lines.push_back(r.Text(11));
-        if (!lines.empty()) address["line"] = lines;
-        if (!r.IsNull(12)) address["city"] = r.Text(12);
-        if (!r.IsNull(13)) address["state"] = r.Text(13);
-        if (!r.IsNull(14)) address["postalCode"] = r.Text(14);
-        if (!r.IsNull(15)) address["country"] = r.Text(15);
-        if (!address.empty()) {
-          address["use"] = "home";
-          p["address"] = Json::array({address});
-        }
-        if (!r.IsNull(8))
-          p["communication"] = Json::array(
-              {{{"language", {{"coding", Json::array({Coding("urn:ietf:bcp:47", r.Text(8))})}}},
-                {"preferred", true}}});
-        out.Write(p);
-        return Status::Ok();
-      });
+  auto render = [&](const db::Row& r) {
+    int64_t id = r.Int(0);
+    Json p = {{"resourceType", "Patient"},
+              {"id", ctx.Id("Patient", id)},
+              {"meta", ctx.Meta(r.Int(17), r.Int(18))}};
+    if (auto it = identifiers.find(id); it != identifiers.end()) p["identifier"] = it->second;
+    Json given = Json::array({r.Text(1)});
+    if (!r.IsNull(5)) given.push_back(r.Text(5));
+    Json name = {{"use", "official"}, {"family", r.Text(2)}, {"given", given}};
+    if (!r.IsNull(6)) name["suffix"] = Json::array({r.Text(6)});
+    Json names = Json::array({name});
+    if (!r.IsNull(7))
+      names.push_back(
+          {{"use", "usual"}, {"family", r.Text(2)}, {"given", Json::array({r.Text(7)})}});
+    p["name"] = names;
+    Json tel = Json::array();
+    if (auto it = telecom.find(id); it != telecom.end()) tel = it->second;
+    if (!r.IsNull(16)) tel.push_back({{"system", "email"}, {"value", r.Text(16)}});
+    if (!tel.empty()) p["telecom"] = tel;
+    p["gender"] = r.Text(4);
+    p["birthDate"] = r.Text(3);
+    Json ext = Json::array();
+    if (auto it = races.find(id); it != races.end()) {
+      std::vector<std::string> codes;
+      for (const auto& race : it->second) codes.push_back(code_of(race, true));
+      ext.push_back(omb(std::string(kUsCoreRace), codes));
+    }
+    if (!r.IsNull(9))
+      ext.push_back(omb(std::string(kUsCoreEthnicity), {code_of(r.Text(9), false)}));
+    if (!ext.empty()) p["extension"] = ext;
+    Json address = Json::object();
+    Json lines = Json::array();
+    if (!r.IsNull(10)) lines.push_back(r.Text(10));
+    if (!r.IsNull(11)) lines.push_back(r.Text(11));
+    if (!lines.empty()) address["line"] = lines;
+    if (!r.IsNull(12)) address["city"] = r.Text(12);
+    if (!r.IsNull(13)) address["state"] = r.Text(13);
+    if (!r.IsNull(14)) address["postalCode"] = r.Text(14);
+    if (!r.IsNull(15)) address["country"] = r.Text(15);
+    if (!address.empty()) {
+      address["use"] = "home";
+      p["address"] = Json::array({address});
+    }
+    if (!r.IsNull(8))
+      p["communication"] = Json::array(
+          {{{"language", {{"coding", Json::array({Coding("urn:ietf:bcp:47", r.Text(8))})}}},
+            {"preferred", true}}});
+    out(p);
+    return Status::Ok();
+  };
+  if (!found) return c.ForEachRow(sql, f.params, render);
+  for (const db::Row& r : *found) CK_RETURN_IF_ERROR(render(r));
+  return ctx.error;
 }
 
 // -------------------------------------------------- Practitioner, Organization
 
-Status ExportDirectory(db::Connection& c, const Context& ctx, Writer& practitioners,
-                       Writer& organizations) {
-  return c.ForEachRow(
+Status RenderDirectory(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, kind, name, role, phone, email, active, version, updated_at FROM "
-      "directory_entries ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "directory_entries" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         int64_t id = r.Int(0);
         bool provider = r.Text(1) == "provider";
         std::string type = provider ? "Practitioner" : "Organization";
@@ -234,9 +320,7 @@ Status ExportDirectory(db::Connection& c, const Context& ctx, Writer& practition
                     {"id", ctx.Id(type, id)},
                     {"meta", ctx.Meta(r.Int(7), r.Int(8))},
                     {"active", r.Int(6) != 0}};
-        if (auto t = ctx.identifiers.find(type); t != ctx.identifiers.end()) {
-          if (auto it = t->second.find(id); it != t->second.end()) res["identifier"] = it->second;
-        }
+        if (const Json* ids = ctx.Identifiers(type, id)) res["identifier"] = *ids;
         Json tel = Json::array();
         if (!r.IsNull(4))
           tel.push_back({{"system", "phone"}, {"value", r.Text(4)}, {"use", "work"}});
@@ -245,7 +329,7 @@ Status ExportDirectory(db::Connection& c, const Context& ctx, Writer& practition
         if (provider) {
           res["name"] = Json::array({{{"text", r.Text(2)}}});
           if (!r.IsNull(3)) res["qualification"] = Json::array({{{"code", {{"text", r.Text(3)}}}}});
-          practitioners.Write(res);
+          out(res);
         } else {
           static const std::map<std::string, std::string> kTypes = {
               {"facility", "prov"}, {"insurer", "ins"}, {"agency", "cg"}, {"pharmacy", "prov"}};
@@ -256,7 +340,7 @@ Status ExportDirectory(db::Connection& c, const Context& ctx, Writer& practition
                  Json::array(
                      {Coding("http://terminology.hl7.org/CodeSystem/organization-type", code)})}}});
           res["name"] = r.Text(2);
-          organizations.Write(res);
+          out(res);
         }
         return Status::Ok();
       });
@@ -264,12 +348,14 @@ Status ExportDirectory(db::Connection& c, const Context& ctx, Writer& practition
 
 // ---------------------------------------------------------------- Encounter
 
-Status ExportEncounters(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderEncounters(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, encounter_class, facility, visit_number, admitted_at, "
       "discharged_at, admission_type, discharge_disposition, diagnoses, status, location, "
-      "admit_source, version, updated_at FROM encounters ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "admit_source, version, updated_at FROM encounters" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json e = {{"resourceType", "Encounter"},
                   {"id", ctx.Id("Encounter", r.Int(0))},
                   {"meta", ctx.Meta(r.Int(13), r.Int(14))},
@@ -309,18 +395,20 @@ Status ExportEncounters(db::Connection& c, const Context& ctx, Writer& out) {
           e["reasonCode"] = reasons;
         }
         if (!r.IsNull(11)) e["location"] = Json::array({{{"location", {{"display", r.Text(11)}}}}});
-        out.Write(e);
+        out(e);
         return Status::Ok();
       });
 }
 
 // ---------------------------------------------------------------- Condition
 
-Status ExportConditions(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderConditions(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, code, code_system, snomed_code, description, status, onset_date, "
-      "resolved_date, encounter_id, version, updated_at FROM conditions ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "resolved_date, encounter_id, version, updated_at FROM conditions" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json codings = Json::array();
         std::optional<std::string> display = r.OptText(5);
         if (r.Text(3) == "icd10cm") codings.push_back(Coding(kIcd10Cm, r.Text(2), display));
@@ -347,19 +435,21 @@ Status ExportConditions(db::Connection& c, const Context& ctx, Writer& out) {
         if (!r.IsNull(7)) cond["onsetDateTime"] = r.Text(7);
         if (!r.IsNull(8)) cond["abatementDateTime"] = r.Text(8);
         if (!r.IsNull(9)) cond["encounter"] = ctx.Ref("Encounter", r.Int(9));
-        out.Write(cond);
+        out(cond);
         return Status::Ok();
       });
 }
 
 // ------------------------------------------------------ Observation, Procedure
 
-Status ExportObservations(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderObservations(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, encounter_id, category, code_system, code, display, status, "
       "effective_at, value_number, value_unit, value_code, value_text, components, version, "
-      "updated_at FROM observations ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "updated_at FROM observations" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json code = {{"coding", Json::array({Coding(r.Text(4), r.Text(5), r.OptText(6))})}};
         if (!r.IsNull(6)) code["text"] = r.Text(6);
         Json o = {{"resourceType", "Observation"},
@@ -415,16 +505,18 @@ Status ExportObservations(db::Connection& c, const Context& ctx, Writer& out) {
           }
           if (!list.empty()) o["component"] = list;
         }
-        out.Write(o);
+        out(o);
         return Status::Ok();
       });
 }
 
-Status ExportProcedures(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderProcedures(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, encounter_id, code_system, code, display, status, performed_start, "
-      "performed_end, version, updated_at FROM procedures ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "performed_end, version, updated_at FROM procedures" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json code = {{"coding", Json::array({Coding(r.Text(3), r.Text(4), r.OptText(5))})}};
         if (!r.IsNull(5)) code["text"] = r.Text(5);
         Json p = {{"resourceType", "Procedure"},
@@ -438,19 +530,20 @@ Status ExportProcedures(db::Connection& c, const Context& ctx, Writer& out) {
           p["performedPeriod"] = {{"start", Fhir(r.Int(7))}, {"end", Fhir(r.Int(8))}};
         else if (!r.IsNull(7))
           p["performedDateTime"] = Fhir(r.Int(7));
-        out.Write(p);
+        out(p);
         return Status::Ok();
       });
 }
 
 // ----------------------------------------------------------------- Medications
 
-Status ExportMedications(db::Connection& c, const Context& ctx, Writer& requests,
-                         Writer& statements) {
-  return c.ForEachRow(
+Status RenderMedications(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, name, dose, route, frequency, prescriber, start_date, stop_date, "
-      "status, code, version, updated_at FROM medications ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "status, code, version, updated_at FROM medications" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         int64_t id = r.Int(0);
         bool statement = ctx.Has("MedicationStatement", id);
         std::string type = statement ? "MedicationStatement" : "MedicationRequest";
@@ -476,23 +569,25 @@ Status ExportMedications(db::Connection& c, const Context& ctx, Writer& requests
           if (!r.IsNull(7)) period["start"] = r.Text(7);
           if (!r.IsNull(8)) period["end"] = r.Text(8);
           if (!period.empty()) m["effectivePeriod"] = period;
-          statements.Write(m);
+          out(m);
         } else {
           m["intent"] = "order";
           if (!dosage.empty()) m["dosageInstruction"] = Json::array({dosage});
           if (!r.IsNull(6)) m["requester"] = {{"display", r.Text(6)}};
           if (!r.IsNull(7)) m["authoredOn"] = r.Text(7);
-          requests.Write(m);
+          out(m);
         }
         return Status::Ok();
       });
 }
 
-Status ExportAllergies(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderAllergies(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, substance, reaction, severity, status, version, updated_at FROM "
-      "allergies ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "allergies" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json a = {{"resourceType", "AllergyIntolerance"},
                   {"id", ctx.Id("AllergyIntolerance", r.Int(0))},
                   {"meta", ctx.Meta(r.Int(6), r.Int(7))},
@@ -519,16 +614,18 @@ Status ExportAllergies(db::Connection& c, const Context& ctx, Writer& out) {
           if (!r.IsNull(4)) reaction["severity"] = r.Text(4);
           a["reaction"] = Json::array({reaction});
         }
-        out.Write(a);
+        out(a);
         return Status::Ok();
       });
 }
 
-Status ExportCoverages(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderCoverages(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, payer, plan, product_type, member_id, group_number, effective_from, "
-      "effective_to, priority, status, version, updated_at FROM coverages ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "effective_to, priority, status, version, updated_at FROM coverages" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         std::string status = r.Text(10) == "entered_in_error" ? "entered-in-error" : r.Text(10);
         Json cov = {
             {"resourceType", "Coverage"},
@@ -557,14 +654,14 @@ Status ExportCoverages(db::Connection& c, const Context& ctx, Writer& out) {
           classes.push_back({{"type", {{"coding", Json::array({Coding(kClass, "group")})}}},
                              {"value", r.Text(6)}});
         if (!classes.empty()) cov["class"] = classes;
-        out.Write(cov);
+        out(cov);
         return Status::Ok();
       });
 }
 
 // ------------------------------------------------------------- CarePlan, Goal
 
-Json AddressesOf(const Context& ctx, const db::Row& r, size_t col) {
+Json AddressesOf(Context& ctx, const db::Row& r, size_t col) {
   Json out = Json::array();
   if (r.IsNull(col)) return out;
   Json ids = Json::parse(r.Text(col), nullptr, false);
@@ -574,11 +671,13 @@ Json AddressesOf(const Context& ctx, const db::Row& r, size_t col) {
   return out;
 }
 
-Status ExportCarePlans(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderCarePlans(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, encounter_id, status, intent, title, category_code, period_start, "
-      "period_end, activities, addresses, version, updated_at FROM external_care_plans ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "period_end, activities, addresses, version, updated_at FROM external_care_plans" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json p = {{"resourceType", "CarePlan"},
                   {"id", ctx.Id("CarePlan", r.Int(0))},
                   {"meta", ctx.Meta(r.Int(11), r.Int(12))},
@@ -615,17 +714,19 @@ Status ExportCarePlans(db::Connection& c, const Context& ctx, Writer& out) {
         }
         Json addresses = AddressesOf(ctx, r, 10);
         if (!addresses.empty()) p["addresses"] = addresses;
-        out.Write(p);
+        out(p);
         return Status::Ok();
       });
 }
 
-Status ExportGoals(db::Connection& c, const Context& ctx, Writer& out) {
-  return c.ForEachRow(
+Status RenderGoals(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
       "SELECT id, patient_id, lifecycle_status, achievement_status, description, start_date, "
       "target_measure, target_value, target_due_date, addresses, version, updated_at FROM "
-      "external_goals ORDER BY id",
-      {}, [&](const db::Row& r) {
+      "external_goals" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
         Json g = {{"resourceType", "Goal"},
                   {"id", ctx.Id("Goal", r.Int(0))},
                   {"meta", ctx.Meta(r.Int(10), r.Int(11))},
@@ -645,12 +746,220 @@ Status ExportGoals(db::Connection& c, const Context& ctx, Writer& out) {
         if (!target.empty()) g["target"] = Json::array({target});
         Json addresses = AddressesOf(ctx, r, 9);
         if (!addresses.empty()) g["addresses"] = addresses;
-        out.Write(g);
+        out(g);
+        return Status::Ok();
+      });
+}
+
+// ------------------------------------------- casekeeper's own: cases, consent
+
+std::string EpisodeStatus(const std::string& status) {
+  if (status == "referred" || status == "screening") return "planned";
+  if (status == "closed") return "finished";
+  return "active";
+}
+
+constexpr const char* kCasesSql =
+    "SELECT * FROM (SELECT c.id AS id, c.patient_id AS patient_id, c.status AS status, p.name AS "
+    "program, c.referred_at AS referred_at, c.closed_at AS closed_at, u.display_name AS manager, "
+    "c.version AS version, c.updated_at AS updated_at, c.referral_source AS referral_source, "
+    "c.referral_reason AS referral_reason, c.urgency AS urgency FROM cases c JOIN programs p ON "
+    "p.id = c.program_id LEFT JOIN users u ON u.id = c.assigned_user_id) x";
+
+Status RenderEpisodes(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(c, ctx, kCasesSql + f.Sql(false), f.params, [&](const db::Row& r) {
+    Json e = {{"resourceType", "EpisodeOfCare"},
+              {"id", std::to_string(r.Int(0))},
+              {"meta", ctx.Meta(r.Int(7), r.Int(8))},
+              {"status", EpisodeStatus(r.Text(2))},
+              {"type", Json::array({{{"text", r.Text(3)}}})},
+              {"patient", ctx.Ref("Patient", r.Int(1))},
+              {"referralRequest",
+               Json::array({{{"reference", "ServiceRequest/" + std::to_string(r.Int(0))}}})}};
+    Json period = {{"start", Fhir(r.Int(4))}};
+    if (!r.IsNull(5)) period["end"] = Fhir(r.Int(5));
+    e["period"] = period;
+    if (!r.IsNull(6)) e["careManager"] = {{"display", r.Text(6)}};
+    out(e);
+    return Status::Ok();
+  });
+}
+
+Status RenderReferrals(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(c, ctx, kCasesSql + f.Sql(false), f.params, [&](const db::Row& r) {
+    const std::string& urgency = r.Text(11);
+    Json s = {{"resourceType", "ServiceRequest"},
+              {"id", std::to_string(r.Int(0))},
+              {"meta", ctx.Meta(r.Int(7), r.Int(8))},
+              {"status", r.Text(2) == "closed" ? "completed" : "active"},
+              {"intent", "order"},
+              {"priority", urgency == "emergent" ? "stat" : urgency},
+              {"category", Json::array({{{"text", "case management referral"}}})},
+              {"code", {{"text", r.Text(3)}}},
+              {"subject", ctx.Ref("Patient", r.Int(1))},
+              {"authoredOn", Fhir(r.Int(4))},
+              {"requester", {{"display", r.Text(9)}}},
+              {"reasonCode", Json::array({{{"text", r.Text(10)}}})}};
+    out(s);
+    return Status::Ok();
+  });
+}
+
+Status RenderConsents(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  std::string today = FormatDate(DateOf(ctx.now));
+  return Each(
+      c, ctx,
+      "SELECT id, patient_id, kind, party_name, scope, method, granted_on, expires_on, revoked_at, "
+      "created_at FROM consents" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
+        bool sharing = r.Text(2) == "information_sharing";
+        bool active = r.IsNull(8) && (r.IsNull(7) || r.Text(7) >= today);
+        Json consent = {
+            {"resourceType", "Consent"},
+            {"id", std::to_string(r.Int(0))},
+            {"meta", ctx.Meta(1, r.Int(9))},
+            {"status", active ? "active" : "inactive"},
+            {"scope",
+             {{"coding", Json::array({Coding("http://terminology.hl7.org/CodeSystem/consentscope",
+                                             sharing ? "patient-privacy" : "treatment")})}}},
+            {"category",
+             Json::array({{{"coding", Json::array({Coding(kLoinc, "59284-0", "Patient Consent")})},
+                           {"text", sharing ? "information sharing" : "case management"}}})},
+            {"patient", ctx.Ref("Patient", r.Int(1))},
+            {"dateTime", r.Text(6)},
+            {"policyRule",
+             {{"text", sharing ? "HIPAA authorization to share information"
+                               : "consent to case management"}}}};
+        Json provision = {{"type", "permit"}};
+        Json period = {{"start", r.Text(6)}};
+        if (!r.IsNull(7)) period["end"] = r.Text(7);
+        provision["period"] = period;
+        if (!r.IsNull(3))
+          provision["actor"] = Json::array(
+              {{{"role", {{"text", "recipient"}}}, {"reference", {{"display", r.Text(3)}}}}});
+        if (!r.IsNull(4)) provision["purpose"] = Json::array({{{"display", r.Text(4)}}});
+        consent["provision"] = provision;
+        consent["sourceAttachment"] = {{"title", "recorded " + r.Text(5)}};
+        out(consent);
+        return Status::Ok();
+      });
+}
+
+// One CareTeam per patient: the staff whose membership grants access.
+Status RenderCareTeams(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  std::map<int64_t, Json> teams;
+  CK_RETURN_IF_ERROR(Each(
+      c, ctx,
+      "SELECT * FROM (SELECT m.id AS id, m.patient_id AS patient_id, m.member_role AS role, "
+      "m.added_at AS added_at, u.display_name AS name FROM care_team_members m JOIN users u ON "
+      "u.id = m.user_id WHERE m.removed_at IS NULL) x" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
+        Json& team = teams[r.Int(1)];
+        if (team.is_null()) {
+          team = {{"resourceType", "CareTeam"},     {"id", std::to_string(r.Int(1))},
+                  {"meta", ctx.Meta(1, r.Int(3))},  {"status", "active"},
+                  {"name", "casekeeper care team"}, {"subject", ctx.Ref("Patient", r.Int(1))},
+                  {"participant", Json::array()}};
+        }
+        team["participant"].push_back({{"role", Json::array({{{"text", r.Text(2)}}})},
+                                       {"member", {{"display", r.Text(4)}}},
+                                       {"period", {{"start", Fhir(r.Int(3))}}}});
+        if (r.Int(3) > 0 && FormatTimestamp(r.Int(3)) > team["meta"]["lastUpdated"])
+          team["meta"]["lastUpdated"] = FormatTimestamp(r.Int(3));
+        return Status::Ok();
+      }));
+  for (auto& [_, team] : teams) out(team);
+  return Status::Ok();
+}
+
+std::string AuditAction(const std::string& action) {
+  auto ends = [&](const char* s) {
+    std::string suffix = std::string(".") + s;
+    return action.size() >= suffix.size() &&
+           action.compare(action.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends("create") || ends("import") || ends("add")) return "C";
+  if (ends("read") || ends("list") || ends("search") || ends("export") || ends("view")) return "R";
+  if (ends("update") || ends("change") || ends("merge") || ends("sign")) return "U";
+  if (ends("delete") || ends("remove")) return "D";
+  return "E";
+}
+
+Status RenderAuditEvents(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
+      "SELECT id, at, username, role, action, entity_type, entity_id, patient_id, outcome, "
+      "request_id, detail FROM audit_log" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
+        const std::string& outcome = r.Text(8);
+        Json e = {{"resourceType", "AuditEvent"},
+                  {"id", std::to_string(r.Int(0))},
+                  {"meta", ctx.Meta(1, r.Int(1))},
+                  {"type", Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
+                                  "RESTful Operation")},
+                  {"subtype",
+                   Json::array({{{"system", "urn:casekeeper:audit-action"}, {"code", r.Text(4)}}})},
+                  {"action", AuditAction(r.Text(4))},
+                  {"recorded", Fhir(r.Int(1))},
+                  {"outcome", outcome == "success"  ? "0"
+                              : outcome == "denied" ? "4"
+                                                    : "8"},
+                  {"agent", Json::array({{{"who", {{"display", r.Text(2)}}},
+                                          {"type", {{"text", r.Text(3)}}},
+                                          {"requestor", true}}})},
+                  {"source", {{"observer", {{"display", "casekeeper"}}}, {"site", r.Text(9)}}}};
+        Json entities = Json::array();
+        if (!r.IsNull(7)) entities.push_back({{"what", ctx.Ref("Patient", r.Int(7))}});
+        Json thing = {{"what", {{"display", r.Text(5) + " " + r.Text(6)}}}};
+        if (!r.Text(10).empty()) thing["description"] = r.Text(10);
+        entities.push_back(thing);
+        e["entity"] = entities;
+        out(e);
         return Status::Ok();
       });
 }
 
 }  // namespace
+
+Status RenderResources(db::Connection& c, const std::string& type, const Filter& filter,
+                       const std::string& source, Timestamp now, const Sink& out) {
+  Context ctx;
+  ctx.lazy = &c;
+  ctx.source = source;
+  ctx.now = now;
+  auto with = [&](const char* condition) {
+    Filter f = filter;
+    f.where = filter.where.empty() ? condition : std::string(condition) + " AND " + filter.where;
+    return f;
+  };
+  auto only = [&](const std::string& wanted) {
+    return [&out, wanted](const Json& r) {
+      if (r["resourceType"] == wanted) out(r);
+    };
+  };
+  if (type == "Patient") return RenderPatients(c, ctx, filter, out);
+  if (type == "Practitioner") return RenderDirectory(c, ctx, with("kind = 'provider'"), out);
+  if (type == "Organization") return RenderDirectory(c, ctx, with("kind <> 'provider'"), out);
+  if (type == "Encounter") return RenderEncounters(c, ctx, filter, out);
+  if (type == "Condition") return RenderConditions(c, ctx, filter, out);
+  if (type == "Observation") return RenderObservations(c, ctx, filter, out);
+  if (type == "Procedure") return RenderProcedures(c, ctx, filter, out);
+  if (type == "MedicationRequest" || type == "MedicationStatement")
+    return RenderMedications(c, ctx, filter, only(type));
+  if (type == "AllergyIntolerance") return RenderAllergies(c, ctx, filter, out);
+  if (type == "Coverage") return RenderCoverages(c, ctx, filter, out);
+  if (type == "CarePlan") return RenderCarePlans(c, ctx, filter, out);
+  if (type == "Goal") return RenderGoals(c, ctx, filter, out);
+  if (type == "EpisodeOfCare") return RenderEpisodes(c, ctx, filter, out);
+  if (type == "ServiceRequest") return RenderReferrals(c, ctx, filter, out);
+  if (type == "Consent") return RenderConsents(c, ctx, filter, out);
+  if (type == "CareTeam") return RenderCareTeams(c, ctx, filter, out);
+  if (type == "AuditEvent") return RenderAuditEvents(c, ctx, filter, out);
+  return NotFound("casekeeper does not serve " + type, "type");
+}
 
 const std::vector<std::string>& ExportedTypes() {
   static const std::vector<std::string> types = {"Organization",
@@ -686,20 +995,21 @@ Result<ExportReport> ExportNdjson(
     writers[type] = std::make_unique<Writer>(fs::path(out_dir), type, progress);
     if (!writers[type]->ok()) return InvalidArgument("cannot write in " + out_dir, "out");
   }
+  Sink sink = [&](const Json& r) { writers[r["resourceType"].get<std::string>()]->Write(r); };
+  Filter all;
   CK_RETURN_IF_ERROR(db.Scan([&](db::Connection& c) -> Status {
-    CK_RETURN_IF_ERROR(LoadContext(c, ctx));
-    CK_RETURN_IF_ERROR(ExportDirectory(c, ctx, *writers["Practitioner"], *writers["Organization"]));
-    CK_RETURN_IF_ERROR(ExportPatients(c, ctx, *writers["Patient"]));
-    CK_RETURN_IF_ERROR(ExportEncounters(c, ctx, *writers["Encounter"]));
-    CK_RETURN_IF_ERROR(ExportConditions(c, ctx, *writers["Condition"]));
-    CK_RETURN_IF_ERROR(ExportObservations(c, ctx, *writers["Observation"]));
-    CK_RETURN_IF_ERROR(ExportProcedures(c, ctx, *writers["Procedure"]));
-    CK_RETURN_IF_ERROR(
-        ExportMedications(c, ctx, *writers["MedicationRequest"], *writers["MedicationStatement"]));
-    CK_RETURN_IF_ERROR(ExportAllergies(c, ctx, *writers["AllergyIntolerance"]));
-    CK_RETURN_IF_ERROR(ExportCoverages(c, ctx, *writers["Coverage"]));
-    CK_RETURN_IF_ERROR(ExportCarePlans(c, ctx, *writers["CarePlan"]));
-    return ExportGoals(c, ctx, *writers["Goal"]);
+    CK_RETURN_IF_ERROR(ctx.LoadAll(c));
+    CK_RETURN_IF_ERROR(RenderDirectory(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderPatients(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderEncounters(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderConditions(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderObservations(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderProcedures(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderMedications(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderAllergies(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderCoverages(c, ctx, all, sink));
+    CK_RETURN_IF_ERROR(RenderCarePlans(c, ctx, all, sink));
+    return RenderGoals(c, ctx, all, sink);
   }));
   for (const std::string& type : ExportedTypes()) CK_RETURN_IF_ERROR(writers[type]->Finish(report));
   return report;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "db/database.h"
 
 namespace ck::fhir {
@@ -31,5 +32,22 @@ Result<ExportReport> ExportNdjson(
 
 // The resource types ExportNdjson writes, in reference order.
 const std::vector<std::string>& ExportedTypes();
+
+// Which rows of a resource type: a condition on its columns (patient_id, id,
+// code, ...) with bound parameters, and at most `limit` (0: all), by id.
+struct Filter {
+  std::string where;
+  db::Params params;
+  int limit = 0;
+  std::string Sql(bool has_where) const;  // " [WHERE|AND] <where> ORDER BY id [LIMIT n]"
+};
+using Sink = std::function<void(const nlohmann::json&)>;
+
+// The rows of `type` matching `filter` as FHIR resources, for API reads and
+// searches: the exported types and casekeeper's own EpisodeOfCare and
+// ServiceRequest (cases and their referrals), Consent, CareTeam and
+// AuditEvent. NotFound for other types.
+Status RenderResources(db::Connection& c, const std::string& type, const Filter& filter,
+                       const std::string& source, Timestamp now, const Sink& out);
 
 }  // namespace ck::fhir

@@ -158,6 +158,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   so.io_threads = cfg.http.io_threads;
   so.worker_threads = cfg.http.worker_threads;
   so.max_body_bytes = cfg.http.max_body_bytes;
+  so.max_bundle_bytes = cfg.http.max_bundle_bytes;
   so.max_connections = cfg.http.max_connections;
   so.tls_cert = cfg.http.tls_cert;
   so.tls_key = cfg.http.tls_key;

@@ -6,6 +6,7 @@
 #include "cases/routes.h"
 #include "http/json.h"
 #include "http/openapi.h"
+#include "interop/fhir/routes.h"
 #include "patients/routes.h"
 #include "risk/routes.h"
 
@@ -36,6 +37,7 @@ void MountRoutes(http::Router& router, Services& s) {
   assessments::RegisterRoutes(router, s.assessments, s.alerts);
   risk::RegisterRoutes(router, s.db, s.clock, s.tier_rules);
   audit::RegisterRoutes(router, s.db, s.clock);
+  fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},
              [&router](http::Request&) -> Result<http::Response> {

@@ -33,7 +33,7 @@ bool RoleHas(Role role, Permission p) {
       return p == P::kManageUsers || p == P::kViewOwnAccount || p == P::kRunStratification;
     case Role::kIntegration:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
-             p == P::kMergePatients || p == P::kCalculateScores;
+             p == P::kMergePatients || p == P::kCalculateScores || p == P::kImportData;
   }
   return false;
 }

@@ -51,6 +51,8 @@ std::string_view PermissionName(Permission p) {
       return "scores.calculate";
     case Permission::kRunStratification:
       return "risk.stratify";
+    case Permission::kImportData:
+      return "data.import";
   }
   return "unknown";
 }

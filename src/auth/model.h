@@ -35,6 +35,7 @@ enum class Permission {
   kViewOwnAccount,     // one's own profile and sign-out
   kCalculateScores,    // score instruments without storing anything (no patient data)
   kRunStratification,  // run population risk stratification on demand
+  kImportData,         // load records from other systems in bulk (FHIR Bundles)
 };
 
 std::string_view PermissionName(Permission p);

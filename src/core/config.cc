@@ -128,6 +128,7 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"http.io_threads", IntSetting(c.http.io_threads, 1)},
       {"http.worker_threads", IntSetting(c.http.worker_threads, 1)},
       {"http.max_body_bytes", IntSetting(c.http.max_body_bytes, int64_t{1024})},
+      {"http.max_bundle_bytes", IntSetting(c.http.max_bundle_bytes, int64_t{1024})},
       {"http.max_connections", IntSetting(c.http.max_connections, 1)},
       {"http.tls_cert", StringSetting(c.http.tls_cert)},
       {"http.tls_key", StringSetting(c.http.tls_key)},

@@ -29,6 +29,7 @@ struct Config {
     int io_threads = 2;
     int worker_threads = 4;  // database work runs here, never on the I/O threads
     int64_t max_body_bytes = 1 << 20;
+    int64_t max_bundle_bytes = 64 << 20;  // POST /fhir/R4: a patient's whole history
     int max_connections = 10000;
     std::string tls_cert;  // PEM paths; both set turns TLS on
     std::string tls_key;

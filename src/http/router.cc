@@ -4,6 +4,7 @@
 
 #include "audit/trail.h"
 #include "http/errors.h"
+#include "http/json.h"
 
 namespace ck::http {
 namespace {
@@ -187,7 +188,38 @@ Response Router::Run(const Route& route, Request& req) const {
   return std::move(result).value();
 }
 
+namespace {
+
+// Errors under /fhir/ as FHIR clients expect them: an OperationOutcome naming
+// the field as its expression.
+Response AsOperationOutcome(Response r) {
+  Json body = Json::parse(r.body, nullptr, false);
+  if (!body.is_object()) return r;
+  std::string code = r.status == 401   ? "login"
+                     : r.status == 403 ? "forbidden"
+                     : r.status == 404 ? "not-found"
+                     : r.status == 409 ? "conflict"
+                     : r.status >= 500 ? "exception"
+                                       : "invalid";
+  Json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", body.value("error", "")}};
+  if (body.contains("field") && body["field"].is_string())
+    issue["expression"] = Json::array({body["field"]});
+  Json outcome = {{"resourceType", "OperationOutcome"}, {"issue", Json::array({issue})}};
+  if (body.contains("request_id")) outcome["id"] = body["request_id"];
+  r.body = outcome.dump();
+  r.content_type = "application/fhir+json";
+  return r;
+}
+
+}  // namespace
+
 Response Router::Execute(Request& req) const {
+  Response r = ExecuteRoute(req);
+  if (r.status >= 400 && req.path.rfind("/fhir/", 0) == 0) return AsOperationOutcome(std::move(r));
+  return r;
+}
+
+Response Router::ExecuteRoute(Request& req) const {
   bool path_matched = false;
   const Route* route = Find(req, &req.params, &path_matched);
   if (!route) {

@@ -71,6 +71,7 @@ class Router {
   // but another method.
   const Route* Find(const Request& req, std::unordered_map<std::string, std::string>* params,
                     bool* path_matched) const;
+  Response ExecuteRoute(Request& req) const;
   Response Run(const Route& route, Request& req) const;
   void AuditDenied(const Request& req, const std::string& reason,
                    std::optional<int64_t> patient_id) const;

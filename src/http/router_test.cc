@@ -51,7 +51,8 @@ class RouterTest : public ::testing::Test {
     for (Permission p :
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
-          Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification}) {
+          Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification,
+          Permission::kImportData}) {
       api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
                         {.permission = p}, [](Request&) -> Result<Response> {
                           return JsonResponse(200, {{"ok", true}});
@@ -105,7 +106,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"care_team.manage", 403},
         {"patient.break_glass", 200},
         {"scores.calculate", 200},
-        {"risk.stratify", 403}}},
+        {"risk.stratify", 403},
+        {"data.import", 403}}},
       {"sup.a",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -115,7 +117,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"care_team.manage", 200},
         {"patient.break_glass", 200},
         {"scores.calculate", 200},
-        {"risk.stratify", 200}}},
+        {"risk.stratify", 200},
+        {"data.import", 403}}},
       {"auditor",
        {{"audit.read", 200},
         {"users.manage", 403},
@@ -125,7 +128,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"care_team.manage", 403},
         {"patient.break_glass", 403},
         {"scores.calculate", 403},
-        {"risk.stratify", 403}}},
+        {"risk.stratify", 403},
+        {"data.import", 403}}},
       {"admin",
        {{"audit.read", 403},
         {"users.manage", 200},
@@ -135,7 +139,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"care_team.manage", 403},
         {"patient.break_glass", 403},
         {"scores.calculate", 403},
-        {"risk.stratify", 200}}},
+        {"risk.stratify", 200},
+        {"data.import", 403}}},
       {"ehr",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -145,7 +150,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"care_team.manage", 403},
         {"patient.break_glass", 403},
         {"scores.calculate", 200},
-        {"risk.stratify", 403}}},
+        {"risk.stratify", 403},
+        {"data.import", 200}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {

@@ -130,12 +130,31 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void ReadRequest() {
     if (shared_->shutting_down.load() && buffer_.size() == 0) return Close();
     parser_.emplace();
-    parser_->body_limit(static_cast<uint64_t>(shared_->options.max_body_bytes));
+    // The header is checked against the larger limit; ReadBody() applies the route's.
+    body_limit_ = std::max(shared_->options.max_body_bytes, shared_->options.max_bundle_bytes);
+    parser_->body_limit(static_cast<uint64_t>(body_limit_));
     parser_->header_limit(16 * 1024);
     int timeout = requests_served_ == 0 ? shared_->options.read_timeout_seconds
                                         : shared_->options.idle_timeout_seconds;
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(timeout));
     reading_ = true;
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                               if (ec) return self->OnRead(ec);
+                               self->ReadBody();
+                             });
+  }
+
+  // FHIR Bundles posted for import may be larger than other bodies.
+  void ReadBody() {
+    auto target = parser_->get().target();
+    bool bundle = parser_->get().method() == bhttp::verb::post &&
+                  std::string_view(target.data(), target.size()).rfind("/fhir/R4", 0) == 0;
+    body_limit_ = bundle ? shared_->options.max_bundle_bytes : shared_->options.max_body_bytes;
+    auto length = parser_->content_length();
+    if (length && *length > static_cast<uint64_t>(body_limit_))
+      return OnRead(bhttp::error::body_limit);
+    parser_->body_limit(static_cast<uint64_t>(body_limit_));
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -162,12 +181,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       Request req;
       req.request_id = NewRequestId();
       req.route = "body_too_large";
-      return Send(req,
-                  ErrorResponse(413,
-                                "request body larger than " +
-                                    std::to_string(shared_->options.max_body_bytes) + " bytes",
-                                "body", req.request_id),
-                  /*keep_alive=*/false, /*head=*/false);
+      return Send(
+          req,
+          ErrorResponse(413, "request body larger than " + std::to_string(body_limit_) + " bytes",
+                        "body", req.request_id),
+          /*keep_alive=*/false, /*head=*/false);
     }
     if (ec == bhttp::error::header_limit) {
       Request req;
@@ -297,6 +315,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   uint64_t id_ = 0;
   uint64_t requests_served_ = 0;
   bool reading_ = false;
+  int64_t body_limit_ = 0;  // of the request being read
 };
 
 class BeastServer final : public Server {

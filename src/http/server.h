@@ -30,6 +30,7 @@ struct ServerOptions {
   int io_threads = 2;
   int worker_threads = 4;
   int64_t max_body_bytes = 1 << 20;
+  int64_t max_bundle_bytes = 64 << 20;  // POST /fhir/R4 (Bundle import)
   int max_connections = 10000;
   std::string tls_cert;  // PEM certificate chain; with tls_key turns TLS on
   std::string tls_key;

@@ -26,6 +26,7 @@ std::string Filter::Sql(bool has_where) const {
   if (!where.empty()) out += (has_where ? " AND " : " WHERE ") + where;
   out += " ORDER BY id";
   if (limit > 0) out += " LIMIT " + std::to_string(limit);
+  if (limit > 0 && offset > 0) out += " OFFSET " + std::to_string(offset);
   return out;
 }
 

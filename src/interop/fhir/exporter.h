@@ -39,7 +39,8 @@ struct Filter {
   std::string where;
   db::Params params;
   int limit = 0;
-  std::string Sql(bool has_where) const;  // " [WHERE|AND] <where> ORDER BY id [LIMIT n]"
+  int offset = 0;
+  std::string Sql(bool has_where) const;  // " [WHERE|AND] <where> ORDER BY id [LIMIT n OFFSET m]"
 };
 using Sink = std::function<void(const nlohmann::json&)>;
 

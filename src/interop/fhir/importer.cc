@@ -564,10 +564,12 @@ Result<nlohmann::json> Importer::ImportBundle(const nlohmann::json& bundle) {
     std::string rtype = e["resource"].value("resourceType", "");
     ++s.report.resources_read;
     if (!FindMapping(rtype)) {
-      if (atomic)
-        return InvalidArgument(rtype + " is not a resource type casekeeper imports", where);
+      // Types casekeeper does not keep (claims, immunizations, ...) are passed
+      // over, also in a transaction: the rest is applied all or nothing.
       ++s.report.not_supported[rtype];
-      slots[i] = {{"response", {{"status", "422 Unprocessable Entity"}}}};
+      Json outcome = OperationOutcome(where, rtype + " is not kept by casekeeper", "not-supported");
+      outcome["issue"][0]["severity"] = "warning";
+      slots[i] = Json{{"response", {{"status", "422 Unprocessable Entity"}, {"outcome", outcome}}}};
       continue;
     }
     Entry en{e["resource"], e.value("fullUrl", ""), where, "", i};

@@ -1087,6 +1087,12 @@ Result<std::optional<Target>> ResolveStored(ResourceWriter& w, const std::string
   return std::optional<Target>(Target{type, *local});
 }
 
+Result<std::string> InstallationSourceIfAny(db::Connection& c) {
+  CK_ASSIGN_OR_RETURN(
+      auto rows, c.Query("SELECT value FROM installation_settings WHERE name = 'fhir_source'"));
+  return rows.empty() ? std::string() : rows.at(0).Text(0);
+}
+
 Result<std::string> InstallationSource(db::Connection& c) {
   CK_ASSIGN_OR_RETURN(
       auto rows, c.Query("SELECT value FROM installation_settings WHERE name = 'fhir_source'"));

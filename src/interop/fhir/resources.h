@@ -67,6 +67,8 @@ Result<std::optional<Target>> ResolveStored(ResourceWriter& w, const std::string
 
 // "urn:casekeeper:<random>", this database's FHIR meta.source; created on first use.
 Result<std::string> InstallationSource(db::Connection& c);
+// The same for read-only transactions: "" before it was created.
+Result<std::string> InstallationSourceIfAny(db::Connection& c);
 
 // An OperationOutcome with one error issue naming `field` (FHIRPath expression).
 Json OperationOutcome(const std::string& field, const std::string& message,

@@ -1,0 +1,517 @@
+#include "interop/fhir/routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <vector>
+
+#include "audit/trail.h"
+#include "http/json.h"
+#include "interop/fhir/codes.h"
+#include "interop/fhir/exporter.h"
+#include "interop/fhir/importer.h"
+#include "interop/fhir/resources.h"
+#include "patients/store.h"
+#include "patients/validation.h"
+
+namespace ck::fhir {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using P = auth::Permission;
+
+constexpr const char* kBase = "/fhir/R4";
+constexpr int kDefaultCount = 50;
+constexpr int kMaxCount = 500;
+
+// Where a type's rows live and how its reads are authorised.
+struct TypeInfo {
+  const char* type;
+  const char* table;                // rows; nullptr: CareTeam (one per patient)
+  bool patient_scoped;              // reads and searches check access to the patient
+  std::vector<const char*> search;  // search parameters besides _id, _count, _offset
+};
+
+const std::vector<TypeInfo>& Types() {
+  static const std::vector<TypeInfo> types = {
+      {"Patient",
+       "patients",
+       true,
+       {"identifier", "name", "family", "given", "birthdate", "gender"}},
+      {"Practitioner", "directory_entries", false, {"identifier", "name"}},
+      {"Organization", "directory_entries", false, {"identifier", "name"}},
+      {"Encounter",
+       "encounters",
+       true,
+       {"patient", "subject", "identifier", "status", "class", "date"}},
+      {"Condition", "conditions", true, {"patient", "subject", "code", "clinical-status"}},
+      {"Observation", "observations", true, {"patient", "subject", "code", "category", "date"}},
+      {"Procedure", "procedures", true, {"patient", "subject", "code", "date"}},
+      {"MedicationRequest", "medications", true, {"patient", "subject", "status"}},
+      {"MedicationStatement", "medications", true, {"patient", "subject", "status"}},
+      {"AllergyIntolerance", "allergies", true, {"patient"}},
+      {"Coverage", "coverages", true, {"patient", "beneficiary", "status"}},
+      {"CarePlan", "external_care_plans", true, {"patient", "subject", "status"}},
+      {"Goal", "external_goals", true, {"patient", "subject", "lifecycle-status"}},
+      {"EpisodeOfCare", "cases", true, {"patient", "status"}},
+      {"ServiceRequest", "cases", true, {"patient", "subject"}},
+      {"Consent", "consents", true, {"patient"}},
+      {"CareTeam", nullptr, true, {"patient", "subject"}},
+      {"AuditEvent", "audit_log", false, {"patient", "date"}},
+  };
+  return types;
+}
+
+Response FhirJson(int status, const Json& body) {
+  Response r = http::JsonResponse(status, body);
+  r.content_type = "application/fhir+json";
+  return r;
+}
+
+// The local row id a FHIR id names: the id it was imported under, else the
+// row's own number. NotFound naming the id otherwise.
+Result<int64_t> LocalId(db::Connection& c, const std::string& type, const std::string& id) {
+  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT local_id FROM fhir_resources WHERE resource_type "
+                                         "= ? AND fhir_id = ?",
+                                         {type, id}));
+  if (!rows.empty()) return rows.at(0).Int(0);
+  bool digits = !id.empty() && id.size() < 19 &&
+                std::all_of(id.begin(), id.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  if (digits) return std::stoll(id);
+  return NotFound("no " + type + "/" + id, "id");
+}
+
+// "Patient/123", "123" or an absolute URL ending so.
+std::string ReferenceId(const std::string& value, const std::string& type) {
+  size_t slash = value.rfind('/');
+  if (slash == std::string::npos) return value;
+  std::string before = value.substr(0, slash);
+  if (before.size() >= type.size() && before.substr(before.size() - type.size()) == type)
+    return value.substr(slash + 1);
+  return value;
+}
+
+// The patient of row `local` of `info` (NotFound when there is no such row).
+Result<int64_t> PatientOfRow(db::Connection& c, const TypeInfo& info, int64_t local) {
+  std::string type = info.type;
+  if (type == "Patient" || type == "CareTeam") {
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM patients WHERE id = ?", {local}));
+    if (rows.empty()) return NotFound("no " + type + "/" + std::to_string(local), "id");
+    return local;
+  }
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query(std::string("SELECT patient_id FROM ") + info.table + " WHERE id = ?", {local}));
+  if (rows.empty()) return NotFound("no " + type + "/" + std::to_string(local), "id");
+  return rows.at(0).Int(0);
+}
+
+// The patient a search is about: patient=, subject= or beneficiary=.
+Result<int64_t> SearchPatient(db::Connection& c, const TypeInfo& info, const Request& req) {
+  for (const char* name : {"patient", "subject", "beneficiary"}) {
+    auto value = req.Query(name);
+    if (!value) continue;
+    return LocalId(c, "Patient", ReferenceId(*value, "Patient"));
+  }
+  return InvalidArgument(
+      std::string("searching ") + info.type + " needs patient= (a Patient id or reference)",
+      "patient");
+}
+
+// "ge2026-01-01" → (">=", time). Dates without a time cover their whole day.
+Status AddDate(const std::string& value, const std::string& column, Filter& f,
+               const std::string& param) {
+  std::string op = "=", text = value;
+  static const std::map<std::string, std::string> kPrefixes = {
+      {"eq", "="}, {"ge", ">="}, {"le", "<="}, {"gt", ">"}, {"lt", "<"}};
+  if (value.size() > 2 && kPrefixes.count(value.substr(0, 2))) {
+    op = kPrefixes.at(value.substr(0, 2));
+    text = value.substr(2);
+  }
+  CK_ASSIGN_OR_RETURN(Timestamp t, ParseFhirDateTime(text, param));
+  bool day = text.size() <= 10;
+  Timestamp end = day ? t + kMillisPerDay : t + 1;
+  auto add = [&](const std::string& cond, Timestamp v) {
+    f.where += (f.where.empty() ? "" : " AND ") + column + " " + cond + " ?";
+    f.params.push_back(v);
+  };
+  if (op == "=") {
+    add(">=", t);
+    add("<", end);
+  } else if (op == ">=") {
+    add(">=", t);
+  } else if (op == ">") {
+    add(">=", end);
+  } else if (op == "<=") {
+    add("<", end);
+  } else {
+    add("<", t);
+  }
+  return Status::Ok();
+}
+
+void AddCondition(Filter& f, const std::string& cond, std::initializer_list<db::Value> params) {
+  f.where += (f.where.empty() ? "" : " AND ") + cond;
+  f.params.insert(f.params.end(), params.begin(), params.end());
+}
+
+std::pair<std::string, std::string> SplitToken(const std::string& token) {
+  size_t bar = token.find('|');
+  if (bar == std::string::npos) return {"", token};
+  return {token.substr(0, bar), token.substr(bar + 1)};
+}
+
+// Adds the request's search parameters to `f`; InvalidArgument naming an unknown one.
+Status AddSearch(const TypeInfo& info, const Request& req, const auth::Principal& who,
+                 Timestamp now, Filter& f) {
+  const std::string type = info.type;
+  std::string query = req.query_string;
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    std::string pair = query.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    std::string name = pair.substr(0, pair.find('='));
+    auto value_opt = req.Query(name);
+    std::string value = value_opt.value_or("");
+    if (name == "_count" || name == "_offset" || name == "_format" || name == "_pretty" ||
+        name == "patient" || name == "subject" || name == "beneficiary")
+      continue;  // paging, presentation, and the patient (checked by the router)
+    bool known = name == "_id" || std::any_of(info.search.begin(), info.search.end(),
+                                              [&](const char* s) { return name == s; });
+    if (!known)
+      return InvalidArgument(
+          "is not a search parameter of " + type + " here (see /fhir/R4/metadata)", name);
+    if (name == "_id") continue;  // resolved against the database by the caller
+    if (type == "Patient") {
+      if (name == "identifier") {
+        auto [system, v] = SplitToken(value);
+        if (system.empty())
+          AddCondition(f, "id IN (SELECT patient_id FROM patient_identifiers WHERE value = ?)",
+                       {v});
+        else
+          AddCondition(f,
+                       "id IN (SELECT patient_id FROM patient_identifiers WHERE system = ? AND "
+                       "value = ?)",
+                       {system, v});
+      } else if (name == "name" || name == "family" || name == "given") {
+        auto [lo, hi] = patients::PrefixRange(patients::SearchKey(value));
+        if (lo.empty()) return InvalidArgument("needs letters or digits", name);
+        std::string fam = hi.empty() ? "family_key >= ?" : "family_key >= ? AND family_key < ?";
+        std::string giv = hi.empty() ? "given_key >= ?" : "given_key >= ? AND given_key < ?";
+        db::Params p = hi.empty() ? db::Params{lo} : db::Params{lo, hi};
+        if (name == "family") {
+          f.where += (f.where.empty() ? "" : " AND ") + ("(" + fam + ")");
+          f.params.insert(f.params.end(), p.begin(), p.end());
+        } else if (name == "given") {
+          f.where += (f.where.empty() ? "" : " AND ") + ("(" + giv + ")");
+          f.params.insert(f.params.end(), p.begin(), p.end());
+        } else {
+          f.where += (f.where.empty() ? "" : " AND ") + ("((" + fam + ") OR (" + giv + "))");
+          f.params.insert(f.params.end(), p.begin(), p.end());
+          f.params.insert(f.params.end(), p.begin(), p.end());
+        }
+      } else if (name == "birthdate") {
+        std::string v = value.size() > 2 && std::isalpha(static_cast<unsigned char>(value[0]))
+                            ? value.substr(2)
+                            : value;
+        CK_RETURN_IF_ERROR(ParseDate(v, name).status());
+        std::string op = value.size() > 2 && value.rfind("ge", 0) == 0   ? ">="
+                         : value.size() > 2 && value.rfind("le", 0) == 0 ? "<="
+                         : value.size() > 2 && value.rfind("gt", 0) == 0 ? ">"
+                         : value.size() > 2 && value.rfind("lt", 0) == 0 ? "<"
+                                                                         : "=";
+        AddCondition(f, "birth_date " + op + " ?", {v});
+      } else if (name == "gender") {
+        AddCondition(f, "administrative_sex = ?", {value});
+      }
+      continue;
+    }
+    if (type == "Practitioner" || type == "Organization") {
+      if (name == "name") {
+        auto [lo, hi] = patients::PrefixRange(patients::SearchKey(value));
+        if (lo.empty()) return InvalidArgument("needs letters or digits", name);
+        if (hi.empty())
+          AddCondition(f, "name_key >= ?", {lo});
+        else
+          AddCondition(f, "name_key >= ? AND name_key < ?", {lo, hi});
+      } else {
+        auto [system, v] = SplitToken(value);
+        AddCondition(f,
+                     "id IN (SELECT local_id FROM fhir_identifiers WHERE resource_type = ? AND "
+                     "value = ?" +
+                         std::string(system.empty() ? "" : " AND system = ?") + ")",
+                     {type, v});
+        if (!system.empty()) f.params.push_back(system);
+      }
+      continue;
+    }
+    if (name == "date") {
+      std::string column = type == "Encounter"     ? "admitted_at"
+                           : type == "Observation" ? "effective_at"
+                           : type == "Procedure"   ? "performed_start"
+                                                   : "at";
+      CK_RETURN_IF_ERROR(AddDate(value, column, f, name));
+    } else if (name == "identifier") {
+      AddCondition(f, "visit_number = ?", {SplitToken(value).second});
+    } else if (name == "status" && type == "Encounter") {
+      AddCondition(f, "status = ?", {EncounterStatusFromFhir(value, true)});
+    } else if (name == "status" && type == "EpisodeOfCare") {
+      if (value == "planned")
+        AddCondition(f, "status IN ('referred', 'screening')", {});
+      else if (value == "finished")
+        AddCondition(f, "status = 'closed'", {});
+      else if (value == "active")
+        AddCondition(f, "status IN ('assessment', 'planning', 'active', 'transition')", {});
+      else
+        AddCondition(f, "1 = 0", {});
+    } else if (name == "status" && (type == "MedicationRequest" || type == "MedicationStatement")) {
+      AddCondition(f, "status = ?", {MedicationStatusFromFhir(value)});
+    } else if (name == "status" || name == "lifecycle-status") {
+      AddCondition(f, std::string(name == "status" ? "status" : "lifecycle_status") + " = ?",
+                   {value == "entered-in-error" ? "entered_in_error" : value});
+    } else if (name == "class") {
+      AddCondition(f, "encounter_class = ?",
+                   {EncounterClassFromActCode(value).value_or("unknown")});
+    } else if (name == "clinical-status") {
+      AddCondition(f, "status = ?", {value});
+    } else if (name == "category") {
+      AddCondition(f, "category = ?", {SplitToken(value).second});
+    } else if (name == "code") {
+      auto [system, code] = SplitToken(value);
+      if (type == "Condition") {
+        if (system == kSnomed)
+          AddCondition(f, "snomed_code = ?", {code});
+        else if (system.empty())
+          AddCondition(f, "(code = ? OR snomed_code = ?)", {code, code});
+        else
+          AddCondition(f, "code = ? AND code_system = 'icd10cm'", {code});
+      } else {
+        AddCondition(f, "code = ?", {code});
+        if (!system.empty()) AddCondition(f, "code_system = ?", {system});
+      }
+    }
+  }
+  if (type == "Patient") {
+    std::string visible = patients::VisiblePatients(who, now, "id", f.params);
+    if (!visible.empty()) {
+      // " AND id IN (...)"
+      f.where += (f.where.empty() ? "" : " AND ") + visible.substr(5);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock) {
+  // Resources carry this installation's meta.source from the first read on.
+  Status made = db.Write([](db::Connection& c) { return InstallationSource(c).status(); });
+  if (!made.ok()) spdlog::warn("FHIR meta.source not set up: {}", made.ToString());
+
+  // The CapabilityStatement, built once.
+  Json resources = Json::array();
+  for (const TypeInfo& t : Types()) {
+    Json params = Json::array({{{"name", "_id"}, {"type", "token"}}});
+    for (const char* s : t.search) {
+      std::string name = s;
+      std::string kind = name == "date" || name == "birthdate" ? "date"
+                         : name == "patient" || name == "subject" || name == "beneficiary"
+                             ? "reference"
+                         : name == "name" || name == "family" || name == "given" ? "string"
+                                                                                 : "token";
+      params.push_back({{"name", name}, {"type", kind}});
+    }
+    resources.push_back(
+        {{"type", t.type},
+         {"interaction", Json::array({{{"code", "read"}}, {{"code", "search-type"}}})},
+         {"searchParam", params}});
+  }
+  auto capability = std::make_shared<std::string>(Json{
+      {"resourceType", "CapabilityStatement"},
+      {"status", "active"},
+      {"date", "2026-11-27"},
+      {"kind", "instance"},
+      {"software", {{"name", "casekeeper"}, {"version", CK_VERSION}}},
+      {"implementation", {{"description", "casekeeper FHIR R4 API"}}},
+      {"fhirVersion", "4.0.1"},
+      {"format", Json::array({"application/fhir+json", "json"})},
+      {"rest",
+       Json::array(
+           {{{"mode", "server"},
+             {"security",
+              {{"description",
+                "Bearer API tokens or a casekeeper session; every read is authorised by role "
+                "and care-team membership and audited. Bundle import needs data.import."}}},
+             {"resource", resources},
+             {"interaction", Json::array({{{"code", "transaction"}}, {{"code", "batch"}}})}}})}}
+                                                      .dump());
+
+  router.Add(Method::kGet, std::string(kBase) + "/metadata", {.on_io_thread = true},
+             [capability](Request&) -> Result<Response> {
+               Response r;
+               r.content_type = "application/fhir+json";
+               r.body = *capability;
+               return r;
+             });
+
+  router.Add(Method::kPost, kBase, {.permission = P::kImportData},
+             [&db, &clock](Request& req) -> Result<Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               Importer::Options options;
+               options.actor = req.Actor();
+               Importer importer(db, clock, options);
+               CK_ASSIGN_OR_RETURN(Json response, importer.ImportBundle(body));
+               return FhirJson(200, response);
+             });
+
+  for (const TypeInfo& info : Types()) {
+    const TypeInfo* t = &info;
+    std::string type = info.type;
+    bool audit_type = type == "AuditEvent";
+    http::RouteOptions read_opts;
+    read_opts.permission = audit_type ? P::kReadAudit : P::kReadPatient;
+    if (info.patient_scoped) {
+      read_opts.patient_of = [t](db::Connection& c, const Request& req) -> Result<int64_t> {
+        std::string lookup_type = std::string(t->type) == "CareTeam" ? "Patient" : t->type;
+        CK_ASSIGN_OR_RETURN(int64_t local, LocalId(c, lookup_type, req.params.at("id")));
+        return PatientOfRow(c, *t, local);
+      };
+    }
+    router.Add(Method::kGet, std::string(kBase) + "/" + type + "/{id}", read_opts,
+               [&db, &clock, t](Request& req) -> Result<Response> {
+                 std::string type = t->type;
+                 const std::string& id = req.params.at("id");
+                 Timestamp now = clock.Now();
+                 std::vector<Json> found;
+                 CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+                   found.clear();
+                   std::string lookup_type = type == "CareTeam" ? "Patient" : type;
+                   CK_ASSIGN_OR_RETURN(int64_t local, LocalId(c, lookup_type, id));
+                   if (req.patient_id && type == "Patient") local = *req.patient_id;  // merges
+                   Filter f;
+                   if (type == "CareTeam")
+                     f.where = "patient_id = ?";
+                   else
+                     f.where = "id = ?";
+                   f.params = {local};
+                   CK_ASSIGN_OR_RETURN(std::string source, InstallationSourceIfAny(c));
+                   return RenderResources(c, type, f, source, now,
+                                          [&](const Json& r) { found.push_back(r); });
+                 }));
+                 if (found.empty()) return NotFound("no " + type + "/" + id, "id");
+                 CK_RETURN_IF_ERROR(audit::AppendNow(
+                     db, audit::EventBy(req.Actor(), now, "fhir.read", type, id, req.patient_id)));
+                 return FhirJson(200, found.front());
+               });
+
+    http::RouteOptions search_opts;
+    search_opts.permission = audit_type          ? P::kReadAudit
+                             : type == "Patient" ? P::kListPatients
+                                                 : P::kReadPatient;
+    if (info.patient_scoped && type != "Patient") {
+      search_opts.patient_of = [t](db::Connection& c, const Request& req) -> Result<int64_t> {
+        return SearchPatient(c, *t, req);
+      };
+    }
+    router.Add(
+        Method::kGet, std::string(kBase) + "/" + type, search_opts,
+        [&db, &clock, t](Request& req) -> Result<Response> {
+          std::string type = t->type;
+          Timestamp now = clock.Now();
+          int count = kDefaultCount, offset = 0;
+          if (auto c = req.Query("_count")) {
+            try {
+              count = std::stoi(*c);
+            } catch (...) {
+              return InvalidArgument("must be a number", "_count");
+            }
+            if (count < 0 || count > kMaxCount)
+              return InvalidArgument("must be 0 to " + std::to_string(kMaxCount), "_count");
+          }
+          if (auto o = req.Query("_offset")) {
+            try {
+              offset = std::stoi(*o);
+            } catch (...) {
+              return InvalidArgument("must be a number", "_offset");
+            }
+            if (offset < 0) return InvalidArgument("must not be negative", "_offset");
+          }
+          Filter f;
+          if (req.patient_id) AddCondition(f, "patient_id = ?", {*req.patient_id});
+          CK_RETURN_IF_ERROR(AddSearch(*t, req, *req.principal, now, f));
+          std::vector<Json> found;
+          std::optional<int64_t> audit_patient = req.patient_id;
+          CK_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
+            found.clear();
+            Filter page = f;
+            if (auto id = req.Query("_id")) {
+              std::string lookup_type = type == "CareTeam" ? "Patient" : type;
+              auto local = LocalId(c, lookup_type, *id);
+              if (!local.ok()) return Status::Ok();  // no match
+              AddCondition(page, type == "CareTeam" ? "patient_id = ?" : "id = ?", {*local});
+            }
+            if (auto p = req.Query("patient"); p && type == "AuditEvent") {
+              auto local = LocalId(c, "Patient", ReferenceId(*p, "Patient"));
+              if (!local.ok()) return Status::Ok();  // no match
+              AddCondition(page, "patient_id = ?", {*local});
+              audit_patient = *local;
+            }
+            page.limit = count + 1;
+            page.offset = offset;
+            CK_ASSIGN_OR_RETURN(std::string source, InstallationSourceIfAny(c));
+            return RenderResources(c, type, page, source, now,
+                                   [&](const Json& r) { found.push_back(r); });
+          }));
+          bool more = static_cast<int>(found.size()) > count;
+          if (more) found.resize(static_cast<size_t>(count));
+          std::string host(req.Header("host"));
+          std::string base = std::string(req.secure ? "https://" : "http://") +
+                             (host.empty() ? "localhost" : host) + kBase;
+          Json entries = Json::array();
+          for (Json& r : found) {
+            std::string url = base + "/" + type + "/" + r["id"].get<std::string>();
+            entries.push_back(
+                {{"fullUrl", url}, {"resource", std::move(r)}, {"search", {{"mode", "match"}}}});
+          }
+          std::string self =
+              base + "/" + type + (req.query_string.empty() ? "" : "?") + req.query_string;
+          Json links = Json::array({{{"relation", "self"}, {"url", self}}});
+          if (more) {
+            std::string next_query;
+            for (const auto& part : {std::string("_count=") + std::to_string(count),
+                                     std::string("_offset=") + std::to_string(offset + count)})
+              next_query += (next_query.empty() ? "" : "&") + part;
+            std::string rest = req.query_string;
+            // Keep the search, replace paging.
+            std::string kept;
+            size_t start = 0;
+            while (start < rest.size()) {
+              size_t amp = rest.find('&', start);
+              if (amp == std::string::npos) amp = rest.size();
+              std::string pair = rest.substr(start, amp - start);
+              start = amp + 1;
+              if (pair.rfind("_count=", 0) == 0 || pair.rfind("_offset=", 0) == 0 || pair.empty())
+                continue;
+              kept += (kept.empty() ? "" : "&") + pair;
+            }
+            links.push_back(
+                {{"relation", "next"},
+                 {"url", base + "/" + type + "?" + (kept.empty() ? "" : kept + "&") + next_query}});
+          }
+          CK_RETURN_IF_ERROR(audit::AppendNow(
+              db, audit::EventBy(req.Actor(), now, "fhir.search", type, "", audit_patient,
+                                 std::to_string(entries.size()) + " results")));
+          return FhirJson(200, {{"resourceType", "Bundle"},
+                                {"type", "searchset"},
+                                {"link", links},
+                                {"entry", entries}});
+        });
+  }
+}
+
+}  // namespace ck::fhir

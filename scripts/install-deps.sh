@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config make git
   libboost-dev libssl-dev openssl libsqlite3-dev sqlite3 libsodium-dev
-  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev
   libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk curl ca-certificates

@@ -5,6 +5,9 @@
 # directory; the exit code is the test result.
 #   CK_BINARY    casekeeper binary (default: build/casekeeper of this repository)
 #   CK_HL7_DATA  HL7 v2 sample folder (default: ../shared/data/hl7v2 from the repository root)
+#   CK_SYNTHEA_DATA  Synthea R4 Bundle folder (default:
+#                ../shared/data/synthea/smart-generated-sample-data-r4 from the repository root)
+# Arguments, if any, replace the list of test files (default: every *_test.mjs here).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -18,4 +21,14 @@ if [[ ! -d node_modules || ! -f $stamp || package-lock.json -nt $stamp ]]; then
   npm ci --no-audit --no-fund
 fi
 
-exec node --test mllp_client_test.mjs
+if [[ $# -gt 0 ]]; then
+  tests=("$@")
+else
+  shopt -s nullglob
+  tests=(*_test.mjs)
+  if [[ ${#tests[@]} -eq 0 ]]; then
+    echo "tests/clients: no *_test.mjs files" >&2
+    exit 1
+  fi
+fi
+exec node --test "${tests[@]}"

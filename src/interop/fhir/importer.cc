@@ -1,10 +1,13 @@
 #include "interop/fhir/importer.h"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -420,6 +423,99 @@ class Feeder {
   std::vector<Entry> batch_, waiting_;
 };
 
+// A file read in large chunks behind an input iterator: what the JSON parser
+// reads a Bundle through (a std::istream costs a virtual call per byte).
+class ChunkedFile {
+ public:
+  explicit ChunkedFile(std::FILE* f) : f_(f), buf_(1 << 20) {}
+
+  bool AtEnd() {
+    if (pos_ < len_) return false;
+    if (!f_) return true;
+    consumed_ += static_cast<int64_t>(len_);
+    len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+    pos_ = 0;
+    return len_ == 0;
+  }
+  char Peek() const { return buf_[pos_]; }
+  void Advance() { ++pos_; }
+  int64_t consumed() const { return consumed_ + static_cast<int64_t>(pos_); }
+
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = char;
+
+    explicit Iterator(ChunkedFile* file = nullptr) : file_(file) {}
+    char operator*() const { return file_->Peek(); }
+    Iterator& operator++() {
+      file_->Advance();
+      return *this;
+    }
+    // Only ever compared with the end iterator.
+    bool operator==(const Iterator& other) const {
+      bool end = !file_ || file_->AtEnd();
+      bool other_end = !other.file_ || other.file_->AtEnd();
+      return end == other_end && (end || file_ == other.file_);
+    }
+    bool operator!=(const Iterator& other) const { return !(*this == other); }
+
+   private:
+    ChunkedFile* file_;
+  };
+
+ private:
+  std::FILE* f_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, len_ = 0;
+  int64_t consumed_ = 0;
+};
+
+constexpr size_t kMaxDepth = 128;                // deeper JSON is refused, never recursed into
+constexpr uint64_t kWholeFileLimit = 256 << 20;  // larger Bundles stream (slower, flat memory)
+
+// A simdjson element as the nlohmann JSON the mappings read. Depth is bounded
+// by the parser (kMaxDepth).
+Json ToJson(simdjson::dom::element e) {
+  using T = simdjson::dom::element_type;
+  switch (e.type()) {
+    case T::ARRAY: {
+      Json a = Json::array();
+      simdjson::dom::array array = e.get_array().value_unsafe();
+      for (simdjson::dom::element x : array) a.push_back(ToJson(x));
+      return a;
+    }
+    case T::OBJECT: {
+      Json o = Json::object();
+      simdjson::dom::object object = e.get_object().value_unsafe();
+      for (simdjson::dom::key_value_pair kv : object) o[std::string(kv.key)] = ToJson(kv.value);
+      return o;
+    }
+    case T::INT64:
+      return e.get_int64().value_unsafe();
+    case T::UINT64:
+      return e.get_uint64().value_unsafe();
+    case T::DOUBLE:
+      return e.get_double().value_unsafe();
+    case T::STRING:
+      return std::string(e.get_string().value_unsafe());
+    case T::BOOL:
+      return e.get_bool().value_unsafe();
+    case T::NULL_VALUE:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+std::string_view StringAt(simdjson::dom::element e, const char* key) {
+  std::string_view out;
+  if (e.is_object() && !e[key].get(out)) return out;
+  return {};
+}
+
 bool IsNdjson(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   return ext == ".ndjson" || ext == ".jsonl";
@@ -439,6 +535,9 @@ Status Importer::ImportFile(const std::string& path) {
   Feeder feeder(s, name, ec ? 0 : total);
   s.refs.clear();  // fullUrls are scoped to their bundle
 
+  simdjson::dom::parser parser(kWholeFileLimit);
+  if (parser.allocate(1 << 16, kMaxDepth))
+    return Status(ErrorCode::kResourceExhausted, "cannot allocate the JSON parser");
   if (IsNdjson(path)) {
     std::string line;
     int64_t line_no = 0, bytes = 0;
@@ -446,13 +545,24 @@ Status Importer::ImportFile(const std::string& path) {
       ++line_no;
       bytes += static_cast<int64_t>(line.size()) + 1;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      Json r = Json::parse(line, nullptr, false);
       std::string where = name + " line " + std::to_string(line_no);
-      if (r.is_discarded() || !r.is_object()) {
+      simdjson::dom::element doc;
+      auto error = parser.parse(line).get(doc);
+      if (error || !doc.is_object()) {
         ++s.report.resources_read;
-        s.report.errors.push_back({where, "", "", "", "is not a JSON object"});
+        s.report.errors.push_back(
+            {where, "", "", "",
+             error ? std::string("is not JSON: ") + simdjson::error_message(error)
+                   : "is not a JSON object"});
         continue;
       }
+      std::string_view type = StringAt(doc, "resourceType");
+      if (!type.empty() && !FindMapping(type)) {
+        ++s.report.resources_read;
+        ++s.report.not_supported[std::string(type)];
+        continue;
+      }
+      Json r = ToJson(doc);
       feeder.set_bytes_read(bytes);
       CK_RETURN_IF_ERROR(feeder.Add(std::move(r), "", "", where));
     }
@@ -462,12 +572,81 @@ Status Importer::ImportFile(const std::string& path) {
 
   // A Bundle, entry by entry: each entry is handed over and dropped as soon as
   // it is parsed, so memory stays flat however large the file.
+  // Bundles up to kWholeFileLimit are parsed at once with simdjson; only the
+  // resources casekeeper keeps become nlohmann JSON for the mappings.
+  in.close();
+  if (!ec && static_cast<uint64_t>(total) <= kWholeFileLimit) {
+    simdjson::padded_string text;
+    simdjson::dom::element root;
+    if (!simdjson::padded_string::load(path).get(text) && !parser.parse(text).get(root)) {
+      simdjson::dom::array entries;
+      if (StringAt(root, "resourceType") != "Bundle") {
+        if (!root.is_object()) {
+          s.report.errors.push_back({name, "", "", "", "is not a FHIR resource or Bundle"});
+          return Status::Ok();
+        }
+        CK_RETURN_IF_ERROR(feeder.Add(ToJson(root), "", "", name));
+      } else if (!root["entry"].get(entries)) {
+        size_t entry_no = 0;
+        for (simdjson::dom::element entry : entries) {
+          std::string where = name + " entry " + std::to_string(entry_no++);
+          simdjson::dom::element resource;
+          if (!entry.is_object() || entry["resource"].get(resource)) {
+            ++s.report.resources_read;
+            s.report.errors.push_back({where, "", "", "resource", "is required"});
+            continue;
+          }
+          std::string_view type = StringAt(resource, "resourceType");
+          if (!type.empty() && !FindMapping(type)) {
+            ++s.report.resources_read;
+            ++s.report.not_supported[std::string(type)];
+            continue;
+          }
+          simdjson::dom::element request;
+          std::string if_none;
+          if (!entry["request"].get(request)) if_none = StringAt(request, "ifNoneExist");
+          feeder.set_bytes_read(total * static_cast<int64_t>(entry_no) /
+                                static_cast<int64_t>(std::max<size_t>(entries.size(), 1)));
+          CK_RETURN_IF_ERROR(feeder.Add(ToJson(resource), std::string(StringAt(entry, "fullUrl")),
+                                        if_none, where));
+        }
+      }
+      feeder.set_bytes_read(total);
+      return feeder.Flush(true);
+    }
+    // Not valid JSON: the streaming parser below says where.
+  }
+  // Streaming: resources of kinds casekeeper does not keep are not built at all.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) return InvalidArgument("cannot open " + path, "file");
+  ChunkedFile chunks(file.get());
   Status failure = Status::Ok();
-  bool in_entries = false;
+  bool in_entries = false, in_resource = false, type_next = false, skip = false;
   size_t entry_no = 0;
-  Json::parser_callback_t on_event = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (depth == 1 && event == Json::parse_event_t::key) in_entries = parsed == "entry";
-    if (depth == 2 && in_entries && event == Json::parse_event_t::object_end) {
+  using E = Json::parse_event_t;
+  Json::parser_callback_t on_event = [&](int depth, E event, Json& parsed) {
+    if (depth > static_cast<int>(kMaxDepth)) {
+      if (failure.ok()) failure = InvalidArgument("nests deeper than 128 levels", "file");
+      return false;
+    }
+    if (depth == 1 && event == E::key) in_entries = parsed == "entry";
+    if (!in_entries) return true;
+    if (depth == 3 && event == E::key) {
+      in_resource = parsed == "resource";
+      skip = false;
+    }
+    if (in_resource && depth >= 4) {
+      if (skip) return false;
+      if (depth == 4 && event == E::key) {
+        type_next = parsed == "resourceType";
+      } else if (depth == 4 && event == E::value && type_next) {
+        type_next = false;
+        skip = parsed.is_string() && !FindMapping(parsed.get_ref<const std::string&>());
+      }
+    }
+    if (depth == 2 && event == E::object_end) {
+      in_resource = skip = false;
       if (failure.ok()) {
         std::string where = name + " entry " + std::to_string(entry_no++);
         Json resource = parsed.contains("resource") ? std::move(parsed["resource"]) : Json();
@@ -475,7 +654,7 @@ Status Importer::ImportFile(const std::string& path) {
         std::string if_none;
         if (parsed.contains("request") && parsed["request"].is_object())
           if_none = parsed["request"].value("ifNoneExist", "");
-        feeder.set_bytes_read(static_cast<int64_t>(in.tellg()));
+        feeder.set_bytes_read(chunks.consumed());
         failure = feeder.Add(std::move(resource), std::move(full_url), std::move(if_none), where);
       }
       return false;
@@ -484,7 +663,7 @@ Status Importer::ImportFile(const std::string& path) {
   };
   Json root;
   try {
-    root = Json::parse(in, on_event);
+    root = Json::parse(ChunkedFile::Iterator(&chunks), ChunkedFile::Iterator(), on_event);
   } catch (const Json::parse_error& e) {
     CK_RETURN_IF_ERROR(failure);
     CK_RETURN_IF_ERROR(feeder.Flush(true));

@@ -163,11 +163,91 @@ std::pair<std::string, std::string> SplitToken(const std::string& token) {
   return {token.substr(0, bar), token.substr(bar + 1)};
 }
 
-// Adds the request's search parameters to `f`; InvalidArgument naming an unknown one.
+// One alternative of a search parameter as SQL ("code = ?" and its values).
+struct Clause {
+  std::string sql;
+  db::Params params;
+};
+
+Result<Clause> PrefixClause(const std::string& column, const std::string& value,
+                            const std::string& param) {
+  auto [lo, hi] = patients::PrefixRange(patients::SearchKey(value));
+  if (lo.empty()) return InvalidArgument("needs letters or digits", param);
+  if (hi.empty()) return Clause{column + " >= ?", {lo}};
+  return Clause{column + " >= ? AND " + column + " < ?", {lo, hi}};
+}
+
+Result<Clause> TokenClause(const std::string& type, const std::string& name,
+                           const std::string& value) {
+  auto [system, code] = SplitToken(value);
+  if (type == "Patient") {
+    if (name == "identifier") {
+      if (system.empty())
+        return Clause{"id IN (SELECT patient_id FROM patient_identifiers WHERE value = ?)", {code}};
+      return Clause{
+          "id IN (SELECT patient_id FROM patient_identifiers WHERE system = ? AND value = ?)",
+          {system, code}};
+    }
+    if (name == "family") return PrefixClause("family_key", value, name);
+    if (name == "given") return PrefixClause("given_key", value, name);
+    if (name == "name") {
+      CK_ASSIGN_OR_RETURN(Clause fam, PrefixClause("family_key", value, name));
+      CK_ASSIGN_OR_RETURN(Clause giv, PrefixClause("given_key", value, name));
+      Clause both{"((" + fam.sql + ") OR (" + giv.sql + "))", fam.params};
+      both.params.insert(both.params.end(), giv.params.begin(), giv.params.end());
+      return both;
+    }
+    if (name == "gender") return Clause{"administrative_sex = ?", {value}};
+  }
+  if (type == "Practitioner" || type == "Organization") {
+    if (name == "name") return PrefixClause("name_key", value, name);
+    if (system.empty())
+      return Clause{
+          "id IN (SELECT local_id FROM fhir_identifiers WHERE resource_type = ? AND "
+          "value = ?)",
+          {type, code}};
+    return Clause{
+        "id IN (SELECT local_id FROM fhir_identifiers WHERE resource_type = ? AND "
+        "system = ? AND value = ?)",
+        {type, system, code}};
+  }
+  if (name == "identifier") return Clause{"visit_number = ?", {code}};
+  if (name == "status" && type == "Encounter")
+    return Clause{"status = ?", {EncounterStatusFromFhir(value, true)}};
+  if (name == "status" && type == "EpisodeOfCare") {
+    if (value == "planned") return Clause{"status IN ('referred', 'screening')", {}};
+    if (value == "finished") return Clause{"status = 'closed'", {}};
+    if (value == "active")
+      return Clause{"status IN ('assessment', 'planning', 'active', 'transition')", {}};
+    return Clause{"1 = 0", {}};
+  }
+  if (name == "status" && (type == "MedicationRequest" || type == "MedicationStatement"))
+    return Clause{"status = ?", {MedicationStatusFromFhir(value)}};
+  if (name == "status" || name == "lifecycle-status" || name == "clinical-status")
+    return Clause{std::string(name == "lifecycle-status" ? "lifecycle_status" : "status") + " = ?",
+                  {value == "entered-in-error" ? "entered_in_error" : value}};
+  if (name == "class")
+    return Clause{"encounter_class = ?", {EncounterClassFromActCode(value).value_or("unknown")}};
+  if (name == "category") return Clause{"category = ?", {code}};
+  if (name == "code") {
+    if (type == "Condition") {
+      if (system == kSnomed) return Clause{"snomed_code = ?", {code}};
+      if (system.empty()) return Clause{"(code = ? OR snomed_code = ?)", {code, code}};
+      return Clause{"(code = ? AND code_system = 'icd10cm')", {code}};
+    }
+    if (system.empty()) return Clause{"code = ?", {code}};
+    return Clause{"(code = ? AND code_system = ?)", {code, system}};
+  }
+  return InvalidArgument("is not supported here", name);
+}
+
+// Adds the request's search parameters to `f`: a repeated parameter must hold
+// each time (AND), a comma-separated value any of its alternatives (OR).
+// InvalidArgument naming an unknown parameter.
 Status AddSearch(const TypeInfo& info, const Request& req, const auth::Principal& who,
                  Timestamp now, Filter& f) {
   const std::string type = info.type;
-  std::string query = req.query_string;
+  const std::string& query = req.query_string;
   size_t start = 0;
   while (start < query.size()) {
     size_t amp = query.find('&', start);
@@ -175,133 +255,61 @@ Status AddSearch(const TypeInfo& info, const Request& req, const auth::Principal
     std::string pair = query.substr(start, amp - start);
     start = amp + 1;
     if (pair.empty()) continue;
-    std::string name = pair.substr(0, pair.find('='));
-    auto value_opt = req.Query(name);
-    std::string value = value_opt.value_or("");
+    size_t eq = pair.find('=');
+    auto name_opt = http::PercentDecode(pair.substr(0, eq), true);
+    auto value_opt = http::PercentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+    if (!name_opt || !value_opt) return InvalidArgument("is not properly percent-encoded", "query");
+    const std::string& name = *name_opt;
+    const std::string& value = *value_opt;
     if (name == "_count" || name == "_offset" || name == "_format" || name == "_pretty" ||
-        name == "patient" || name == "subject" || name == "beneficiary")
-      continue;  // paging, presentation, and the patient (checked by the router)
-    bool known = name == "_id" || std::any_of(info.search.begin(), info.search.end(),
-                                              [&](const char* s) { return name == s; });
+        name == "_id" || name == "patient" || name == "subject" || name == "beneficiary")
+      continue;  // paging, presentation, the id and the patient (the caller's)
+    bool known = std::any_of(info.search.begin(), info.search.end(),
+                             [&](const char* s) { return name == s; });
     if (!known)
       return InvalidArgument(
           "is not a search parameter of " + type + " here (see /fhir/R4/metadata)", name);
-    if (name == "_id") continue;  // resolved against the database by the caller
-    if (type == "Patient") {
-      if (name == "identifier") {
-        auto [system, v] = SplitToken(value);
-        if (system.empty())
-          AddCondition(f, "id IN (SELECT patient_id FROM patient_identifiers WHERE value = ?)",
-                       {v});
-        else
-          AddCondition(f,
-                       "id IN (SELECT patient_id FROM patient_identifiers WHERE system = ? AND "
-                       "value = ?)",
-                       {system, v});
-      } else if (name == "name" || name == "family" || name == "given") {
-        auto [lo, hi] = patients::PrefixRange(patients::SearchKey(value));
-        if (lo.empty()) return InvalidArgument("needs letters or digits", name);
-        std::string fam = hi.empty() ? "family_key >= ?" : "family_key >= ? AND family_key < ?";
-        std::string giv = hi.empty() ? "given_key >= ?" : "given_key >= ? AND given_key < ?";
-        db::Params p = hi.empty() ? db::Params{lo} : db::Params{lo, hi};
-        if (name == "family") {
-          f.where += (f.where.empty() ? "" : " AND ") + ("(" + fam + ")");
-          f.params.insert(f.params.end(), p.begin(), p.end());
-        } else if (name == "given") {
-          f.where += (f.where.empty() ? "" : " AND ") + ("(" + giv + ")");
-          f.params.insert(f.params.end(), p.begin(), p.end());
-        } else {
-          f.where += (f.where.empty() ? "" : " AND ") + ("((" + fam + ") OR (" + giv + "))");
-          f.params.insert(f.params.end(), p.begin(), p.end());
-          f.params.insert(f.params.end(), p.begin(), p.end());
-        }
-      } else if (name == "birthdate") {
-        std::string v = value.size() > 2 && std::isalpha(static_cast<unsigned char>(value[0]))
-                            ? value.substr(2)
-                            : value;
-        CK_RETURN_IF_ERROR(ParseDate(v, name).status());
-        std::string op = value.size() > 2 && value.rfind("ge", 0) == 0   ? ">="
-                         : value.size() > 2 && value.rfind("le", 0) == 0 ? "<="
-                         : value.size() > 2 && value.rfind("gt", 0) == 0 ? ">"
-                         : value.size() > 2 && value.rfind("lt", 0) == 0 ? "<"
-                                                                         : "=";
-        AddCondition(f, "birth_date " + op + " ?", {v});
-      } else if (name == "gender") {
-        AddCondition(f, "administrative_sex = ?", {value});
-      }
-      continue;
-    }
-    if (type == "Practitioner" || type == "Organization") {
-      if (name == "name") {
-        auto [lo, hi] = patients::PrefixRange(patients::SearchKey(value));
-        if (lo.empty()) return InvalidArgument("needs letters or digits", name);
-        if (hi.empty())
-          AddCondition(f, "name_key >= ?", {lo});
-        else
-          AddCondition(f, "name_key >= ? AND name_key < ?", {lo, hi});
-      } else {
-        auto [system, v] = SplitToken(value);
-        AddCondition(f,
-                     "id IN (SELECT local_id FROM fhir_identifiers WHERE resource_type = ? AND "
-                     "value = ?" +
-                         std::string(system.empty() ? "" : " AND system = ?") + ")",
-                     {type, v});
-        if (!system.empty()) f.params.push_back(system);
-      }
-      continue;
-    }
+    if (value.empty()) return InvalidArgument("needs a value", name);
     if (name == "date") {
       std::string column = type == "Encounter"     ? "admitted_at"
                            : type == "Observation" ? "effective_at"
                            : type == "Procedure"   ? "performed_start"
                                                    : "at";
       CK_RETURN_IF_ERROR(AddDate(value, column, f, name));
-    } else if (name == "identifier") {
-      AddCondition(f, "visit_number = ?", {SplitToken(value).second});
-    } else if (name == "status" && type == "Encounter") {
-      AddCondition(f, "status = ?", {EncounterStatusFromFhir(value, true)});
-    } else if (name == "status" && type == "EpisodeOfCare") {
-      if (value == "planned")
-        AddCondition(f, "status IN ('referred', 'screening')", {});
-      else if (value == "finished")
-        AddCondition(f, "status = 'closed'", {});
-      else if (value == "active")
-        AddCondition(f, "status IN ('assessment', 'planning', 'active', 'transition')", {});
-      else
-        AddCondition(f, "1 = 0", {});
-    } else if (name == "status" && (type == "MedicationRequest" || type == "MedicationStatement")) {
-      AddCondition(f, "status = ?", {MedicationStatusFromFhir(value)});
-    } else if (name == "status" || name == "lifecycle-status") {
-      AddCondition(f, std::string(name == "status" ? "status" : "lifecycle_status") + " = ?",
-                   {value == "entered-in-error" ? "entered_in_error" : value});
-    } else if (name == "class") {
-      AddCondition(f, "encounter_class = ?",
-                   {EncounterClassFromActCode(value).value_or("unknown")});
-    } else if (name == "clinical-status") {
-      AddCondition(f, "status = ?", {value});
-    } else if (name == "category") {
-      AddCondition(f, "category = ?", {SplitToken(value).second});
-    } else if (name == "code") {
-      auto [system, code] = SplitToken(value);
-      if (type == "Condition") {
-        if (system == kSnomed)
-          AddCondition(f, "snomed_code = ?", {code});
-        else if (system.empty())
-          AddCondition(f, "(code = ? OR snomed_code = ?)", {code, code});
-        else
-          AddCondition(f, "code = ? AND code_system = 'icd10cm'", {code});
-      } else {
-        AddCondition(f, "code = ?", {code});
-        if (!system.empty()) AddCondition(f, "code_system = ?", {system});
-      }
+      continue;
     }
+    if (name == "birthdate") {
+      static const std::map<std::string, std::string> kOps = {
+          {"eq", "="}, {"ge", ">="}, {"le", "<="}, {"gt", ">"}, {"lt", "<"}};
+      std::string op = "=", date = value;
+      if (value.size() > 2 && kOps.count(value.substr(0, 2))) {
+        op = kOps.at(value.substr(0, 2));
+        date = value.substr(2);
+      }
+      CK_RETURN_IF_ERROR(ParseDate(date, name).status());
+      AddCondition(f, "birth_date " + op + " ?", {date});
+      continue;
+    }
+    std::string ors;
+    db::Params params;
+    size_t from = 0;
+    while (from <= value.size()) {
+      size_t comma = value.find(',', from);
+      if (comma == std::string::npos) comma = value.size();
+      std::string alternative = value.substr(from, comma - from);
+      from = comma + 1;
+      if (alternative.empty()) continue;
+      CK_ASSIGN_OR_RETURN(Clause c, TokenClause(type, name, alternative));
+      ors += (ors.empty() ? "(" : " OR (") + c.sql + ")";
+      params.insert(params.end(), c.params.begin(), c.params.end());
+    }
+    if (ors.empty()) return InvalidArgument("needs a value", name);
+    f.where += (f.where.empty() ? "(" : " AND (") + ors + ")";
+    f.params.insert(f.params.end(), params.begin(), params.end());
   }
   if (type == "Patient") {
     std::string visible = patients::VisiblePatients(who, now, "id", f.params);
-    if (!visible.empty()) {
-      // " AND id IN (...)"
-      f.where += (f.where.empty() ? "" : " AND ") + visible.substr(5);
-    }
+    if (!visible.empty()) f.where += (f.where.empty() ? "" : " AND ") + visible.substr(5);
   }
   return Status::Ok();
 }
@@ -461,13 +469,14 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock) 
               AddCondition(page, "patient_id = ?", {*local});
               audit_patient = *local;
             }
+            if (count == 0) return Status::Ok();  // _count=0: no entries, no next page
             page.limit = count + 1;
             page.offset = offset;
             CK_ASSIGN_OR_RETURN(std::string source, InstallationSourceIfAny(c));
             return RenderResources(c, type, page, source, now,
                                    [&](const Json& r) { found.push_back(r); });
           }));
-          bool more = static_cast<int>(found.size()) > count;
+          bool more = count > 0 && static_cast<int>(found.size()) > count;
           if (more) found.resize(static_cast<size_t>(count));
           std::string host(req.Header("host"));
           std::string base = std::string(req.secure ? "https://" : "http://") +

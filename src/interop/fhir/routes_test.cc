@@ -157,6 +157,14 @@ TEST_F(FhirApiTest, SearchesByCodeDateAndPages) {
   EXPECT_EQ(Get(base + "&date=2020-10-20", "ehr")["entry"].size(), 16u);
   EXPECT_EQ(Get(base + "&date=gt2021-01-26", "ehr")["entry"].size(), 5u);
 
+  // A repeated parameter must hold each time; commas are alternatives.
+  EXPECT_EQ(Get(base + "&date=ge2020-11-24&date=le2021-01-26", "ehr")["entry"].size(), 10u);
+  EXPECT_EQ(Get(base + "&date=ge2021-01-01&date=le2021-01-01", "ehr")["entry"].size(), 0u);
+  EXPECT_EQ(Get(base + "&code=8302-2,29463-7", "ehr")["entry"].size(), 8u);
+  Json none = Get(base + "&_count=0", "ehr");
+  EXPECT_EQ(none["entry"].size(), 0u);
+  EXPECT_EQ(none["link"].size(), 1u);  // no next page
+
   Json page1 = Get(base + "&_count=20", "ehr");
   EXPECT_EQ(page1["entry"].size(), 20u);
   ASSERT_EQ(page1["link"].size(), 2u);

@@ -100,6 +100,36 @@ Status Append(db::Connection& conn, const Event& event) {
       .status();
 }
 
+Status AppendAll(db::Connection& conn, const std::vector<Event>& events) {
+  if (events.empty()) return Status::Ok();
+  if (events.size() == 1) return Append(conn, events[0]);
+  const int64_t n = static_cast<int64_t>(events.size());
+  CK_ASSIGN_OR_RETURN(auto head, conn.Query("UPDATE audit_chain_head SET last_id = last_id + ? "
+                                            "WHERE singleton = 1 RETURNING last_id, last_hash",
+                                            {n}));
+  if (head.empty()) return DataLoss("audit chain head is missing");
+  int64_t id = head.at(0).Int(0) - n + 1;
+  std::string prev = head.at(0).Text(1);
+  std::string sql =
+      "INSERT INTO audit_log (id, at, user_id, username, role, action, entity_type, entity_id, "
+      "patient_id, outcome, request_id, detail, prev_hash, hash) VALUES ";
+  db::Params params;
+  params.reserve(events.size() * 14);
+  for (const Event& e : events) {
+    std::string hash = HashOf(id, e, prev);
+    sql += id == head.at(0).Int(0) - n + 1 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                           : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    params.insert(params.end(),
+                  {id, e.at, e.user_id, e.username, e.role, e.action, e.entity_type, e.entity_id,
+                   e.patient_id, e.outcome, e.request_id, e.detail, prev, hash});
+    prev = std::move(hash);
+    ++id;
+  }
+  CK_RETURN_IF_ERROR(conn.Exec(sql, params).status());
+  return conn.Exec("UPDATE audit_chain_head SET last_hash = ? WHERE singleton = 1", {prev})
+      .status();
+}
+
 Status AppendNow(db::Database& db, const Event& event) {
   return db.Write([&](db::Connection& c) { return Append(c, event); });
 }

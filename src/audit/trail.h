@@ -55,6 +55,28 @@ Event EventBy(const auth::Actor& actor, Timestamp at, std::string action, std::s
 // Appends `event` in the caller's (write) transaction.
 Status Append(db::Connection& conn, const Event& event);
 
+// Appends `events` in order in the caller's transaction, claiming their ids
+// and updating the chain head once for all of them.
+Status AppendAll(db::Connection& conn, const std::vector<Event>& events);
+
+// The records of one unit of work, appended together at its end:
+//   audit::Batch audit;  audit.Add(EventBy(...));  ...  CK_RETURN_IF_ERROR(audit.Flush(c));
+class Batch {
+ public:
+  Status Add(Event e) {
+    events_.push_back(std::move(e));
+    return Status::Ok();
+  }
+  Status Flush(db::Connection& conn) {
+    Status st = AppendAll(conn, events_);
+    events_.clear();
+    return st;
+  }
+
+ private:
+  std::vector<Event> events_;
+};
+
 // Appends in a transaction of its own (for reads and denials, which change nothing else).
 Status AppendNow(db::Database& db, const Event& event);
 

@@ -66,6 +66,41 @@ TEST_F(AuditTrailTest, IntactChainVerifies) {
   EXPECT_EQ(r.head_hash.size(), 64u);
 }
 
+// A batch appended together chains exactly as one by one would, and the chain
+// goes on after it.
+TEST_F(AuditTrailTest, BatchesChainLikeSingleAppends) {
+  Batch batch;
+  for (int i = 0; i < 3; ++i) {
+    Event e;
+    e.at = 2'000'000 + i;
+    e.username = "hl7";
+    e.role = "integration";
+    e.action = "encounter.create";
+    e.entity_type = "encounter";
+    e.entity_id = std::to_string(i);
+    e.patient_id = 100;
+    e.outcome = "success";
+    e.request_id = "batch";
+    ASSERT_TRUE(batch.Add(e).ok());
+  }
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) { return batch.Flush(c); }).ok());
+  Event after;
+  after.at = 3'000'000;
+  after.username = "cm.test";
+  after.action = "patient.read";
+  after.entity_type = "patient";
+  after.outcome = "success";
+  ASSERT_TRUE(AppendNow(*db_, after).ok());
+  VerifyReport r = MustVerify();
+  EXPECT_TRUE(r.intact) << r.problem;
+  EXPECT_EQ(r.records, 14);
+  // Editing a record of the batch is detected there.
+  Tamper("UPDATE audit_log SET entity_id = 'x' WHERE id = 12");
+  r = MustVerify();
+  EXPECT_FALSE(r.intact);
+  EXPECT_EQ(r.first_broken_id, 12);
+}
+
 TEST_F(AuditTrailTest, EmptyChainVerifies) {
   testing::TempDir dir;
   auto db = testing::OpenTestDatabase(dir);

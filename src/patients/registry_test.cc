@@ -90,6 +90,19 @@ TEST_F(RegistryTest, FullRecordRoundTrips) {
   EXPECT_EQ(p["interpreter_needed"], true);
   EXPECT_EQ(p["version"], 1);
   EXPECT_EQ(r.headers.back(), (std::pair<std::string, std::string>{"ETag", "\"1\""}));
+  // What creating answered is what reading answers (the insert does not read it back).
+  http::Response created = Call(Method::kPost, "/api/v1/patients", "cm.one", [&] {
+    Json b = body;
+    b["identifiers"][0]["value"] = "R-1002";
+    b["identifiers"][1]["value"] = "ACM123457";
+    b["races"] = {"white", "other", "white"};
+    return b;
+  }());
+  ASSERT_EQ(created.status, 201) << created.body;
+  Json made = Json::parse(created.body);
+  http::Response read =
+      Call(Method::kGet, "/api/v1/patients/" + std::to_string(made["id"].get<int64_t>()), "cm.one");
+  EXPECT_EQ(made, Json::parse(read.body));
 }
 
 TEST_F(RegistryTest, IdentifiersAreUniquePerIssuer) {

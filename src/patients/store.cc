@@ -90,14 +90,23 @@ constexpr const char* kDemographicColumns[] = {"given_name",
                                                "family_key",
                                                "given_key"};
 
-Status ReplaceRacesAndPhones(db::Connection& c, int64_t id, const NewPatient& p) {
-  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {id}).status());
-  CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_phones WHERE patient_id = ?", {id}).status());
-  // Once each: a failed duplicate insert would abort a PostgreSQL transaction.
+// The races as stored and read back: sorted, each once.
+std::vector<std::string> DistinctRaces(const NewPatient& p) {
   std::vector<std::string> races = p.races;
   std::sort(races.begin(), races.end());
   races.erase(std::unique(races.begin(), races.end()), races.end());
-  for (const std::string& race : races) {
+  return races;
+}
+
+// With `fresh`, a record just inserted (nothing to delete first).
+Status ReplaceRacesAndPhones(db::Connection& c, int64_t id, const NewPatient& p,
+                             bool fresh = false) {
+  if (!fresh) {
+    CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_races WHERE patient_id = ?", {id}).status());
+    CK_RETURN_IF_ERROR(c.Exec("DELETE FROM patient_phones WHERE patient_id = ?", {id}).status());
+  }
+  // Once each: a failed duplicate insert would abort a PostgreSQL transaction.
+  for (const std::string& race : DistinctRaces(p)) {
     CK_RETURN_IF_ERROR(
         c.Exec("INSERT INTO patient_races (patient_id, race) VALUES (?, ?)", {id, race}).status());
   }
@@ -219,12 +228,19 @@ Result<Patient> InsertPatient(db::Connection& c, const NewPatient& p, Timestamp 
       auto rows, c.Query("INSERT INTO patients (" + cols + ", created_at, updated_at) VALUES (" +
                              marks + ", ?, ?) RETURNING id",
                          params));
-  int64_t id = rows.at(0).Int(0);
-  CK_RETURN_IF_ERROR(ReplaceRacesAndPhones(c, id, p));
+  // The record as GetPatient() would read it back, without reading it back.
+  Patient out;
+  static_cast<NewPatient&>(out) = p;
+  out.id = rows.at(0).Int(0);
+  out.created_at = out.updated_at = now;
+  out.races = DistinctRaces(p);
+  CK_RETURN_IF_ERROR(ReplaceRacesAndPhones(c, out.id, p, /*fresh=*/true));
+  out.identifiers.clear();
   for (const Identifier& ident : p.identifiers) {
-    CK_RETURN_IF_ERROR(InsertIdentifier(c, id, ident, now).status());
+    CK_ASSIGN_OR_RETURN(Identifier made, InsertIdentifier(c, out.id, ident, now));
+    out.identifiers.push_back(std::move(made));
   }
-  return GetPatient(c, id);
+  return out;
 }
 
 Result<Patient> GetPatient(db::Connection& c, int64_t id) {

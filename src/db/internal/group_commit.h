@@ -22,6 +22,7 @@ struct WriteJob {
   const std::function<Status(Connection&)>* fn;
   Status status;
   bool done = false;
+  std::condition_variable wake;  // its own, so finishing a batch wakes only whom it concerns
 };
 
 class WriteQueue {
@@ -32,12 +33,14 @@ class WriteQueue {
   // sets every job's status; it runs on the leader's thread, one batch at a time.
   Status Submit(const std::function<Status(Connection&)>& fn,
                 const std::function<void(const std::vector<WriteJob*>&)>& run_batch) {
-    WriteJob job{&fn};
+    WriteJob job{&fn, Status::Ok(), false, {}};
     std::unique_lock lock(mu_);
     queue_.push_back(&job);
     while (!job.done) {
-      if (leader_active_) {
-        cv_.wait(lock);
+      if (leader_active_ || queue_.front() != &job) {
+        // Woken when the job is done, or when it leads the queue and no batch runs.
+        if (!leader_active_ && !queue_.empty()) queue_.front()->wake.notify_one();
+        job.wake.wait(lock);
         continue;
       }
       leader_active_ = true;
@@ -47,16 +50,18 @@ class WriteQueue {
       lock.unlock();
       run_batch(batch);  // never throws: job functions run through GuardedCall
       lock.lock();
-      for (WriteJob* j : batch) j->done = true;
+      for (WriteJob* j : batch) {
+        j->done = true;
+        if (j != &job) j->wake.notify_one();
+      }
       leader_active_ = false;
-      cv_.notify_all();
+      if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
     }
     return job.status;
   }
 
  private:
   std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<WriteJob*> queue_ CK_GUARDED_BY(mu_);
   bool leader_active_ CK_GUARDED_BY(mu_) = false;
 };

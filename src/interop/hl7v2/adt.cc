@@ -58,6 +58,9 @@ std::vector<patients::Identifier> IdentifiersOf(const Segment& s, int field, con
 }
 
 // The surviving record of whoever holds any of these identifiers.
+// The audit records of one message, appended together when it is applied.
+using Audit = audit::Batch;
+
 Result<std::optional<int64_t>> FindPatient(db::Connection& c,
                                            const std::vector<patients::Identifier>& ids) {
   for (const patients::Identifier& id : ids) {
@@ -138,7 +141,7 @@ Status Event(db::Connection& c, const std::string& kind, std::optional<int64_t> 
 // The patient of PID: found by identifier (updated from PID on A08, and on
 // admissions when a newer record comes), or created.
 Result<int64_t> UpsertPatient(db::Connection& c, const Message& m, const Segment& pid, bool update,
-                              Timestamp now) {
+                              Timestamp now, Audit& audit) {
   std::vector<patients::Identifier> ids = IdentifiersOf(pid, 3, m);
   if (ids.empty()) return InvalidArgument("PID-3 needs a patient identifier", "PID-3");
   CK_ASSIGN_OR_RETURN(std::optional<int64_t> found, FindPatient(c, ids));
@@ -149,9 +152,9 @@ Result<int64_t> UpsertPatient(db::Connection& c, const Message& m, const Segment
     CK_ASSIGN_OR_RETURN(patients::NewPatient demo, DemographicsOf(pid, now));
     demo.identifiers = ids;
     CK_ASSIGN_OR_RETURN(patients::Patient made, patients::InsertPatient(c, demo, now));
-    CK_RETURN_IF_ERROR(audit::Append(
-        c, audit::EventBy(actor, now, "patient.create", "patient", std::to_string(made.id), made.id,
-                          "from " + m.type() + "^" + m.trigger())));
+    CK_RETURN_IF_ERROR(
+        audit.Add(audit::EventBy(actor, now, "patient.create", "patient", std::to_string(made.id),
+                                 made.id, "from " + m.type() + "^" + m.trigger())));
     return made.id;
   }
   // Identifiers the record does not have yet are added.
@@ -178,9 +181,9 @@ Result<int64_t> UpsertPatient(db::Connection& c, const Message& m, const Segment
     if (!demo.address.line1) demo.address = current.address;
     if (demo.phones.empty()) demo.phones = current.phones;
     CK_RETURN_IF_ERROR(patients::UpdatePatient(c, *found, current.version, demo, now).status());
-    CK_RETURN_IF_ERROR(audit::Append(
-        c, audit::EventBy(actor, now, "patient.update", "patient", std::to_string(*found), *found,
-                          "from " + m.type() + "^" + m.trigger())));
+    CK_RETURN_IF_ERROR(
+        audit.Add(audit::EventBy(actor, now, "patient.update", "patient", std::to_string(*found),
+                                 *found, "from " + m.type() + "^" + m.trigger())));
   }
   return *found;
 }
@@ -282,7 +285,7 @@ std::string ProductTypeOf(const std::string& payer, const std::string& plan) {
 // IN1 without a payer, or without a member id (self-pay excepted), is skipped:
 // insurance is optional and must not hold up an admission.
 Status ApplyInsurance(db::Connection& c, const Message& m, int64_t patient, Timestamp occurred,
-                      Timestamp now) {
+                      Timestamp now, Audit& audit) {
   auth::Actor actor = Hl7Actor(m);
   for (const Segment* in1 : m.All("IN1")) {
     std::string payer = in1->Get(4, 1, 1);
@@ -329,9 +332,8 @@ Status ApplyInsurance(db::Connection& c, const Message& m, int64_t patient, Time
               .status());
       action = "coverage.update";
     }
-    CK_RETURN_IF_ERROR(
-        audit::Append(c, audit::EventBy(actor, now, action, "coverage", std::to_string(id), patient,
-                                        "from " + m.type() + "^" + m.trigger())));
+    CK_RETURN_IF_ERROR(audit.Add(audit::EventBy(actor, now, action, "coverage", std::to_string(id),
+                                                patient, "from " + m.type() + "^" + m.trigger())));
   }
   return Status::Ok();
 }
@@ -351,7 +353,8 @@ std::string RelationshipOf(const std::string& code) {
 // NK1 segments → the people around the patient, matched by name. A hospital's
 // next-of-kin list never grants information sharing: that is the patient's
 // consent, recorded separately; an existing person's sharing flag is kept.
-Status ApplyNextOfKin(db::Connection& c, const Message& m, int64_t patient, Timestamp now) {
+Status ApplyNextOfKin(db::Connection& c, const Message& m, int64_t patient, Timestamp now,
+                      Audit& audit) {
   auth::Actor actor = Hl7Actor(m);
   for (const Segment* nk1 : m.All("NK1")) {
     std::string given = nk1->Get(2, 1, 2), family = nk1->Get(2, 1, 1, 1);
@@ -387,8 +390,8 @@ Status ApplyNextOfKin(db::Connection& c, const Message& m, int64_t patient, Time
       action = "relationship.update";
     }
     CK_RETURN_IF_ERROR(
-        audit::Append(c, audit::EventBy(actor, now, action, "relationship", std::to_string(id),
-                                        patient, "from " + m.type() + "^" + m.trigger())));
+        audit.Add(audit::EventBy(actor, now, action, "relationship", std::to_string(id), patient,
+                                 "from " + m.type() + "^" + m.trigger())));
   }
   return Status::Ok();
 }
@@ -434,6 +437,14 @@ bool AdtMapping::Handles(std::string_view type, std::string_view trigger) const 
 }
 
 Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp now) {
+  Audit audit;
+  CK_ASSIGN_OR_RETURN(Applied applied, ApplyAudited(c, m, now, audit));
+  CK_RETURN_IF_ERROR(audit.Flush(c));
+  return applied;
+}
+
+Result<Applied> AdtMapping::ApplyAudited(db::Connection& c, const Message& m, Timestamp now,
+                                         audit::Batch& audit) {
   const std::string trigger = m.trigger();
   auth::Actor actor = Hl7Actor(m);
   // When it happened: EVN-6 (occurred), else EVN-2 (recorded), else MSH-7.
@@ -458,16 +469,16 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
       const Segment* mrg =
           i + 1 < segs.size() && segs[i + 1].id() == "MRG" ? &segs[i + 1] : nullptr;
       if (!mrg) return InvalidArgument("A40 needs an MRG segment after each PID", "MRG");
-      CK_ASSIGN_OR_RETURN(int64_t survivor, UpsertPatient(c, m, pid, false, now));
+      CK_ASSIGN_OR_RETURN(int64_t survivor, UpsertPatient(c, m, pid, false, now, audit));
       std::vector<patients::Identifier> prior = IdentifiersOf(*mrg, 1, m);
       if (prior.empty()) return InvalidArgument("MRG-1 needs the prior identifier", "MRG-1");
       CK_ASSIGN_OR_RETURN(std::optional<int64_t> merged, FindPatient(c, prior));
       if (!merged) return NotFound("no patient has the MRG-1 identifier", "MRG-1");
       if (*merged != survivor) {
         CK_RETURN_IF_ERROR(patients::MergePatients(c, survivor, *merged, now));
-        CK_RETURN_IF_ERROR(audit::Append(
-            c, audit::EventBy(actor, now, "patient.merge", "patient", std::to_string(*merged),
-                              survivor, "merged into " + std::to_string(survivor) + " by A40")));
+        CK_RETURN_IF_ERROR(audit.Add(
+            audit::EventBy(actor, now, "patient.merge", "patient", std::to_string(*merged),
+                           survivor, "merged into " + std::to_string(survivor) + " by A40")));
         CK_RETURN_IF_ERROR(Event(c, "patient.merged", survivor, "patient", *merged,
                                  {{"merged_patient_id", *merged}}, occurred, now));
       }
@@ -480,10 +491,10 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
   const Segment* pid = m.First("PID");
   if (!pid) return InvalidArgument("the message needs a PID segment", "PID");
   const bool update_demographics = trigger != "A11" && trigger != "A12" && trigger != "A13";
-  CK_ASSIGN_OR_RETURN(int64_t patient, UpsertPatient(c, m, *pid, update_demographics, now));
+  CK_ASSIGN_OR_RETURN(int64_t patient, UpsertPatient(c, m, *pid, update_demographics, now, audit));
   if (update_demographics) {
-    CK_RETURN_IF_ERROR(ApplyInsurance(c, m, patient, occurred, now));
-    CK_RETURN_IF_ERROR(ApplyNextOfKin(c, m, patient, now));
+    CK_RETURN_IF_ERROR(ApplyInsurance(c, m, patient, occurred, now, audit));
+    CK_RETURN_IF_ERROR(ApplyNextOfKin(c, m, patient, now, audit));
   }
   const Segment* pv1 = m.First("PV1");
   if (!pv1) {
@@ -588,9 +599,8 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
                    location.empty() ? db::Value() : db::Value(location),
                    admit_source.empty() ? db::Value() : db::Value(admit_source), now, now}));
       visit.id = rows.at(0).Int(0);
-      CK_RETURN_IF_ERROR(
-          audit::Append(c, audit::EventBy(actor, now, "encounter.create", "encounter",
-                                          std::to_string(*visit.id), patient, trigger)));
+      CK_RETURN_IF_ERROR(audit.Add(audit::EventBy(actor, now, "encounter.create", "encounter",
+                                                  std::to_string(*visit.id), patient, trigger)));
     } else {
       if (visit.status == "cancelled" && trigger != "A01" && trigger != "A04" && trigger != "A05")
         return FailedPrecondition("the visit was cancelled (A11); re-admit it first");
@@ -615,9 +625,8 @@ Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp
         params.emplace_back(disposition);
       }
       CK_RETURN_IF_ERROR(bump(set, params));
-      CK_RETURN_IF_ERROR(
-          audit::Append(c, audit::EventBy(actor, now, "encounter.update", "encounter",
-                                          std::to_string(*visit.id), patient, trigger)));
+      CK_RETURN_IF_ERROR(audit.Add(audit::EventBy(actor, now, "encounter.update", "encounter",
+                                                  std::to_string(*visit.id), patient, trigger)));
     }
     payload["encounter_class"] = klass;
     if (!location.empty()) payload["location"] = location;

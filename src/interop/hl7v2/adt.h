@@ -8,6 +8,7 @@
 //   AdtMapping adt;  Inbox inbox(db, clock, {&adt});
 #pragma once
 
+#include "audit/trail.h"
 #include "interop/hl7v2/inbox.h"
 
 namespace ck::hl7 {
@@ -17,6 +18,10 @@ class AdtMapping final : public MessageHandler {
   bool Handles(std::string_view type, std::string_view trigger) const override;
   bool KnowsType(std::string_view type) const override { return type == "ADT"; }
   Result<Applied> Apply(db::Connection& c, const Message& m, Timestamp now) override;
+
+ private:
+  Result<Applied> ApplyAudited(db::Connection& c, const Message& m, Timestamp now,
+                               audit::Batch& audit);
 };
 
 // HL7 DTM ("YYYYMMDD[HH[MM[SS[.S+]]]][+/-ZZZZ]") as UTC; without an offset the

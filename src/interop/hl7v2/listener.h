@@ -30,7 +30,8 @@ struct MllpOptions {
   size_t max_frame_bytes = 1 << 20;
   int idle_timeout_seconds = 300;
   int max_connections = 1000;
-  int worker_threads = 2;  // database work for messages, off the I/O threads
+  int worker_threads = 8;  // database work for messages, off the I/O threads (mostly waiting
+                           // for a group commit: more of them, bigger batches)
   // Plain MLLP off loopback carries patient data in clear text: refused unless
   // set (a TLS tunnel or VPN in front, as hospital interfaces usually have).
   bool allow_non_loopback = false;

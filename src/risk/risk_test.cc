@@ -287,6 +287,46 @@ TEST_F(StratifyTest, ScoresFromTheRecordKeepInputsAndComponents) {
   EXPECT_EQ(hosp["score"], 2);
   EXPECT_EQ(hosp["inputs"]["admissions_prev_12mo"], 1);
 
+  // Labs and procedures recorded for the stay (FHIR Observations, Procedures) fill
+  // what the request leaves out; an earlier stay's values do not count.
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) -> Status {
+                    auto obs = [&](const char* code, double v, const char* unit, const char* at,
+                                   std::optional<int64_t> encounter) {
+                      return c
+                          .Exec(
+                              "INSERT INTO observations (patient_id, encounter_id, code_system, "
+                              "code, status, effective_at, value_number, value_unit, "
+                              "created_at, updated_at) VALUES (?, ?, 'http://loinc.org', ?, "
+                              "'final', ?, ?, ?, 0, 0)",
+                              {a_, encounter, code, *ParseTimestamp(at), v, unit})
+                          .status();
+                    };
+                    CK_RETURN_IF_ERROR(obs("718-7", 13.5, "g/dL", "2026-11-11T06:00:00Z", {}));
+                    CK_RETURN_IF_ERROR(obs("718-7", 105, "g/L", "2026-11-14T06:00:00Z", {}));
+                    CK_RETURN_IF_ERROR(
+                        obs("2951-2", 131, "mmol/L", "2026-11-13T06:00:00Z", encounter_));
+                    CK_RETURN_IF_ERROR(obs("2951-2", 120, "mmol/L", "2026-06-02T06:00:00Z", {}));
+                    return c
+                        .Exec(
+                            "INSERT INTO procedures (patient_id, encounter_id, code_system, "
+                            "code, status, performed_start, created_at, updated_at) VALUES (?, "
+                            "?, 'http://snomed.info/sct', '232717009', 'completed', ?, 0, 0)",
+                            {a_, encounter_, *ParseTimestamp("2026-11-12T09:00:00Z")})
+                        .status();
+                  })
+                  .ok());
+  r = Call(Method::kPost, "/api/v1/patients/" + std::to_string(a_) + "/scores/hospital",
+           {{"oncology_discharge", false}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  hosp = Json::parse(r.body);
+  EXPECT_DOUBLE_EQ(hosp["inputs"]["hemoglobin_g_dl"].get<double>(), 10.5);  // the last, in g/dL
+  EXPECT_EQ(hosp["inputs"]["sodium_mmol_l"], 131);
+  EXPECT_EQ(hosp["inputs"]["procedure_during_stay"], true);
+  EXPECT_TRUE(hosp["inputs"]["from_record"].contains("hemoglobin_g_dl"));
+  // Hb 1 + procedure 1 + urgent 1 + sodium 1 + prior admission 0 + LOS 0.
+  EXPECT_EQ(hosp["score"], 4);
+
   r = Call(Method::kPost, "/api/v1/patients/" + std::to_string(a_) + "/scores/hospital",
            {{"hemoglobin_g_dl", "low"}});
   EXPECT_EQ(r.status, 400);
@@ -299,7 +339,7 @@ TEST_F(StratifyTest, ScoresFromTheRecordKeepInputsAndComponents) {
   EXPECT_EQ(Json::parse(r.body)["field"], "encounter_id");
   Json list =
       Json::parse(Call(Method::kGet, "/api/v1/patients/" + std::to_string(a_) + "/scores").body);
-  EXPECT_EQ(list["items"].size(), 3u);
+  EXPECT_EQ(list["items"].size(), 4u);  // LACE, Charlson and two HOSPITAL
 }
 
 TEST_F(StratifyTest, TheNightlyRunStartsAtItsTimeAndStopsWhenAsked) {

@@ -1,5 +1,8 @@
 #include "risk/routes.h"
 
+#include <map>
+#include <vector>
+
 #include "audit/trail.h"
 #include "http/json.h"
 #include "risk/stratify.h"
@@ -109,6 +112,36 @@ Result<Scored> Lace(db::Connection& c, int64_t patient_id, const Json& body) {
   return s;
 }
 
+// The last value of one of `loinc` codes recorded for the stay (by the stay's
+// encounter, or taken between admission and discharge), in `unit` after
+// converting the units `factors` knows; nullopt when none.
+Result<std::optional<std::pair<double, int64_t>>> LastLab(
+    db::Connection& c, int64_t patient_id, const Stay& stay, const std::vector<const char*>& loinc,
+    const std::map<std::string, double>& factors) {
+  std::string in;
+  db::Params params{patient_id};
+  for (const char* code : loinc) {
+    in += in.empty() ? "?" : ", ?";
+    params.push_back(code);
+  }
+  params.insert(params.end(), {stay.encounter_id, stay.admitted_at, stay.discharged_at});
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query("SELECT value_number, value_unit, id FROM observations WHERE patient_id = ? AND "
+              "code_system = 'http://loinc.org' AND code IN (" +
+                  in +
+                  ") AND value_number IS NOT NULL AND status NOT IN ('entered-in-error', "
+                  "'cancelled') AND (encounter_id = ? OR (effective_at >= ? AND effective_at <= "
+                  "?)) ORDER BY effective_at DESC, id DESC",
+              params));
+  for (const db::Row& r : rows) {
+    auto f = factors.find(r.IsNull(1) ? "" : r.Text(1));
+    if (f == factors.end()) continue;  // a unit casekeeper does not convert
+    return std::optional<std::pair<double, int64_t>>({r.Real(0) * f->second, r.Int(2)});
+  }
+  return std::optional<std::pair<double, int64_t>>();
+}
+
 Result<Scored> Hospital(db::Connection& c, int64_t patient_id, const Json& body) {
   CK_RETURN_IF_ERROR(
       http::RejectUnknownFields(body, {"encounter_id", "hemoglobin_g_dl", "sodium_mmol_l",
@@ -126,6 +159,37 @@ Result<Scored> Hospital(db::Connection& c, int64_t patient_id, const Json& body)
                            stay.admission_type == "trauma";
   in["admissions_prev_12mo"] = prior.at(0).Int(0);
   in["length_of_stay_days"] = LengthOfStayDays(stay);
+  // Labs at discharge and procedures of the stay come from the record when the
+  // request leaves them out (the request wins: the case manager may know better).
+  Json from_record = Json::object();
+  if (!in.contains("hemoglobin_g_dl")) {
+    CK_ASSIGN_OR_RETURN(auto hb, LastLab(c, patient_id, stay, {"718-7", "20509-6", "30350-3"},
+                                         {{"g/dL", 1.0}, {"g/dl", 1.0}, {"g/L", 0.1}}));
+    if (hb) {
+      in["hemoglobin_g_dl"] = hb->first;
+      from_record["hemoglobin_g_dl"] = {{"observation_id", hb->second}};
+    }
+  }
+  if (!in.contains("sodium_mmol_l")) {
+    CK_ASSIGN_OR_RETURN(auto na, LastLab(c, patient_id, stay, {"2951-2", "2947-0"},
+                                         {{"mmol/L", 1.0}, {"mmol/l", 1.0}, {"mEq/L", 1.0}}));
+    if (na) {
+      in["sodium_mmol_l"] = na->first;
+      from_record["sodium_mmol_l"] = {{"observation_id", na->second}};
+    }
+  }
+  if (!in.contains("procedure_during_stay")) {
+    CK_ASSIGN_OR_RETURN(
+        auto procs, c.Query("SELECT MIN(id) FROM procedures WHERE patient_id = ? AND status "
+                            "NOT IN ('entered-in-error', 'not-done') AND (encounter_id = ? OR "
+                            "(performed_start >= ? AND performed_start <= ?))",
+                            {patient_id, stay.encounter_id, stay.admitted_at, stay.discharged_at}));
+    // Only a recorded procedure answers; none recorded is not evidence of none.
+    if (!procs.at(0).IsNull(0)) {
+      in["procedure_during_stay"] = true;
+      from_record["procedure_during_stay"] = {{"procedure_id", procs.at(0).Int(0)}};
+    }
+  }
   CK_ASSIGN_OR_RETURN(Json out, scoring::ScoreHospital(in));
   Scored s;
   s.score = out["score"];
@@ -133,6 +197,7 @@ Result<Scored> Hospital(db::Connection& c, int64_t patient_id, const Json& body)
   s.encounter_id = stay.encounter_id;
   s.inputs = in;
   s.inputs["encounter_id"] = stay.encounter_id;
+  if (!from_record.empty()) s.inputs["from_record"] = from_record;
   s.components = out;
   return s;
 }

@@ -35,6 +35,8 @@
 #include "risk/scheduler.h"
 #include "risk/stratify.h"
 #include "scoring/calculate.h"
+#include "tasks/escalator.h"
+#include "tasks/service.h"
 
 namespace ck::app {
 namespace {
@@ -121,6 +123,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
     return Fail(st);
 
   cases::Service case_service(db, clock, calendar, authorizer);
+  case_service.set_unable_to_reach_attempts(cfg.tasks.unable_to_reach_attempts);
+  tasks::Service task_service(
+      db, clock, calendar,
+      {.escalation_margin_hours = cfg.tasks.escalation_margin_hours,
+       .urgent_escalation_margin_hours = cfg.tasks.urgent_escalation_margin_hours,
+       .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
   cases::Directory directory(db, clock);
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
   patients::ClinicalRecords clinical(db, clock);
@@ -147,9 +155,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
   Services services{
-      db,          clock,     authenticator, accounts, patient_service,    case_service,
-      directory,   documents, clinical,      consents, assessment_service, alerts,
-      *tier_rules, metrics};
+      db,          clock,        authenticator, accounts, patient_service,    case_service,
+      directory,   documents,    clinical,      consents, assessment_service, alerts,
+      *tier_rules, task_service, metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;
@@ -204,9 +212,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   std::cout << std::flush;
   std::optional<risk::NightlyStratification> nightly;
   if (nightly_at->has_value()) nightly.emplace(db, clock, *tier_rules, **nightly_at);
+  tasks::Escalator escalator(task_service, cfg.tasks.escalation_check_minutes * kMillisPerMinute);
   (*server)->Run();
   mllp.reset();  // stops, and waits for messages being stored
   nightly.reset();
+  escalator.Stop();
   spdlog::info("server stopped; closing the database");
   db.Close();
   FlushLogging();

@@ -9,6 +9,7 @@
 #include "interop/fhir/routes.h"
 #include "patients/routes.h"
 #include "risk/routes.h"
+#include "tasks/routes.h"
 
 namespace ck::app {
 
@@ -36,6 +37,7 @@ void MountRoutes(http::Router& router, Services& s) {
   cases::RegisterDocumentRoutes(router, s.documents);
   assessments::RegisterRoutes(router, s.assessments, s.alerts);
   risk::RegisterRoutes(router, s.db, s.clock, s.tier_rules);
+  tasks::RegisterRoutes(router, s.tasks);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

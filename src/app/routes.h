@@ -16,6 +16,7 @@
 #include "patients/consent.h"
 #include "patients/service.h"
 #include "risk/rules.h"
+#include "tasks/service.h"
 
 namespace ck::app {
 
@@ -33,6 +34,7 @@ struct Services {
   assessments::Service& assessments;
   assessments::Alerts& alerts;
   const risk::TierRules& tier_rules;
+  tasks::Service& tasks;
   http::Metrics& metrics;
 };
 

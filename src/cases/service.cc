@@ -4,6 +4,7 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "tasks/service.h"
 
 namespace ck::cases {
 namespace {
@@ -428,6 +429,7 @@ Result<Contact> Service::LogContact(const auth::Principal& who, const auth::Acto
     k.patient_id = kase.patient_id;
     k.recorded_by = who.user_id;
     CK_ASSIGN_OR_RETURN(out, InsertContact(c, k, now));
+    CK_RETURN_IF_ERROR(tasks::CheckOutreach(c, case_id, now, unable_to_reach_attempts_));
     return audit::Append(
         c, audit::EventBy(actor, now, "contact.log", "contact", std::to_string(out.id),
                           kase.patient_id, k.method + " " + k.outcome));

@@ -73,11 +73,16 @@ class Service {
   // The case managers of the supervisor's team (PermissionDenied without a team).
   Result<std::vector<CaseloadLine>> Caseloads(const auth::Principal& who);
 
+  // Failed outreach in a row before the case is proposed for "unable to reach"
+  // closure (tasks::CheckOutreach), 3 unless configured.
+  void set_unable_to_reach_attempts(int n) { unable_to_reach_attempts_ = n; }
+
  private:
   db::Database& db_;
   const Clock& clock_;
   const BusinessCalendar& calendar_;
   const auth::Authorizer& authorizer_;
+  int unable_to_reach_attempts_ = 3;
 };
 
 }  // namespace ck::cases

@@ -152,6 +152,11 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"assessments.instruments_dir", StringSetting(c.assessments.instruments_dir)},
       {"risk.rules_file", StringSetting(c.risk.rules_file)},
       {"risk.nightly_at", StringSetting(c.risk.nightly_at)},
+      {"tasks.escalation_margin_hours", IntSetting(c.tasks.escalation_margin_hours, 1)},
+      {"tasks.urgent_escalation_margin_hours",
+       IntSetting(c.tasks.urgent_escalation_margin_hours, 0)},
+      {"tasks.unable_to_reach_attempts", IntSetting(c.tasks.unable_to_reach_attempts, 1)},
+      {"tasks.escalation_check_minutes", IntSetting(c.tasks.escalation_check_minutes, 1)},
       {"log.level", StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"log.access_log", BoolSetting(c.log.access_log)},
   };

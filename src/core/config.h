@@ -68,6 +68,12 @@ struct Config {
     std::string rules_file;            // stratification rules (JSON); empty: the built-in rules
     std::string nightly_at = "02:00";  // UTC "HH:MM" when `serve` stratifies; "off" disables
   } risk;
+  struct Tasks {
+    int escalation_margin_hours = 24;        // overdue by this much: the supervisor is told
+    int urgent_escalation_margin_hours = 2;  // urgent and crisis tasks
+    int unable_to_reach_attempts = 3;        // failed outreach in a row before closure is proposed
+    int escalation_check_minutes = 5;        // how often `serve` looks for overdue tasks
+  } tasks;
   struct Log {
     std::string level = "info";  // trace | debug | info | warn | error | off
     bool access_log = true;

@@ -122,18 +122,51 @@ Status SeedClinical(db::Connection& c, int64_t patient_id, int i, Timestamp now)
                                          {"severity", "moderate"},
                                          {"status", "active"}}));
   }
+  // Results as an EHR's FHIR feed would bring them (LOINC, UCUM units).
+  auto lab = [&](std::optional<int64_t> encounter, const char* category, const char* loinc,
+                 const char* display, double value, const char* unit, Timestamp at) {
+    return c
+        .Exec(
+            "INSERT INTO observations (patient_id, encounter_id, category, code_system, code, "
+            "display, status, effective_at, value_number, value_unit, created_at, updated_at) "
+            "VALUES (?, ?, ?, 'http://loinc.org', ?, ?, 'final', ?, ?, ?, ?, ?)",
+            {patient_id, encounter, category, loinc, display, at, value, unit, now, now})
+        .status();
+  };
+  // Diabetes: HbA1c every quarter, coming down towards the 7.0 % goal.
+  if (i % 4 == 1) {
+    const double a1c[] = {9.1 + (i % 3) * 0.3, 8.2 + (i % 3) * 0.2, 7.4 + (i % 3) * 0.2};
+    for (int k = 0; k < 3; ++k)
+      CK_RETURN_IF_ERROR(lab(std::nullopt, "laboratory", "4548-4",
+                             "Hemoglobin A1c/Hemoglobin.total in Blood", a1c[k], "%",
+                             now - (270 - 90 * k + i % 10) * kMillisPerDay));
+  }
   // Heart failure and COPD patients came to case management from a hospital stay.
   if (i % 4 == 0 || i % 4 == 3) {
     Timestamp admitted = now - (10 + i % 20) * kMillisPerDay;
-    CK_RETURN_IF_ERROR(add("encounters", {{"encounter_class", "inpatient"},
-                                          {"facility", "Riverside General Hospital"},
-                                          {"visit_number", "RGH" + std::to_string(700000 + i)},
-                                          {"admitted_at", admitted},
-                                          {"discharged_at", admitted + (3 + i % 4) * kMillisPerDay},
-                                          {"admission_type", "emergency"},
-                                          {"discharge_disposition", i % 3 ? "home" : "home_health"},
-                                          {"diagnoses", p.conditions[0].first},
-                                          {"status", "finished"}}));
+    Timestamp discharged = admitted + (3 + i % 4) * kMillisPerDay;
+    auto stay = patients::InsertRecord(c, patient_id, *patients::FindRecordKind("encounters"),
+                                       {{"encounter_class", "inpatient"},
+                                        {"facility", "Riverside General Hospital"},
+                                        {"visit_number", "RGH" + std::to_string(700000 + i)},
+                                        {"admitted_at", admitted},
+                                        {"discharged_at", discharged},
+                                        {"admission_type", "emergency"},
+                                        {"discharge_disposition", i % 3 ? "home" : "home_health"},
+                                        {"diagnoses", p.conditions[0].first},
+                                        {"status", "finished"}},
+                                       now);
+    if (!stay.ok()) return stay.status();
+    // Discharge-day labs: what HOSPITAL reads from the record.
+    Timestamp morning = discharged - 6 * kMillisPerHour;
+    CK_RETURN_IF_ERROR(lab(*stay, "laboratory", "718-7", "Hemoglobin [Mass/volume] in Blood",
+                           10.8 + (i % 5) * 0.6, "g/dL", morning));
+    CK_RETURN_IF_ERROR(lab(*stay, "laboratory", "2951-2",
+                           "Sodium [Moles/volume] in Serum or Plasma", 132 + i % 7, "mmol/L",
+                           morning));
+    if (i % 4 == 0)  // heart failure: the discharge weight, the baseline for daily weights
+      CK_RETURN_IF_ERROR(
+          lab(*stay, "vital-signs", "29463-7", "Body weight", 82 + i % 15, "kg", morning));
   }
   bool medicaid = i % 3 == 0;
   return add("coverages",
@@ -144,6 +177,72 @@ Status SeedClinical(db::Connection& c, int64_t patient_id, int i, Timestamp now)
               {"effective_from", "2026-01-01"},
               {"priority", "primary"},
               {"status", "active"}});
+}
+
+// The open tasks of a demo case, by its program: some overdue, some due today,
+// some later in the week, now and then one in the team's queue — a believable
+// "my day".
+Status SeedTasks(db::Connection& c, int64_t case_id, int64_t patient_id, int64_t cm, int i,
+                 Timestamp now) {
+  struct Demo {
+    const char* title;
+    const char* type;
+    int due_hours;  // from now; negative: overdue
+    const char* priority;
+    int recur_days;
+  };
+  static const std::vector<Demo> kByProgram[] = {
+      {{"Weekly check-in call", "call", 3, "normal", 7},
+       {"Medication reconciliation after discharge", "medication_reconciliation", -20, "high", 0},
+       {"Daily-weight teaching with teach-back", "education", 50, "normal", 0}},
+      {{"HbA1c lab reminder call", "call", 2, "normal", 0},
+       {"PHQ-9 re-screen", "other", 120, "normal", 90}},
+      {{"Transport to cardiology appointment", "referral", 26, "high", 0},
+       {"Home visit: medication review", "visit", 74, "normal", 0}},
+      {{"Post-discharge call", "call", -3, "urgent", 0},
+       {"Pulmonary rehabilitation referral", "referral", 98, "normal", 0}},
+  };
+  // Work any case brings, whatever its program.
+  static const Demo kGeneral[] = {
+      {"Confirm transport for Thursday's appointment", "call", 6, "normal", 0},
+      {"Call pharmacy about the refill", "call", 20, "normal", 0},
+      {"Document the care conference", "documentation", 28, "low", 0},
+      {"Send appointment reminder", "appointment", 44, "normal", 0},
+      {"Check prior authorization status", "authorization_follow_up", 1, "high", 0},
+  };
+  CK_ASSIGN_OR_RETURN(auto team, c.Query("SELECT team_id FROM users WHERE id = ?", {cm}));
+  std::optional<int64_t> team_id = team.empty() ? std::nullopt : team.at(0).OptInt(0);
+  std::vector<Demo> list = kByProgram[i % 4];
+  list.push_back(kGeneral[(i / 4) % 5]);
+  for (size_t t = 0; t < list.size(); ++t) {
+    const Demo& d = list[t];
+    // Every fifteenth case's last task waits in the team's queue.
+    bool queued = team_id && i % 15 == 0 && t + 1 == list.size();
+    // Overdue in one case of three; the others are coming up.
+    int hours = d.due_hours < 0 && i % 3 != 0 ? 30 - d.due_hours : d.due_hours;
+    Timestamp due = now + hours * kMillisPerHour +
+                    ((i * 37 + static_cast<int>(t) * 11) % 23) * 15 * kMillisPerMinute;
+    CK_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query(
+            "INSERT INTO tasks (case_id, patient_id, title, task_type, owner_user_id, "
+            "queue_team_id, due_at, priority, status, recur_every_days, recur_until, "
+            "source, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "'open', ?, ?, ?, ?, ?, ?) RETURNING id",
+            {case_id, patient_id, d.title, d.type, queued ? db::Value() : db::Value(cm),
+             queued ? db::Value(*team_id) : db::Value(), due, d.priority,
+             d.recur_days ? db::Value(d.recur_days) : db::Value(),
+             d.recur_days ? db::Value(FormatDate(DateOf(now + 60 * kMillisPerDay))) : db::Value(),
+             d.recur_days ? "program:demo" : "manual", cm, now - kMillisPerDay, now}));
+    int64_t id = rows.at(0).Int(0);
+    if (d.recur_days)
+      CK_RETURN_IF_ERROR(c.Exec("UPDATE tasks SET series_id = ? WHERE id = ?", {id, id}).status());
+    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO task_events (task_id, patient_id, kind, to_status, "
+                              "by_user_id, at) VALUES (?, ?, 'created', 'open', ?, ?)",
+                              {id, patient_id, cm, now - kMillisPerDay})
+                           .status());
+  }
+  return Status::Ok();
 }
 
 // A case for a demo patient, in one of the seven lifecycle stages by `i`, with
@@ -215,7 +314,8 @@ Status SeedCase(db::Connection& c, int64_t patient_id, int64_t cm, int i, Timest
     contact.recorded_by = cm;
     CK_RETURN_IF_ERROR(cases::InsertContact(c, contact, contact.contact_at).status());
   }
-  return Status::Ok();
+  if (target == 6) return Status::Ok();
+  return SeedTasks(c, k.id, patient_id, cm, i, now);
 }
 
 std::vector<DemoLogin> DemoLogins() {

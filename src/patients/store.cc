@@ -504,7 +504,9 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "observations",
                             "procedures",
                             "external_care_plans",
-                            "external_goals"}) {
+                            "external_goals",
+                            "tasks",
+                            "task_events"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

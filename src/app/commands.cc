@@ -21,6 +21,7 @@
 #include "core/business_calendar.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/periodic.h"
 #include "db/copy.h"
 #include "db/migrations.h"
 #include "demo/demo_data.h"
@@ -31,11 +32,11 @@
 #include "interop/hl7v2/inbox.h"
 #include "interop/hl7v2/listener.h"
 #include "patients/service.h"
+#include "programs/engine.h"
 #include "risk/routes.h"
 #include "risk/scheduler.h"
 #include "risk/stratify.h"
 #include "scoring/calculate.h"
-#include "tasks/escalator.h"
 #include "tasks/service.h"
 
 namespace ck::app {
@@ -129,6 +130,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       {.escalation_margin_hours = cfg.tasks.escalation_margin_hours,
        .urgent_escalation_margin_hours = cfg.tasks.urgent_escalation_margin_hours,
        .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
+  auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
+  if (!program_catalog.ok()) return Fail(program_catalog.status());
+  programs::Engine program_engine(db, clock, calendar, *program_catalog);
   cases::Directory directory(db, clock);
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
   patients::ClinicalRecords clinical(db, clock);
@@ -212,11 +216,29 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   std::cout << std::flush;
   std::optional<risk::NightlyStratification> nightly;
   if (nightly_at->has_value()) nightly.emplace(db, clock, *tier_rules, **nightly_at);
-  tasks::Escalator escalator(task_service, cfg.tasks.escalation_check_minutes * kMillisPerMinute);
+  Periodic escalation(
+      [&task_service] {
+        auto n = task_service.EscalateOverdue();
+        if (!n.ok())
+          spdlog::error("task escalation failed: {}", n.status().ToString());
+        else if (*n > 0)
+          spdlog::info("escalated {} overdue task(s)", *n);
+      },
+      cfg.tasks.escalation_check_minutes * kMillisPerMinute);
+  Periodic program_events(
+      [&program_engine] {
+        auto n = program_engine.ProcessPending();
+        if (!n.ok())
+          spdlog::error("programs: events not processed: {}", n.status().ToString());
+        else if (*n > 0)
+          spdlog::info("programs created {} task(s)", *n);
+      },
+      cfg.programs.poll_seconds * 1000);
   (*server)->Run();
   mllp.reset();  // stops, and waits for messages being stored
   nightly.reset();
-  escalator.Stop();
+  escalation.Stop();
+  program_events.Stop();
   spdlog::info("server stopped; closing the database");
   db.Close();
   FlushLogging();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "assessments/alerts.h"
 #include "audit/trail.h"
@@ -189,6 +190,15 @@ Result<Assessment> Service::Finish(db::Connection& c, const auth::Principal& who
   CK_RETURN_IF_ERROR(
       audit::Append(c, audit::EventBy(actor, now, "assessment.complete", "assessment",
                                       std::to_string(a.id), a.patient_id, a.instrument_id)));
+  // For programs that act on results (a counselling referral when PHQ-9 >= 10).
+  CK_RETURN_IF_ERROR(
+      c.Exec("INSERT INTO domain_events (kind, patient_id, entity_type, entity_id, "
+             "payload, source, occurred_at, recorded_at) VALUES "
+             "('assessment.completed', ?, 'assessment', ?, ?, 'casekeeper', ?, ?)",
+             {a.patient_id, a.id,
+              nlohmann::json{{"instrument", a.instrument_id}, {"case_id", a.case_id}}.dump(), now,
+              now})
+          .status());
   return Load(c, a.id);
 }
 

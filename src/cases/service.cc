@@ -58,6 +58,12 @@ Result<Case> Service::Refer(const auth::Principal& who, const auth::Actor& actor
     CK_ASSIGN_OR_RETURN(out, InsertCase(c, n, referred, due, who.user_id, now));
     CK_RETURN_IF_ERROR(InsertStatusChange(c, out, std::nullopt, Stage::kReferred, n.referral_reason,
                                           who.user_id, now));
+    // The program's enrolment steps run from this event (programs/engine.h).
+    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO domain_events (kind, patient_id, entity_type, "
+                              "entity_id, payload, source, occurred_at, recorded_at) VALUES "
+                              "('case.referred', ?, 'case', ?, '{}', 'casekeeper', ?, ?)",
+                              {out.patient_id, out.id, now, now})
+                           .status());
     return audit::Append(c, CaseEvent(actor, now, "case.refer", out, n.program + ", " + n.urgency));
   }));
   return out;

@@ -157,6 +157,8 @@ std::map<std::string, Setting> Settings(Config& c) {
        IntSetting(c.tasks.urgent_escalation_margin_hours, 0)},
       {"tasks.unable_to_reach_attempts", IntSetting(c.tasks.unable_to_reach_attempts, 1)},
       {"tasks.escalation_check_minutes", IntSetting(c.tasks.escalation_check_minutes, 1)},
+      {"programs.dir", StringSetting(c.programs.dir)},
+      {"programs.poll_seconds", IntSetting(c.programs.poll_seconds, 1)},
       {"log.level", StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"log.access_log", BoolSetting(c.log.access_log)},
   };

@@ -74,6 +74,10 @@ struct Config {
     int unable_to_reach_attempts = 3;        // failed outreach in a row before closure is proposed
     int escalation_check_minutes = 5;        // how often `serve` looks for overdue tasks
   } tasks;
+  struct Programs {
+    std::string dir;       // extra program definitions (*.json); see docs/programs.md
+    int poll_seconds = 5;  // how often `serve` applies programs to new events
+  } programs;
   struct Log {
     std::string level = "info";  // trace | debug | info | warn | error | off
     bool access_log = true;

@@ -511,6 +511,10 @@ Result<Task> Service::LogAttempt(const auth::Principal& who, const auth::Actor& 
   return out;
 }
 
+Result<Task> InsertTask(db::Connection& c, Task t, Timestamp now) {
+  return Insert(c, std::move(t), now);
+}
+
 Status CheckOutreach(db::Connection& c, int64_t case_id, Timestamp now, int threshold) {
   // As the case's consecutive_unreached_attempts: failed outbound attempts
   // since the patient was last reached.

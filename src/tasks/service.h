@@ -162,6 +162,10 @@ class Service {
   Options options_;
 };
 
+// Inserts `t` (validated by its maker: a program, the system) in the caller's
+// transaction, with its "created" history event; a recurring task starts its series.
+Result<Task> InsertTask(db::Connection& c, Task t, Timestamp now);
+
 // After a contact is logged on `case_id` (in the caller's transaction): counts
 // the case's consecutive failed outbound contacts since the last reached one;
 // at `threshold`, proposes the case for "unable to reach" closure once (a

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "db/database.h"
 #include "server_process.h"
@@ -130,6 +133,55 @@ TEST(Mllp, KilledMidStreamLosesNoAcknowledgedMessageAndAppliesNoneTwice) {
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM hl7_messages"), kMessages);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM domain_events"), kMessages);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM patients"), kMessages);
+}
+
+// The whole path: a hospital's A03 for a heart failure stay, over MLLP, enrols
+// the patient in heart-failure transitions (a program rule) and puts the
+// post-discharge bundle in the case managers' queue, due in business days.
+TEST(Mllp, AHeartFailureDischargeBecomesTheCaseManagersWork) {
+  testing::TempDir dir;
+  std::string db = testing::NewDatabasePath(dir, "programs.db");
+  ASSERT_EQ(RunCli({"user", "add", "--db", db, "--username", "cm.queue", "--role", "case_manager"},
+                   "Synthetic-Passw0rd!\n")
+                .exit_code,
+            0);
+  ServerProcess server(db, {"--mllp", "127.0.0.1:0"}, {"CASEKEEPER_PROGRAMS_POLL_SECONDS=1"});
+  ASSERT_TRUE(server.started()) << server.Stderr();
+  MllpClient client(server.mllp_port());
+  ASSERT_TRUE(client.connected());
+  std::string msh = "MSH|^~\\&|EPIC|RIVERSIDE|CASEKEEPER|ORG|20261125140000||ADT^";
+  std::string pid = "PID|1||HF1001^^^RIVERSIDE^MR||Synthetic^Heart||19480303|M\r";
+  client.Send(msh + "A01|HF1|P|2.5.1\rEVN|A01|20261121080000\r" + pid +
+              "PV1|1|I|4E^401^A^RIVERSIDE|E|||||||||||||||VHF1|||||||||||||||||||||||||"
+              "20261121080000\rDG1|1||I50.23^Acute on chronic systolic heart failure^I10\r");
+  auto admit = client.ReadAck();
+  ASSERT_TRUE(admit);
+  ASSERT_EQ(Field(*admit, "MSA", 1), "AA") << *admit;
+  client.Send(msh + "A03|HF2|P|2.5.1\rEVN|A03|20261125140000\r" + pid +
+              "PV1|1|I|4E^401^A^RIVERSIDE|E|||||||||||||||VHF1||||||||||||||||01|||||||"
+              "20261121080000|20261125140000\rDG1|1||I50.23^Acute on chronic systolic heart "
+              "failure^I10\r");
+  auto discharge = client.ReadAck();
+  ASSERT_TRUE(discharge);
+  ASSERT_EQ(Field(*discharge, "MSA", 1), "AA") << *discharge;
+
+  std::string token = Login(server.port(), "cm.queue", "Synthetic-Passw0rd!");
+  nlohmann::json items;
+  for (int tries = 0; tries < 50; ++tries) {  // the engine polls every second
+    HttpResponse r =
+        Http(server.port(), "GET", "/api/v1/tasks", "", {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    items = nlohmann::json::parse(r.body)["items"];
+    if (items.size() >= 6) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::map<std::string, std::string> due;
+  for (const auto& t : items) due[t["title"]] = t["due_at"];
+  ASSERT_EQ(due.size(), 6u) << items.dump();
+  EXPECT_EQ(due["Initial assessment"], "2026-12-03T14:00:00.000Z");   // 5 business days
+  EXPECT_EQ(due["Post-discharge call"], "2026-11-30T14:00:00.000Z");  // skips Thanksgiving
+  EXPECT_EQ(due["Medication reconciliation"], "2026-12-02T14:00:00.000Z");
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM cases WHERE urgency = 'urgent'"), 1);
 }
 
 }  // namespace

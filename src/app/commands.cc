@@ -130,6 +130,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       {.escalation_margin_hours = cfg.tasks.escalation_margin_hours,
        .urgent_escalation_margin_hours = cfg.tasks.urgent_escalation_margin_hours,
        .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
+  careplans::Service care_plans(db, clock);
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -161,7 +162,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   Services services{
       db,          clock,        authenticator, accounts, patient_service,    case_service,
       directory,   documents,    clinical,      consents, assessment_service, alerts,
-      *tier_rules, task_service, metrics};
+      *tier_rules, task_service, care_plans,    metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

@@ -3,6 +3,7 @@
 #include "assessments/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
+#include "careplans/routes.h"
 #include "cases/routes.h"
 #include "http/json.h"
 #include "http/openapi.h"
@@ -38,6 +39,7 @@ void MountRoutes(http::Router& router, Services& s) {
   assessments::RegisterRoutes(router, s.assessments, s.alerts);
   risk::RegisterRoutes(router, s.db, s.clock, s.tier_rules);
   tasks::RegisterRoutes(router, s.tasks);
+  careplans::RegisterRoutes(router, s.care_plans);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

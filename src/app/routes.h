@@ -5,6 +5,7 @@
 #include "assessments/service.h"
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "careplans/service.h"
 #include "cases/directory.h"
 #include "cases/documents.h"
 #include "cases/service.h"
@@ -35,6 +36,7 @@ struct Services {
   assessments::Alerts& alerts;
   const risk::TierRules& tier_rules;
   tasks::Service& tasks;
+  careplans::Service& care_plans;
   http::Metrics& metrics;
 };
 

@@ -506,7 +506,13 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "external_care_plans",
                             "external_goals",
                             "tasks",
-                            "task_events"}) {
+                            "task_events",
+                            "care_plans",
+                            "care_plan_versions",
+                            "care_plan_problems",
+                            "care_plan_goals",
+                            "care_plan_goal_progress",
+                            "care_plan_interventions"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

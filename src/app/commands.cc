@@ -131,6 +131,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
        .urgent_escalation_margin_hours = cfg.tasks.urgent_escalation_margin_hours,
        .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
   careplans::Service care_plans(db, clock);
+  worklist::Worklist worklist(db, clock);
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -159,10 +160,23 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{
-      db,          clock,        authenticator, accounts, patient_service,    case_service,
-      directory,   documents,    clinical,      consents, assessment_service, alerts,
-      *tier_rules, task_service, care_plans,    metrics};
+  Services services{db,
+                    clock,
+                    authenticator,
+                    accounts,
+                    patient_service,
+                    case_service,
+                    directory,
+                    documents,
+                    clinical,
+                    consents,
+                    assessment_service,
+                    alerts,
+                    *tier_rules,
+                    task_service,
+                    care_plans,
+                    worklist,
+                    metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

@@ -11,6 +11,7 @@
 #include "patients/routes.h"
 #include "risk/routes.h"
 #include "tasks/routes.h"
+#include "worklist/routes.h"
 
 namespace ck::app {
 
@@ -40,6 +41,7 @@ void MountRoutes(http::Router& router, Services& s) {
   risk::RegisterRoutes(router, s.db, s.clock, s.tier_rules);
   tasks::RegisterRoutes(router, s.tasks);
   careplans::RegisterRoutes(router, s.care_plans);
+  worklist::RegisterRoutes(router, s.worklist);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

@@ -18,6 +18,7 @@
 #include "patients/service.h"
 #include "risk/rules.h"
 #include "tasks/service.h"
+#include "worklist/worklist.h"
 
 namespace ck::app {
 
@@ -37,6 +38,7 @@ struct Services {
   const risk::TierRules& tier_rules;
   tasks::Service& tasks;
   careplans::Service& care_plans;
+  worklist::Worklist& worklist;
   http::Metrics& metrics;
 };
 

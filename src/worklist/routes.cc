@@ -1,0 +1,71 @@
+#include "worklist/routes.h"
+
+#include "http/json.h"
+
+namespace ck::worklist {
+namespace {
+
+using http::Json;
+
+Json ToJson(const Item& it) {
+  auto opt = [](const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
+  return {{"kind", it.kind},
+          {"score", it.score},
+          {"reasons", it.reasons},
+          {"title", it.title},
+          {"patient_id", it.patient_id},
+          {"case_id", opt(it.case_id)},
+          {"task_id", opt(it.task_id)},
+          {"alert_id", opt(it.alert_id)},
+          {"encounter_id", opt(it.encounter_id)},
+          {"care_plan_id", opt(it.care_plan_id)},
+          {"goal_id", opt(it.goal_id)},
+          {"owner_user_id", opt(it.owner_user_id)},
+          {"at", it.due_at ? Json(FormatTimestamp(*it.due_at)) : Json(nullptr)}};
+}
+
+Result<int> Limit(const http::Request& req) {
+  auto l = req.Query("limit");
+  if (!l) return 100;
+  int n = 0;
+  try {
+    n = std::stoi(*l);
+  } catch (...) {
+    return InvalidArgument("must be a number", "limit");
+  }
+  if (n < 1 || n > 1000) return InvalidArgument("must be 1 to 1000", "limit");
+  return n;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Worklist& worklist) {
+  router.Add(
+      http::Method::kGet, "/api/v1/worklist", {.permission = auth::Permission::kListPatients},
+      [&worklist](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int limit, Limit(req));
+        int64_t user = req.principal->user_id;
+        if (auto u = req.Query("user_id")) {
+          try {
+            user = std::stoll(*u);
+          } catch (...) {
+            return InvalidArgument("must be a user id", "user_id");
+          }
+        }
+        CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(*req.principal, req.Actor(), user, limit));
+        Json out = Json::array();
+        for (const Item& it : items) out.push_back(ToJson(it));
+        return http::JsonResponse(200, {{"items", out}});
+      });
+  router.Add(
+      http::Method::kGet, "/api/v1/team/worklist", {.permission = auth::Permission::kListPatients},
+      [&worklist](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int limit, Limit(req));
+        CK_ASSIGN_OR_RETURN(auto items, worklist.ForTeam(*req.principal, req.Actor(), limit));
+        Json out = Json::array();
+        for (const Item& it : items) out.push_back(ToJson(it));
+        return http::JsonResponse(200, {{"items", out}});
+      });
+}
+
+}  // namespace ck::worklist

@@ -1,0 +1,324 @@
+#include "worklist/worklist.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "audit/trail.h"
+
+namespace ck::worklist {
+namespace {
+
+std::string Hours(Timestamp ms) {
+  int64_t h = ms / kMillisPerHour;
+  if (h >= 48) return std::to_string(h / 24) + " days";
+  if (h >= 1) return std::to_string(h) + " h";
+  return std::to_string(std::max<int64_t>(ms / kMillisPerMinute, 0)) + " min";
+}
+
+std::string InList(size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s + ")";
+}
+
+}  // namespace
+
+Result<std::vector<Item>> Worklist::ForUser(const auth::Principal& who, const auth::Actor& actor,
+                                            int64_t user_id, int limit) {
+  std::optional<int64_t> team;
+  std::string role;
+  if (user_id != who.user_id) {
+    if (who.role != auth::Role::kSupervisor || !who.team_id)
+      return PermissionDenied("only a supervisor sees another person's worklist");
+    bool member = false;
+    CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+      CK_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT team_id, role FROM users WHERE id = ?", {user_id}));
+      member = !rows.empty() && rows.at(0).OptInt(0) == who.team_id;
+      if (member) role = rows.at(0).Text(1);
+      return Status::Ok();
+    }));
+    if (!member) return PermissionDenied("not a member of your team");
+    team = who.team_id;
+  } else {
+    team = who.team_id;
+    role = std::string(auth::RoleName(who.role));
+  }
+  return Build(actor, {user_id}, team, role, false, limit);
+}
+
+Result<std::vector<Item>> Worklist::ForTeam(const auth::Principal& who, const auth::Actor& actor,
+                                            int limit) {
+  if (who.role != auth::Role::kSupervisor || !who.team_id)
+    return PermissionDenied("the team worklist is a supervisor's");
+  std::vector<int64_t> users;
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    users.clear();
+    return c.ForEachRow("SELECT id FROM users WHERE team_id = ? AND active = 1 ORDER BY id",
+                        {*who.team_id}, [&](const db::Row& r) {
+                          users.push_back(r.Int(0));
+                          return Status::Ok();
+                        });
+  }));
+  return Build(actor, users, who.team_id, "case_manager", true, limit);
+}
+
+Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
+                                          const std::vector<int64_t>& users,
+                                          std::optional<int64_t> team_id, std::string_view role,
+                                          bool unassigned_referrals, int limit) {
+  const Timestamp now = clock_.Now();
+  const RankingRules& R = rules_;
+  std::vector<Item> items;
+  if (users.empty()) return items;
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    items.clear();
+    db::Params u(users.begin(), users.end());
+    const std::string in = InList(users.size());
+    // The patients whose care team the users are on: what the patient-based sources read.
+    const std::string patients =
+        "(SELECT m.patient_id FROM care_team_members m WHERE m.user_id IN " + in +
+        " AND m.removed_at IS NULL)";
+    // A leading parameter, then the users.
+    auto After = [&](db::Value first) {
+      db::Params p{std::move(first)};
+      p.insert(p.end(), u.begin(), u.end());
+      return p;
+    };
+
+    // Tasks: one's own overdue or due soon, and those waiting in one's queues.
+    std::string queue = "owner_user_id IS NULL AND (queue_role = ?";
+    db::Params queue_params{std::string(role)};
+    if (team_id) {
+      queue += " OR queue_team_id = ?";
+      queue_params.push_back(*team_id);
+    }
+    queue += ")";
+    db::Params task_params = u;
+    task_params.insert(task_params.end(), queue_params.begin(), queue_params.end());
+    task_params.push_back(now + R.horizon);
+    CK_ASSIGN_OR_RETURN(
+        auto tasks,
+        c.Query("SELECT id, case_id, patient_id, title, priority, due_at, owner_user_id FROM tasks "
+                "WHERE status IN ('open', 'in_progress') AND (owner_user_id IN " +
+                    in + " OR (" + queue + ")) AND due_at IS NOT NULL AND due_at < ?",
+                task_params));
+    for (const db::Row& r : tasks) {
+      Item it;
+      Timestamp due = r.Int(5);
+      bool overdue = due < now;
+      it.kind = overdue ? "task_overdue" : "task_due_soon";
+      it.task_id = r.Int(0);
+      it.case_id = r.Int(1);
+      it.patient_id = r.Int(2);
+      it.title = r.Text(3);
+      it.due_at = due;
+      it.owner_user_id = r.OptInt(6);
+      it.score = R.weight.at(it.kind);
+      if (overdue) {
+        int hours = static_cast<int>(
+            std::min<Timestamp>((now - due) / kMillisPerHour, R.overdue_cap_hours));
+        it.score += hours * R.overdue_per_hour;
+        it.reasons.push_back("overdue by " + Hours(now - due));
+      } else {
+        it.reasons.push_back("due in " + Hours(due - now));
+      }
+      const std::string& priority = r.Text(4);
+      if (auto b = R.priority_bonus.find(priority); b != R.priority_bonus.end()) {
+        it.score += b->second;
+        it.reasons.push_back("priority " + priority);
+      }
+      if (!it.owner_user_id) {
+        it.score -= R.queued_task_penalty;
+        it.reasons.push_back("waiting in the queue: claim it");
+      }
+      items.push_back(std::move(it));
+    }
+
+    // Open crisis and high alerts of the users' patients.
+    CK_ASSIGN_OR_RETURN(
+        auto alerts,
+        c.Query("SELECT id, patient_id, case_id, severity, reason, raised_at FROM alerts WHERE "
+                "status = 'open' AND severity IN ('crisis', 'high') AND patient_id IN " +
+                    patients,
+                u));
+    for (const db::Row& r : alerts) {
+      Item it;
+      it.kind = r.Text(3) == "crisis" ? "crisis_alert" : "high_alert";
+      it.alert_id = r.Int(0);
+      it.patient_id = r.Int(1);
+      it.case_id = r.OptInt(2);
+      it.title = r.Text(4);
+      it.due_at = r.Int(5);
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back(r.Text(3) + " alert raised " + Hours(now - r.Int(5)) + " ago");
+      items.push_back(std::move(it));
+    }
+
+    // Admissions and discharges in the last day.
+    CK_ASSIGN_OR_RETURN(
+        auto events,
+        c.Query("SELECT e.kind, e.patient_id, e.entity_id, e.occurred_at, n.facility FROM "
+                "domain_events e LEFT JOIN encounters n ON n.id = e.entity_id WHERE e.kind IN "
+                "('encounter.admitted', 'encounter.discharged') AND e.occurred_at >= ? AND "
+                "e.patient_id IN " +
+                    patients,
+                After(now - R.horizon)));
+    for (const db::Row& r : events) {
+      Item it;
+      bool admitted = r.Text(0) == "encounter.admitted";
+      it.kind = admitted ? "admitted" : "discharged";
+      it.patient_id = r.Int(1);
+      it.encounter_id = r.OptInt(2);
+      it.due_at = r.Int(3);
+      std::string where = r.IsNull(4) ? "" : " at " + r.Text(4);
+      it.title = (admitted ? "Admitted" : "Discharged") + where;
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back((admitted ? "admitted " : "discharged ") + Hours(now - r.Int(3)) +
+                           " ago");
+      items.push_back(std::move(it));
+    }
+
+    // New referrals awaiting triage: assigned to the users, and (team view) unassigned.
+    std::string referral_sql =
+        "SELECT id, patient_id, referral_reason, triage_due_at, urgency, assigned_user_id FROM "
+        "cases WHERE status = 'referred' AND (assigned_user_id IN " +
+        in + (unassigned_referrals ? " OR assigned_user_id IS NULL" : "") + ")";
+    CK_ASSIGN_OR_RETURN(auto referrals, c.Query(referral_sql, u));
+    for (const db::Row& r : referrals) {
+      Item it;
+      it.kind = "new_referral";
+      it.case_id = r.Int(0);
+      it.patient_id = r.Int(1);
+      it.title = r.Text(2);
+      it.due_at = r.Int(3);
+      it.owner_user_id = r.OptInt(5);
+      it.score = R.weight.at(it.kind);
+      if (r.Int(3) < now) {
+        it.score += R.triage_overdue_bonus;
+        it.reasons.push_back("triage overdue by " + Hours(now - r.Int(3)));
+      } else {
+        it.reasons.push_back("triage due in " + Hours(r.Int(3) - now));
+      }
+      if (r.Text(4) != "routine") it.reasons.push_back(r.Text(4) + " referral");
+      if (!it.owner_user_id) it.reasons.push_back("not assigned yet");
+      items.push_back(std::move(it));
+    }
+
+    // High-risk patients not reached lately.
+    CK_ASSIGN_OR_RETURN(
+        auto quiet,
+        c.Query("SELECT r.patient_id, r.tier, (SELECT MAX(x.contact_at) FROM case_contacts x "
+                "WHERE x.patient_id = r.patient_id AND x.outcome = 'reached') FROM patient_risk r "
+                "WHERE r.tier <= 2 AND r.patient_id IN " +
+                    patients,
+                u));
+    for (const db::Row& r : quiet) {
+      int tier = static_cast<int>(r.Int(1));
+      auto days = R.no_contact_days.find(tier);
+      if (days == R.no_contact_days.end()) continue;
+      Timestamp limit_ms = static_cast<Timestamp>(days->second) * kMillisPerDay;
+      std::optional<Timestamp> last = r.OptInt(2);
+      if (last && now - *last < limit_ms) continue;
+      Item it;
+      it.kind = "no_recent_contact";
+      it.patient_id = r.Int(0);
+      it.title = "High-risk patient not reached lately";
+      it.due_at = last;
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back(last ? "no contact reached in " + Hours(now - *last) : "never reached");
+      items.push_back(std::move(it));
+    }
+
+    // Care plan reviews due, and goals past their target date.
+    CK_ASSIGN_OR_RETURN(
+        auto reviews,
+        c.Query("SELECT id, case_id, patient_id, title, next_review_due FROM care_plans WHERE "
+                "status = 'active' AND next_review_due < ? AND patient_id IN " +
+                    patients,
+                After(now + R.horizon)));
+    for (const db::Row& r : reviews) {
+      Item it;
+      it.kind = "care_plan_review_due";
+      it.care_plan_id = r.Int(0);
+      it.case_id = r.Int(1);
+      it.patient_id = r.Int(2);
+      it.title = "Review the care plan: " + r.Text(3);
+      it.due_at = r.Int(4);
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back(r.Int(4) < now ? "review overdue by " + Hours(now - r.Int(4))
+                                          : "review due in " + Hours(r.Int(4) - now));
+      items.push_back(std::move(it));
+    }
+    std::string today = FormatDate(DateOf(now));
+    CK_ASSIGN_OR_RETURN(
+        auto goals,
+        c.Query("SELECT g.id, g.care_plan_id, g.patient_id, g.description, g.target_date, "
+                "p.case_id FROM care_plan_goals g JOIN care_plans p ON p.id = g.care_plan_id "
+                "WHERE g.status IN ('proposed', 'active') AND g.target_date < ? AND p.status IN "
+                "('draft', 'active') AND g.patient_id IN " +
+                    patients,
+                After(today)));
+    for (const db::Row& r : goals) {
+      Item it;
+      it.kind = "goal_past_target";
+      it.goal_id = r.Int(0);
+      it.care_plan_id = r.Int(1);
+      it.patient_id = r.Int(2);
+      it.case_id = r.Int(5);
+      it.title = "Goal past its target date: " + r.Text(3);
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back("target date " + r.Text(4) + " passed");
+      items.push_back(std::move(it));
+    }
+
+    // The patients' tiers: the same work ranks higher for a higher-risk patient.
+    std::vector<int64_t> ids;
+    for (const Item& it : items) ids.push_back(it.patient_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::unordered_map<int64_t, int> tiers;
+    for (size_t start = 0; start < ids.size(); start += 500) {
+      size_t n = std::min<size_t>(500, ids.size() - start);
+      db::Params p(ids.begin() + static_cast<long>(start),
+                   ids.begin() + static_cast<long>(start + n));
+      CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id, tier FROM patient_risk WHERE "
+                                             "patient_id IN " +
+                                                 InList(n),
+                                             p));
+      for (const db::Row& r : rows) tiers[r.Int(0)] = static_cast<int>(r.Int(1));
+    }
+    for (Item& it : items) {
+      auto t = tiers.find(it.patient_id);
+      if (t == tiers.end()) continue;
+      auto bonus = R.tier_bonus.find(t->second);
+      if (bonus == R.tier_bonus.end()) continue;
+      it.score += bonus->second;
+      it.reasons.push_back("risk tier " + std::to_string(t->second));
+    }
+    return Status::Ok();
+  }));
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (a.score != b.score) return a.score > b.score;
+    Timestamp ad = a.due_at.value_or(INT64_MAX), bd = b.due_at.value_or(INT64_MAX);
+    if (ad != bd) return ad < bd;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.patient_id < b.patient_id;
+  });
+  if (static_cast<int>(items.size()) > limit) items.resize(static_cast<size_t>(limit));
+  // Each patient disclosed is audited once.
+  std::vector<int64_t> shown;
+  for (const Item& it : items) shown.push_back(it.patient_id);
+  std::sort(shown.begin(), shown.end());
+  shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    audit::Batch batch;
+    for (int64_t p : shown)
+      CK_RETURN_IF_ERROR(
+          batch.Add(audit::EventBy(actor, now, "worklist.read", "patient", std::to_string(p), p)));
+    return batch.Flush(c);
+  }));
+  return items;
+}
+
+}  // namespace ck::worklist

@@ -86,23 +86,32 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       return p;
     };
 
-    // Tasks: one's own overdue or due soon, and those waiting in one's queues.
-    std::string queue = "owner_user_id IS NULL AND (queue_role = ?";
-    db::Params queue_params{std::string(role)};
-    if (team_id) {
-      queue += " OR queue_team_id = ?";
-      queue_params.push_back(*team_id);
+    // Tasks: one's own overdue or due soon, and those waiting in one's queues
+    // (three index lookups rather than one OR that would scan).
+    const Timestamp soon = now + R.horizon;
+    constexpr const char* kTaskColumns =
+        "SELECT id, case_id, patient_id, title, priority, due_at, owner_user_id FROM tasks WHERE "
+        "status IN ('open', 'in_progress') AND due_at < ? AND ";
+    CK_ASSIGN_OR_RETURN(auto tasks,
+                        c.Query(std::string(kTaskColumns) + "owner_user_id IN " + in, After(soon)));
+    {
+      // Claimed tasks keep their queue: only unowned ones wait there (filtered
+      // here, so that the queue indexes drive the lookups).
+      CK_ASSIGN_OR_RETURN(auto by_role, c.Query(std::string(kTaskColumns) + "queue_role = ?",
+                                                {soon, std::string(role)}));
+      std::vector<db::Row> all(tasks.begin(), tasks.end());
+      for (const db::Row& r : by_role)
+        if (r.IsNull(6)) all.push_back(r);
+      if (team_id) {
+        CK_ASSIGN_OR_RETURN(auto by_team, c.Query(std::string(kTaskColumns) +
+                                                      "queue_team_id = ? AND (queue_role IS "
+                                                      "NULL OR queue_role <> ?)",
+                                                  {soon, *team_id, std::string(role)}));
+        for (const db::Row& r : by_team)
+          if (r.IsNull(6)) all.push_back(r);
+      }
+      tasks = db::Rows(tasks.columns(), std::move(all));
     }
-    queue += ")";
-    db::Params task_params = u;
-    task_params.insert(task_params.end(), queue_params.begin(), queue_params.end());
-    task_params.push_back(now + R.horizon);
-    CK_ASSIGN_OR_RETURN(
-        auto tasks,
-        c.Query("SELECT id, case_id, patient_id, title, priority, due_at, owner_user_id FROM tasks "
-                "WHERE status IN ('open', 'in_progress') AND (owner_user_id IN " +
-                    in + " OR (" + queue + ")) AND due_at IS NOT NULL AND due_at < ?",
-                task_params));
     for (const db::Row& r : tasks) {
       Item it;
       Timestamp due = r.Int(5);

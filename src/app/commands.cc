@@ -132,6 +132,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
        .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
   careplans::Service care_plans(db, clock);
   worklist::Worklist worklist(db, clock);
+  scheduling::Service appointments(db, clock, calendar);
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -160,23 +161,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{db,
-                    clock,
-                    authenticator,
-                    accounts,
-                    patient_service,
-                    case_service,
-                    directory,
-                    documents,
-                    clinical,
-                    consents,
-                    assessment_service,
-                    alerts,
-                    *tier_rules,
-                    task_service,
-                    care_plans,
-                    worklist,
-                    metrics};
+  Services services{
+      db,          clock,        authenticator, accounts, patient_service,    case_service,
+      directory,   documents,    clinical,      consents, assessment_service, alerts,
+      *tier_rules, task_service, care_plans,    worklist, appointments,       metrics};
   MountRoutes(router, services);
 
   http::ServerOptions so;

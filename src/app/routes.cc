@@ -10,6 +10,7 @@
 #include "interop/fhir/routes.h"
 #include "patients/routes.h"
 #include "risk/routes.h"
+#include "scheduling/routes.h"
 #include "tasks/routes.h"
 #include "worklist/routes.h"
 
@@ -42,6 +43,7 @@ void MountRoutes(http::Router& router, Services& s) {
   tasks::RegisterRoutes(router, s.tasks);
   careplans::RegisterRoutes(router, s.care_plans);
   worklist::RegisterRoutes(router, s.worklist);
+  scheduling::RegisterRoutes(router, s.appointments);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

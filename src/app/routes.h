@@ -17,6 +17,7 @@
 #include "patients/consent.h"
 #include "patients/service.h"
 #include "risk/rules.h"
+#include "scheduling/service.h"
 #include "tasks/service.h"
 #include "worklist/worklist.h"
 
@@ -39,6 +40,7 @@ struct Services {
   tasks::Service& tasks;
   careplans::Service& care_plans;
   worklist::Worklist& worklist;
+  scheduling::Service& appointments;
   http::Metrics& metrics;
 };
 

@@ -512,7 +512,8 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "care_plan_problems",
                             "care_plan_goals",
                             "care_plan_goal_progress",
-                            "care_plan_interventions"}) {
+                            "care_plan_interventions",
+                            "appointments"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

@@ -12,12 +12,6 @@ namespace {
 using http::Json;
 using P = auth::Permission;
 
-Json Opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
-Json OptInt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-Json OptTime(const std::optional<Timestamp>& v) {
-  return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
-}
-
 Json ToJson(const Case& k) {
   Json next = Json::array();
   for (Stage s : NextStages(k.stage)) next.push_back(std::string(StageName(s)));
@@ -31,10 +25,10 @@ Json ToJson(const Case& k) {
           {"urgency", k.urgency},
           {"referred_at", FormatTimestamp(k.referred_at)},
           {"triage_due_at", FormatTimestamp(k.triage_due_at)},
-          {"acuity", Opt(k.acuity)},
-          {"assigned_user_id", OptInt(k.assigned_user_id)},
-          {"closure_reason", Opt(k.closure_reason)},
-          {"closed_at", OptTime(k.closed_at)},
+          {"acuity", http::OrNull(k.acuity)},
+          {"assigned_user_id", http::OrNull(k.assigned_user_id)},
+          {"closure_reason", http::OrNull(k.closure_reason)},
+          {"closed_at", http::TimeOrNull(k.closed_at)},
           {"consecutive_unreached_attempts", k.consecutive_unreached},
           {"risk_tier", k.risk_tier ? Json(*k.risk_tier) : Json(nullptr)},
           {"risk_reasons",
@@ -51,10 +45,10 @@ Json ToJson(const Note& n) {
           {"body", n.body},
           {"status", n.status},
           {"author_id", n.author_id},
-          {"amends_note_id", OptInt(n.amends_note_id)},
+          {"amends_note_id", http::OrNull(n.amends_note_id)},
           {"created_at", FormatTimestamp(n.created_at)},
           {"updated_at", FormatTimestamp(n.updated_at)},
-          {"signed_at", OptTime(n.signed_at)},
+          {"signed_at", http::TimeOrNull(n.signed_at)},
           {"version", n.version},
           {"attendees",
            [&] {
@@ -68,8 +62,8 @@ Json ToJson(const Note& n) {
              for (const Decision& x : n.decisions)
                d.push_back({{"id", x.id},
                             {"decision", x.decision},
-                            {"owner", Opt(x.owner)},
-                            {"due_date", Opt(x.due_date)}});
+                            {"owner", http::OrNull(x.owner)},
+                            {"due_date", http::OrNull(x.due_date)}});
              return d;
            }()}};
 }
@@ -120,10 +114,10 @@ Json ToJson(const Contact& k) {
           {"method", k.method},
           {"direction", k.direction},
           {"party", k.party},
-          {"party_name", Opt(k.party_name)},
+          {"party_name", http::OrNull(k.party_name)},
           {"outcome", k.outcome},
           {"duration_minutes", k.duration_minutes ? Json(*k.duration_minutes) : Json(nullptr)},
-          {"summary", Opt(k.summary)},
+          {"summary", http::OrNull(k.summary)},
           {"recorded_by", k.recorded_by},
           {"created_at", FormatTimestamp(k.created_at)}};
 }
@@ -242,19 +236,19 @@ void RegisterRoutes(http::Router& router, Service& service) {
                Json j = ToJson(k);
                Json h = Json::array();
                for (const StatusChange& s : history)
-                 h.push_back({{"from", Opt(s.from)},
+                 h.push_back({{"from", http::OrNull(s.from)},
                               {"to", s.to},
-                              {"reason", Opt(s.reason)},
-                              {"changed_by", OptInt(s.changed_by)},
+                              {"reason", http::OrNull(s.reason)},
+                              {"changed_by", http::OrNull(s.changed_by)},
                               {"changed_at", FormatTimestamp(s.changed_at)}});
                j["status_history"] = h;
                Json a = Json::array();
                for (const Assignment& x : assignments)
                  a.push_back({{"user_id", x.user_id},
-                              {"assigned_by", OptInt(x.assigned_by)},
+                              {"assigned_by", http::OrNull(x.assigned_by)},
                               {"assigned_at", FormatTimestamp(x.assigned_at)},
-                              {"ended_at", OptTime(x.ended_at)},
-                              {"reason", Opt(x.reason)}});
+                              {"ended_at", http::TimeOrNull(x.ended_at)},
+                              {"reason", http::OrNull(x.reason)}});
                j["assignments"] = a;
                return http::JsonResponse(200, j);
              });
@@ -424,25 +418,25 @@ Json ToJson(const DirectoryEntry& e) {
   return {{"id", e.id},
           {"kind", e.kind},
           {"name", e.name},
-          {"role", Opt(e.role)},
-          {"organisation", Opt(e.organisation)},
-          {"phone", Opt(e.phone)},
-          {"fax", Opt(e.fax)},
-          {"email", Opt(e.email)},
-          {"secure_message_address", Opt(e.secure_message_address)},
+          {"role", http::OrNull(e.role)},
+          {"organisation", http::OrNull(e.organisation)},
+          {"phone", http::OrNull(e.phone)},
+          {"fax", http::OrNull(e.fax)},
+          {"email", http::OrNull(e.email)},
+          {"secure_message_address", http::OrNull(e.secure_message_address)},
           {"active", e.active},
           {"version", e.version}};
 }
 
 Json ToJson(const TeamMember& m) {
-  return {{"id", OptInt(m.id)},
+  return {{"id", http::OrNull(m.id)},
           {"kind", m.kind},
           {"name", m.name},
           {"role", m.role},
-          {"user_id", OptInt(m.user_id)},
-          {"directory_entry_id", OptInt(m.directory_entry_id)},
-          {"relationship_id", OptInt(m.relationship_id)},
-          {"phone", Opt(m.phone)}};
+          {"user_id", http::OrNull(m.user_id)},
+          {"directory_entry_id", http::OrNull(m.directory_entry_id)},
+          {"relationship_id", http::OrNull(m.relationship_id)},
+          {"phone", http::OrNull(m.phone)}};
 }
 
 // Applies the fields present in `body` to `e` (null clears an optional one).
@@ -546,15 +540,15 @@ void RegisterDirectoryRoutes(http::Router& router, Directory& directory) {
 void RegisterDocumentRoutes(http::Router& router, Documents& documents) {
   auto info_json = [](const DocumentInfo& d) {
     return Json{{"id", d.id},
-                {"case_id", OptInt(d.case_id)},
+                {"case_id", http::OrNull(d.case_id)},
                 {"doc_type", d.doc_type},
                 {"title", d.title},
-                {"document_date", Opt(d.document_date)},
-                {"source", Opt(d.source)},
+                {"document_date", http::OrNull(d.document_date)},
+                {"source", http::OrNull(d.source)},
                 {"content_type", d.content_type},
                 {"size_bytes", d.size_bytes},
                 {"sha256", d.sha256},
-                {"uploaded_by", OptInt(d.uploaded_by)},
+                {"uploaded_by", http::OrNull(d.uploaded_by)},
                 {"uploaded_at", FormatTimestamp(d.uploaded_at)},
                 {"content_url", "/api/v1/documents/" + std::to_string(d.id) + "/content"}};
   };

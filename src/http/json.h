@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "http/request.h"
 
@@ -20,6 +21,13 @@ using Json = nlohmann::json;
 // JSON (naming the byte offset), invalid UTF-8, nesting deeper than 32 levels,
 // or anything but an object.
 Result<Json> ParseJsonObject(const Request& req);
+
+// Absent values render as JSON null; times as ISO-8601 UTC.
+inline Json OrNull(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+inline Json OrNull(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+inline Json TimeOrNull(const std::optional<Timestamp>& v) {
+  return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
+}
 
 // Serialises without throwing (invalid UTF-8 is replaced).
 std::string DumpJson(const Json& j);

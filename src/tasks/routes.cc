@@ -8,40 +8,34 @@ namespace {
 using http::Json;
 using P = auth::Permission;
 
-Json Opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
-Json OptInt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-Json OptTime(const std::optional<Timestamp>& v) {
-  return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
-}
-
 Json ToJson(const Task& t) {
   return {{"id", t.id},
           {"case_id", t.case_id},
           {"patient_id", t.patient_id},
           {"title", t.title},
           {"task_type", t.task_type},
-          {"description", Opt(t.description)},
-          {"owner_user_id", OptInt(t.owner_user_id)},
-          {"queue_team_id", OptInt(t.queue_team_id)},
-          {"queue_role", Opt(t.queue_role)},
-          {"due_at", OptTime(t.due_at)},
-          {"due_rule", Opt(t.due_rule)},
+          {"description", http::OrNull(t.description)},
+          {"owner_user_id", http::OrNull(t.owner_user_id)},
+          {"queue_team_id", http::OrNull(t.queue_team_id)},
+          {"queue_role", http::OrNull(t.queue_role)},
+          {"due_at", http::TimeOrNull(t.due_at)},
+          {"due_rule", http::OrNull(t.due_rule)},
           {"priority", t.priority},
           {"status", t.status},
-          {"pause_reason", Opt(t.pause_reason)},
-          {"outcome", Opt(t.outcome)},
+          {"pause_reason", http::OrNull(t.pause_reason)},
+          {"outcome", http::OrNull(t.outcome)},
           {"minutes_spent", t.minutes_spent},
           {"attempts", t.attempts},
           {"recur_every_days", t.recur_every_days ? Json(*t.recur_every_days) : Json(nullptr)},
-          {"recur_until", Opt(t.recur_until)},
+          {"recur_until", http::OrNull(t.recur_until)},
           {"recur_times", t.recur_times ? Json(*t.recur_times) : Json(nullptr)},
-          {"series_id", OptInt(t.series_id)},
+          {"series_id", http::OrNull(t.series_id)},
           {"occurrence", t.occurrence},
           {"source", t.source},
-          {"escalated_at", OptTime(t.escalated_at)},
-          {"completed_at", OptTime(t.completed_at)},
-          {"completed_by", OptInt(t.completed_by)},
-          {"created_by", OptInt(t.created_by)},
+          {"escalated_at", http::TimeOrNull(t.escalated_at)},
+          {"completed_at", http::TimeOrNull(t.completed_at)},
+          {"completed_by", http::OrNull(t.completed_by)},
+          {"created_by", http::OrNull(t.created_by)},
           {"created_at", FormatTimestamp(t.created_at)},
           {"updated_at", FormatTimestamp(t.updated_at)},
           {"version", t.version}};
@@ -151,10 +145,10 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
                Json events = Json::array();
                for (const TaskEvent& e : history)
                  events.push_back({{"kind", e.kind},
-                                   {"from_status", Opt(e.from_status)},
-                                   {"to_status", Opt(e.to_status)},
-                                   {"detail", Opt(e.detail)},
-                                   {"by_user_id", OptInt(e.by_user_id)},
+                                   {"from_status", http::OrNull(e.from_status)},
+                                   {"to_status", http::OrNull(e.to_status)},
+                                   {"detail", http::OrNull(e.detail)},
+                                   {"by_user_id", http::OrNull(e.by_user_id)},
                                    {"at", FormatTimestamp(e.at)}});
                j["history"] = events;
                return http::JsonResponse(200, j);
@@ -238,7 +232,7 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
                  tcm.push_back({{"encounter_id", d.encounter_id},
                                 {"discharged_at", FormatTimestamp(d.discharged_at)},
                                 {"contact_due", FormatTimestamp(d.contact_due)},
-                                {"first_contact_at", OptTime(d.first_contact_at)},
+                                {"first_contact_at", http::TimeOrNull(d.first_contact_at)},
                                 {"met", d.met}});
                return http::JsonResponse(
                    200, {{"month", s.month},

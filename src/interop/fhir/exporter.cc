@@ -888,6 +888,89 @@ std::string AuditAction(const std::string& action) {
   return "E";
 }
 
+std::string FhirTaskStatus(const std::string& s) {
+  if (s == "open") return "ready";
+  if (s == "in_progress") return "in-progress";
+  if (s == "paused") return "on-hold";
+  if (s == "done") return "completed";
+  return s;  // cancelled
+}
+
+// Tasks: the work of a case (FHIR Task, intent "order").
+Status RenderTasks(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
+      "SELECT * FROM (SELECT t.id AS id, t.patient_id AS patient_id, t.case_id AS case_id, "
+      "t.title AS title, t.task_type AS task_type, t.status AS status, t.priority AS priority, "
+      "t.due_at AS due_at, t.outcome AS outcome, t.pause_reason AS pause_reason, u.display_name "
+      "AS owner, t.created_at AS created_at, t.updated_at AS updated_at, t.version AS version, "
+      "t.queue_role AS queue_role FROM tasks t LEFT JOIN users u ON u.id = t.owner_user_id) x" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
+        const std::string& priority = r.Text(6);
+        Json t = {{"resourceType", "Task"},
+                  {"id", std::to_string(r.Int(0))},
+                  {"meta", ctx.Meta(r.Int(13), r.Int(12))},
+                  {"status", FhirTaskStatus(r.Text(5))},
+                  {"intent", "order"},
+                  {"priority", priority == "normal" || priority == "low" ? "routine" : priority},
+                  {"code", {{"text", r.Text(4)}}},
+                  {"description", r.Text(3)},
+                  {"for", ctx.Ref("Patient", r.Int(1))},
+                  {"basedOn",
+                   Json::array({{{"reference", "EpisodeOfCare/" + std::to_string(r.Int(2))}}})},
+                  {"authoredOn", Fhir(r.Int(11))},
+                  {"lastModified", Fhir(r.Int(12))}};
+        if (!r.IsNull(7)) t["restriction"] = {{"period", {{"end", Fhir(r.Int(7))}}}};
+        if (!r.IsNull(10))
+          t["owner"] = {{"display", r.Text(10)}};
+        else if (!r.IsNull(14))
+          t["owner"] = {{"display", "the " + r.Text(14) + " queue"}};
+        if (!r.IsNull(9)) t["statusReason"] = {{"text", r.Text(9)}};
+        if (!r.IsNull(8))
+          t["output"] =
+              Json::array({{{"type", {{"text", "outcome"}}}, {"valueString", r.Text(8)}}});
+        out(t);
+        return Status::Ok();
+      });
+}
+
+std::string FhirAppointmentStatus(const std::string& s) {
+  if (s == "confirmed") return "booked";
+  if (s == "completed") return "fulfilled";
+  if (s == "no_show") return "noshow";
+  return s;  // proposed, booked, arrived, cancelled
+}
+
+Status RenderAppointments(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
+  return Each(
+      c, ctx,
+      "SELECT id, patient_id, kind, reason, provider, location, telehealth_url, starts_at, "
+      "ends_at, status, cancellation_reason, created_at, updated_at, version FROM appointments" +
+          f.Sql(false),
+      f.params, [&](const db::Row& r) {
+        Json participants =
+            Json::array({{{"actor", ctx.Ref("Patient", r.Int(1))}, {"status", "accepted"}}});
+        if (!r.IsNull(4))
+          participants.push_back({{"actor", {{"display", r.Text(4)}}}, {"status", "accepted"}});
+        Json a = {{"resourceType", "Appointment"},
+                  {"id", std::to_string(r.Int(0))},
+                  {"meta", ctx.Meta(r.Int(13), r.Int(12))},
+                  {"status", FhirAppointmentStatus(r.Text(9))},
+                  {"serviceType", Json::array({{{"text", r.Text(2)}}})},
+                  {"reasonCode", Json::array({{{"text", r.Text(3)}}})},
+                  {"start", Fhir(r.Int(7))},
+                  {"end", Fhir(r.Int(8))},
+                  {"created", Fhir(r.Int(11))},
+                  {"participant", participants}};
+        if (!r.IsNull(5)) a["comment"] = "at " + r.Text(5);
+        if (!r.IsNull(6)) a["comment"] = "telehealth: " + r.Text(6);
+        if (!r.IsNull(10)) a["cancelationReason"] = {{"text", r.Text(10)}};
+        out(a);
+        return Status::Ok();
+      });
+}
+
 Status RenderAuditEvents(db::Connection& c, Context& ctx, const Filter& f, const Sink& out) {
   return Each(
       c, ctx,
@@ -959,6 +1042,8 @@ Status RenderResources(db::Connection& c, const std::string& type, const Filter&
   if (type == "Consent") return RenderConsents(c, ctx, filter, out);
   if (type == "CareTeam") return RenderCareTeams(c, ctx, filter, out);
   if (type == "AuditEvent") return RenderAuditEvents(c, ctx, filter, out);
+  if (type == "Task") return RenderTasks(c, ctx, filter, out);
+  if (type == "Appointment") return RenderAppointments(c, ctx, filter, out);
   return NotFound("casekeeper does not serve " + type, "type");
 }
 

@@ -59,6 +59,8 @@ const std::vector<TypeInfo>& Types() {
       {"ServiceRequest", "cases", true, {"patient", "subject"}},
       {"Consent", "consents", true, {"patient"}},
       {"CareTeam", nullptr, true, {"patient", "subject"}},
+      {"Task", "tasks", true, {"patient", "status"}},
+      {"Appointment", "appointments", true, {"patient", "status", "date"}},
       {"AuditEvent", "audit_log", false, {"patient", "date"}},
   };
   return types;
@@ -212,6 +214,25 @@ Result<Clause> TokenClause(const std::string& type, const std::string& name,
         {type, system, code}};
   }
   if (name == "identifier") return Clause{"visit_number = ?", {code}};
+  if (name == "status" && type == "Task") {
+    static const std::map<std::string, std::string> kTask = {{"ready", "open"},
+                                                             {"in-progress", "in_progress"},
+                                                             {"on-hold", "paused"},
+                                                             {"completed", "done"},
+                                                             {"cancelled", "cancelled"}};
+    auto it = kTask.find(value);
+    return Clause{"status = ?", {it == kTask.end() ? std::string("none") : it->second}};
+  }
+  if (name == "status" && type == "Appointment") {
+    if (value == "booked") return Clause{"status IN ('booked', 'confirmed')", {}};
+    static const std::map<std::string, std::string> kAppt = {{"fulfilled", "completed"},
+                                                             {"noshow", "no_show"},
+                                                             {"proposed", "proposed"},
+                                                             {"arrived", "arrived"},
+                                                             {"cancelled", "cancelled"}};
+    auto it = kAppt.find(value);
+    return Clause{"status = ?", {it == kAppt.end() ? std::string("none") : it->second}};
+  }
   if (name == "status" && type == "Encounter")
     return Clause{"status = ?", {EncounterStatusFromFhir(value, true)}};
   if (name == "status" && type == "EpisodeOfCare") {
@@ -274,6 +295,7 @@ Status AddSearch(const TypeInfo& info, const Request& req, const auth::Principal
       std::string column = type == "Encounter"     ? "admitted_at"
                            : type == "Observation" ? "effective_at"
                            : type == "Procedure"   ? "performed_start"
+                           : type == "Appointment" ? "starts_at"
                                                    : "at";
       CK_RETURN_IF_ERROR(AddDate(value, column, f, name));
       continue;

@@ -102,9 +102,9 @@ TEST_F(FhirApiTest, MetadataIsPublicAndListsTheTypes) {
   EXPECT_EQ(cs["fhirVersion"], "4.0.1");
   std::set<std::string> types;
   for (const Json& r : cs["rest"][0]["resource"]) types.insert(r["type"]);
-  for (const char* t :
-       {"Patient", "Encounter", "Condition", "Observation", "Coverage", "CarePlan", "Goal",
-        "CareTeam", "EpisodeOfCare", "ServiceRequest", "Consent", "AuditEvent"})
+  for (const char* t : {"Patient", "Encounter", "Condition", "Observation", "Coverage", "CarePlan",
+                        "Goal", "CareTeam", "EpisodeOfCare", "ServiceRequest", "Consent",
+                        "AuditEvent", "Task", "Appointment"})
     EXPECT_TRUE(types.count(t)) << t;
 }
 
@@ -224,6 +224,37 @@ TEST_F(FhirApiTest, CasesConsentAndCareTeamAsFhir) {
   Json consents = Get("/fhir/R4/Consent" + q, "cm.one");
   ASSERT_EQ(consents["entry"].size(), 1u);
   EXPECT_EQ(consents["entry"][0]["resource"]["status"], "active");
+  // Tasks and appointments of the case.
+  ASSERT_TRUE(
+      api_.db()
+          .Write([&](db::Connection& c) -> Status {
+            CK_RETURN_IF_ERROR(
+                c.Exec("INSERT INTO tasks (case_id, patient_id, title, task_type, owner_user_id, "
+                       "due_at, priority, status, created_at, updated_at) SELECT id, patient_id, "
+                       "'Post-discharge call', 'call', ?, 1795800000000, 'high', 'open', 0, 0 "
+                       "FROM cases",
+                       {api_.id("cm.one")})
+                    .status());
+            return c
+                .Exec(
+                    "INSERT INTO appointments (case_id, patient_id, kind, reason, location, "
+                    "starts_at, ends_at, status, created_at, updated_at) SELECT id, "
+                    "patient_id, 'appointment', 'Cardiology follow-up', 'Riverside', "
+                    "1795900000000, 1795902400000, 'confirmed', 0, 0 FROM cases")
+                .status();
+          })
+          .ok());
+  Json tasks = Get("/fhir/R4/Task" + q + "&status=ready", "cm.one");
+  ASSERT_EQ(tasks["entry"].size(), 1u);
+  EXPECT_EQ(tasks["entry"][0]["resource"]["description"], "Post-discharge call");
+  EXPECT_EQ(tasks["entry"][0]["resource"]["priority"], "high");
+  EXPECT_EQ(tasks["entry"][0]["resource"]["for"]["reference"], std::string("Patient/") + kLuigiId);
+  Json appts = Get("/fhir/R4/Appointment" + q + "&status=booked", "cm.one");
+  ASSERT_EQ(appts["entry"].size(), 1u);
+  EXPECT_EQ(appts["entry"][0]["resource"]["status"], "booked");
+  Json appt = Get("/fhir/R4/Appointment/" + appts["entry"][0]["resource"]["id"].get<std::string>(),
+                  "cm.one");
+  EXPECT_EQ(appt["reasonCode"][0]["text"], "Cardiology follow-up");
   Json team = Get(std::string("/fhir/R4/CareTeam/") + kLuigiId, "cm.one");
   EXPECT_EQ(team["participant"].size(), 1u);
   EXPECT_EQ(team["subject"]["reference"], std::string("Patient/") + kLuigiId);

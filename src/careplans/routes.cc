@@ -27,13 +27,6 @@ Result<std::optional<double>> OptionalNumber(const Json& body, const char* field
   return std::optional<double>(body[field].get<double>());
 }
 
-Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
-  CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
-  if (!text) return std::optional<Timestamp>();
-  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
-  return std::optional<Timestamp>(t);
-}
-
 using Handler = std::function<Result<Json>(http::Request&, const Json& body, int64_t plan_id)>;
 
 // A POST or PATCH on one plan, answering with the plan.
@@ -148,7 +141,7 @@ void RegisterRoutes(http::Router& router, Service& plans) {
                CK_ASSIGN_OR_RETURN(auto value, OptionalNumber(body, "value"));
                CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, "value_text", 500));
                CK_ASSIGN_OR_RETURN(auto note, http::OptionalString(body, "note", 2000));
-               CK_ASSIGN_OR_RETURN(auto at, OptionalTime(body, "measured_at"));
+               CK_ASSIGN_OR_RETURN(auto at, http::OptionalTime(body, "measured_at"));
                CK_ASSIGN_OR_RETURN(Json plan, plans.AddProgress(*req.principal, req.Actor(), id,
                                                                 goal, value, text, note, at));
                return http::JsonResponse(201, plan);

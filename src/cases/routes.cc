@@ -124,13 +124,6 @@ Json ToJson(const Contact& k) {
 
 Result<int> Version(const Json& body) { return http::RequiredVersion(body); }
 
-Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
-  CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
-  if (!text) return std::optional<Timestamp>();
-  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
-  return std::optional<Timestamp>(t);
-}
-
 // The patient of the case named by the path, for the router's access check.
 http::RouteOptions OnCase(P permission) {
   return {.permission = permission,
@@ -166,7 +159,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
         CK_ASSIGN_OR_RETURN(n.referral_reason, http::RequiredString(body, "referral_reason", 2000));
         CK_ASSIGN_OR_RETURN(auto urgency, http::OptionalString(body, "urgency", 20));
         n.urgency = urgency.value_or("routine");
-        CK_ASSIGN_OR_RETURN(n.referred_at, OptionalTime(body, "referred_at"));
+        CK_ASSIGN_OR_RETURN(n.referred_at, http::OptionalTime(body, "referred_at"));
         CK_ASSIGN_OR_RETURN(n.acuity, http::OptionalString(body, "acuity", 20));
         CK_ASSIGN_OR_RETURN(Case k, service.Refer(*req.principal, req.Actor(), n));
         http::Response r = http::JsonResponse(201, ToJson(k));
@@ -187,16 +180,8 @@ void RegisterRoutes(http::Router& router, Service& service) {
       http::Method::kGet, "/api/v1/cases", {.permission = P::kListPatients},
       [&service](http::Request& req) -> Result<http::Response> {
         auto number = [&](const char* name, int64_t fallback) -> Result<int64_t> {
-          auto v = req.Query(name);
-          if (!v) return fallback;
-          try {
-            size_t used = 0;
-            int64_t n = std::stoll(*v, &used);
-            if (used != v->size()) throw std::invalid_argument("trailing");
-            return n;
-          } catch (const std::exception&) {
-            return InvalidArgument("must be an integer", name);
-          }
+          CK_ASSIGN_OR_RETURN(auto v, req.IntQuery(name, 0, INT64_MAX));
+          return v.value_or(fallback);
         };
         CK_ASSIGN_OR_RETURN(int64_t user, number("assigned_user_id", req.principal->user_id));
         CK_ASSIGN_OR_RETURN(int64_t after, number("after", 0));
@@ -382,7 +367,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
                    body, {"contact_at", "method", "direction", "party", "party_name", "outcome",
                           "duration_minutes", "summary"}));
                Contact k;
-               CK_ASSIGN_OR_RETURN(auto at, OptionalTime(body, "contact_at"));
+               CK_ASSIGN_OR_RETURN(auto at, http::OptionalTime(body, "contact_at"));
                k.contact_at = at.value_or(0);
                CK_ASSIGN_OR_RETURN(k.method, http::RequiredString(body, "method", 20));
                CK_ASSIGN_OR_RETURN(k.direction, http::RequiredString(body, "direction", 20));

@@ -109,4 +109,11 @@ Status RejectUnknownFields(const Json& obj, std::initializer_list<const char*> a
   return Status::Ok();
 }
 
+Result<std::optional<Timestamp>> OptionalTime(const Json& obj, const char* field) {
+  CK_ASSIGN_OR_RETURN(auto text, OptionalString(obj, field, 40));
+  if (!text) return std::optional<Timestamp>();
+  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
+  return std::optional<Timestamp>(t);
+}
+
 }  // namespace ck::http

@@ -40,6 +40,8 @@ Result<std::optional<std::string>> OptionalString(const Json& obj, const char* f
                                                   size_t max_len);
 Result<std::optional<int64_t>> OptionalInt(const Json& obj, const char* field);
 Result<std::optional<bool>> OptionalBool(const Json& obj, const char* field);
+// An ISO-8601 time (InvalidArgument naming the field otherwise), or nullopt when absent.
+Result<std::optional<Timestamp>> OptionalTime(const Json& obj, const char* field);
 // The "version" an update was based on: InvalidArgument (field "version") when
 // it is missing or not an integer from 1 to 2^31-1.
 Result<int> RequiredVersion(const Json& obj);

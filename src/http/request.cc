@@ -69,6 +69,19 @@ std::optional<std::string> Request::Query(std::string_view name) const {
   return std::nullopt;
 }
 
+Result<std::optional<int64_t>> Request::IntQuery(std::string_view name, int64_t lo,
+                                                 int64_t hi) const {
+  auto s = Query(name);
+  if (!s) return std::optional<int64_t>();
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size() || s->empty() || v < lo || v > hi)
+    return InvalidArgument(
+        "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
+        std::string(name));
+  return std::optional<int64_t>(v);
+}
+
 Result<int64_t> Request::IdParam(const std::string& name) const {
   auto it = params.find(name);
   if (it == params.end()) return Internal("route has no parameter " + name);

@@ -37,6 +37,9 @@ struct Request {
   std::string_view Header(std::string_view lower_name) const;
   // The first value of a query parameter, percent-decoded.
   std::optional<std::string> Query(std::string_view name) const;
+  // An integer query parameter from `lo` to `hi` (nullopt when absent);
+  // InvalidArgument naming it for anything else ("12abc", "", out of range).
+  Result<std::optional<int64_t>> IntQuery(std::string_view name, int64_t lo, int64_t hi) const;
   // A path parameter that must be a positive integer id; InvalidArgument naming it otherwise.
   Result<int64_t> IdParam(const std::string& name) const;
   // The acting user for services and the audit trail (requires principal).

@@ -31,13 +31,6 @@ Json ToJson(const Appointment& a) {
       {"version", a.version}};
 }
 
-Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
-  CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
-  if (!text) return std::optional<Timestamp>();
-  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
-  return std::optional<Timestamp>(t);
-}
-
 Result<int64_t> PatientOfCase(db::Connection& c, const http::Request& req) {
   CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
   CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM cases WHERE id = ?", {id}));
@@ -72,9 +65,9 @@ void RegisterRoutes(http::Router& router, Service& appointments) {
         CK_ASSIGN_OR_RETURN(n.directory_entry_id, http::OptionalInt(body, "directory_entry_id"));
         CK_ASSIGN_OR_RETURN(n.location, http::OptionalString(body, "location", 300));
         CK_ASSIGN_OR_RETURN(n.telehealth_url, http::OptionalString(body, "telehealth_url", 500));
-        CK_ASSIGN_OR_RETURN(auto starts, OptionalTime(body, "starts_at"));
+        CK_ASSIGN_OR_RETURN(auto starts, http::OptionalTime(body, "starts_at"));
         if (!starts) return InvalidArgument("is required", "starts_at");
-        CK_ASSIGN_OR_RETURN(auto ends, OptionalTime(body, "ends_at"));
+        CK_ASSIGN_OR_RETURN(auto ends, http::OptionalTime(body, "ends_at"));
         if (!ends) return InvalidArgument("is required", "ends_at");
         n.starts_at = *starts;
         n.ends_at = *ends;
@@ -109,8 +102,8 @@ void RegisterRoutes(http::Router& router, Service& appointments) {
         AppointmentChange ch;
         CK_ASSIGN_OR_RETURN(ch.status, http::OptionalString(body, "status", 20));
         CK_ASSIGN_OR_RETURN(ch.reason, http::OptionalString(body, "reason", 500));
-        CK_ASSIGN_OR_RETURN(ch.starts_at, OptionalTime(body, "starts_at"));
-        CK_ASSIGN_OR_RETURN(ch.ends_at, OptionalTime(body, "ends_at"));
+        CK_ASSIGN_OR_RETURN(ch.starts_at, http::OptionalTime(body, "starts_at"));
+        CK_ASSIGN_OR_RETURN(ch.ends_at, http::OptionalTime(body, "ends_at"));
         CK_ASSIGN_OR_RETURN(ch.transport_arranged, http::OptionalBool(body, "transport_arranged"));
         CK_ASSIGN_OR_RETURN(Appointment a,
                             appointments.Change(*req.principal, req.Actor(), id, ch, version));

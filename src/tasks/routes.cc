@@ -41,13 +41,6 @@ Json ToJson(const Task& t) {
           {"version", t.version}};
 }
 
-Result<std::optional<Timestamp>> OptionalTime(const Json& body, const char* field) {
-  CK_ASSIGN_OR_RETURN(auto text, http::OptionalString(body, field, 40));
-  if (!text) return std::optional<Timestamp>();
-  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(*text, field));
-  return std::optional<Timestamp>(t);
-}
-
 Result<std::optional<int>> OptionalSmallInt(const Json& body, const char* field) {
   CK_ASSIGN_OR_RETURN(auto v, http::OptionalInt(body, field));
   if (!v) return std::optional<int>();
@@ -91,10 +84,10 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
                CK_ASSIGN_OR_RETURN(n.queue_role, http::OptionalString(body, "queue_role", 40));
                if (!n.owner_user_id && !n.queue_team_id && !n.queue_role)
                  n.owner_user_id = req.principal->user_id;  // one's own task by default
-               CK_ASSIGN_OR_RETURN(n.due_at, OptionalTime(body, "due_at"));
+               CK_ASSIGN_OR_RETURN(n.due_at, http::OptionalTime(body, "due_at"));
                CK_ASSIGN_OR_RETURN(n.due_in_business_days,
                                    OptionalSmallInt(body, "due_in_business_days"));
-               CK_ASSIGN_OR_RETURN(n.due_anchor, OptionalTime(body, "due_anchor"));
+               CK_ASSIGN_OR_RETURN(n.due_anchor, http::OptionalTime(body, "due_anchor"));
                CK_ASSIGN_OR_RETURN(auto priority, http::OptionalString(body, "priority", 20));
                n.priority = priority.value_or("normal");
                CK_ASSIGN_OR_RETURN(n.recur_every_days, OptionalSmallInt(body, "recur_every_days"));
@@ -118,18 +111,9 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
   router.Add(http::Method::kGet, "/api/v1/tasks", {.permission = P::kListPatients},
              [&tasks](http::Request& req) -> Result<http::Response> {
                bool queues = req.Query("queues").value_or("true") != "false";
-               int limit = 200;
-               if (auto l = req.Query("limit")) {
-                 try {
-                   limit = std::stoi(*l);
-                 } catch (...) {
-                   return InvalidArgument("must be a number", "limit");
-                 }
-                 if (limit < 1 || limit > 1000)
-                   return InvalidArgument("must be 1 to 1000", "limit");
-               }
-               CK_ASSIGN_OR_RETURN(auto list,
-                                   tasks.Mine(*req.principal, req.Actor(), queues, limit));
+               CK_ASSIGN_OR_RETURN(auto limit, req.IntQuery("limit", 1, 1000));
+               CK_ASSIGN_OR_RETURN(auto list, tasks.Mine(*req.principal, req.Actor(), queues,
+                                                         static_cast<int>(limit.value_or(200))));
                Json items = Json::array();
                for (const Task& t : list) items.push_back(ToJson(t));
                return http::JsonResponse(200, {{"items", items}});
@@ -167,7 +151,7 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
         CK_ASSIGN_OR_RETURN(e.title, http::OptionalString(body, "title", 200));
         CK_ASSIGN_OR_RETURN(e.description, http::OptionalString(body, "description", 4000));
         CK_ASSIGN_OR_RETURN(e.priority, http::OptionalString(body, "priority", 20));
-        CK_ASSIGN_OR_RETURN(e.due_at, OptionalTime(body, "due_at"));
+        CK_ASSIGN_OR_RETURN(e.due_at, http::OptionalTime(body, "due_at"));
         CK_ASSIGN_OR_RETURN(e.owner_user_id, http::OptionalInt(body, "owner_user_id"));
         CK_ASSIGN_OR_RETURN(Task t, tasks.Edit(*req.principal, req.Actor(), id, e, version));
         return http::JsonResponse(200, ToJson(t));
@@ -215,7 +199,7 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
                CK_ASSIGN_OR_RETURN(auto minutes, OptionalSmallInt(body, "minutes"));
                a.minutes = minutes.value_or(0);
                CK_ASSIGN_OR_RETURN(a.summary, http::OptionalString(body, "summary", 10000));
-               CK_ASSIGN_OR_RETURN(a.at, OptionalTime(body, "at"));
+               CK_ASSIGN_OR_RETURN(a.at, http::OptionalTime(body, "at"));
                CK_ASSIGN_OR_RETURN(Task t, tasks.LogAttempt(*req.principal, req.Actor(), id, a));
                return http::JsonResponse(201, ToJson(t));
              });

@@ -25,38 +25,25 @@ Json ToJson(const Item& it) {
 }
 
 Result<int> Limit(const http::Request& req) {
-  auto l = req.Query("limit");
-  if (!l) return 100;
-  int n = 0;
-  try {
-    n = std::stoi(*l);
-  } catch (...) {
-    return InvalidArgument("must be a number", "limit");
-  }
-  if (n < 1 || n > 1000) return InvalidArgument("must be 1 to 1000", "limit");
-  return n;
+  CK_ASSIGN_OR_RETURN(auto n, req.IntQuery("limit", 1, 1000));
+  return static_cast<int>(n.value_or(100));
 }
 
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Worklist& worklist) {
-  router.Add(
-      http::Method::kGet, "/api/v1/worklist", {.permission = auth::Permission::kListPatients},
-      [&worklist](http::Request& req) -> Result<http::Response> {
-        CK_ASSIGN_OR_RETURN(int limit, Limit(req));
-        int64_t user = req.principal->user_id;
-        if (auto u = req.Query("user_id")) {
-          try {
-            user = std::stoll(*u);
-          } catch (...) {
-            return InvalidArgument("must be a user id", "user_id");
-          }
-        }
-        CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(*req.principal, req.Actor(), user, limit));
-        Json out = Json::array();
-        for (const Item& it : items) out.push_back(ToJson(it));
-        return http::JsonResponse(200, {{"items", out}});
-      });
+  router.Add(http::Method::kGet, "/api/v1/worklist",
+             {.permission = auth::Permission::kListPatients},
+             [&worklist](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int limit, Limit(req));
+               CK_ASSIGN_OR_RETURN(auto user, req.IntQuery("user_id", 1, INT64_MAX));
+               CK_ASSIGN_OR_RETURN(auto items,
+                                   worklist.ForUser(*req.principal, req.Actor(),
+                                                    user.value_or(req.principal->user_id), limit));
+               Json out = Json::array();
+               for (const Item& it : items) out.push_back(ToJson(it));
+               return http::JsonResponse(200, {{"items", out}});
+             });
   router.Add(
       http::Method::kGet, "/api/v1/team/worklist", {.permission = auth::Permission::kListPatients},
       [&worklist](http::Request& req) -> Result<http::Response> {

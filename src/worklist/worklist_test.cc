@@ -183,6 +183,9 @@ TEST_F(WorklistTest, SupervisorsSeeTheirTeamsAndOnlyTheirs) {
   EXPECT_TRUE(task);
   Get("/api/v1/team/worklist", "cm.one", 403);
   EXPECT_EQ(Get("/api/v1/worklist?limit=0", "cm.one", 400)["field"], "limit");
+  EXPECT_EQ(Get("/api/v1/worklist?limit=5abc", "cm.one", 400)["field"], "limit");
+  EXPECT_EQ(Get("/api/v1/worklist?user_id=" + std::to_string(cm) + "x", "sup", 400)["field"],
+            "user_id");
 }
 
 }  // namespace

@@ -453,24 +453,10 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock) 
         [&db, &clock, t](Request& req) -> Result<Response> {
           std::string type = t->type;
           Timestamp now = clock.Now();
-          int count = kDefaultCount, offset = 0;
-          if (auto c = req.Query("_count")) {
-            try {
-              count = std::stoi(*c);
-            } catch (...) {
-              return InvalidArgument("must be a number", "_count");
-            }
-            if (count < 0 || count > kMaxCount)
-              return InvalidArgument("must be 0 to " + std::to_string(kMaxCount), "_count");
-          }
-          if (auto o = req.Query("_offset")) {
-            try {
-              offset = std::stoi(*o);
-            } catch (...) {
-              return InvalidArgument("must be a number", "_offset");
-            }
-            if (offset < 0) return InvalidArgument("must not be negative", "_offset");
-          }
+          CK_ASSIGN_OR_RETURN(auto count_q, req.IntQuery("_count", 0, kMaxCount));
+          CK_ASSIGN_OR_RETURN(auto offset_q, req.IntQuery("_offset", 0, 100000000));
+          const int count = static_cast<int>(count_q.value_or(kDefaultCount));
+          const int offset = static_cast<int>(offset_q.value_or(0));
           Filter f;
           if (req.patient_id) AddCondition(f, "patient_id = ?", {*req.patient_id});
           CK_RETURN_IF_ERROR(AddSearch(*t, req, *req.principal, now, f));

@@ -189,6 +189,9 @@ TEST_F(FhirApiTest, BadSearchesNameTheParameter) {
       Get(std::string("/fhir/R4/Observation?patient=") + kLuigiId + "&date=soon", "ehr", 400);
   EXPECT_EQ(bad_date["issue"][0]["expression"][0], "date");
   Get("/fhir/R4/Patient/no-such-id", "ehr", 404);
+  Json bad_count =
+      Get(std::string("/fhir/R4/Observation?patient=") + kLuigiId + "&_count=20x", "ehr", 400);
+  EXPECT_EQ(bad_count["issue"][0]["expression"][0], "_count");
 }
 
 TEST_F(FhirApiTest, CasesConsentAndCareTeamAsFhir) {

@@ -1,18 +1,12 @@
 #include "careplans/routes.h"
 
+#include "cases/routes.h"
 #include "http/json.h"
 
 namespace ck::careplans {
 namespace {
 
 using P = auth::Permission;
-
-Result<int64_t> PatientOfCase(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM cases WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no case " + std::to_string(id), "case_id");
-  return rows.at(0).Int(0);
-}
 
 Result<int64_t> PatientOfPlan(db::Connection& c, const http::Request& req) {
   CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
@@ -51,23 +45,22 @@ void PlanRoute(http::Router& router, http::Method method, const std::string& suf
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& plans) {
-  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/care-plans",
-             {.permission = P::kWritePatient, .patient_of = PatientOfCase},
-             [&plans](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(int64_t case_id, req.IdParam("case_id"));
-               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"title", "review_every_days"}));
-               CK_ASSIGN_OR_RETURN(std::string title, http::RequiredString(body, "title", 200));
-               CK_ASSIGN_OR_RETURN(auto every, http::OptionalInt(body, "review_every_days"));
-               if (every && (*every < 0 || *every > 100000))
-                 return InvalidArgument("must be 7 to 365", "review_every_days");
-               CK_ASSIGN_OR_RETURN(Json plan,
-                                   plans.Create(*req.principal, req.Actor(), case_id, title,
-                                                static_cast<int>(every.value_or(30))));
-               return http::JsonResponse(201, plan);
-             });
+  router.Add(
+      http::Method::kPost, "/api/v1/cases/{case_id}/care-plans", cases::OnCase(P::kWritePatient),
+      [&plans](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(int64_t case_id, req.IdParam("case_id"));
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"title", "review_every_days"}));
+        CK_ASSIGN_OR_RETURN(std::string title, http::RequiredString(body, "title", 200));
+        CK_ASSIGN_OR_RETURN(auto every, http::OptionalInt(body, "review_every_days"));
+        if (every && (*every < 0 || *every > 100000))
+          return InvalidArgument("must be 7 to 365", "review_every_days");
+        CK_ASSIGN_OR_RETURN(Json plan, plans.Create(*req.principal, req.Actor(), case_id, title,
+                                                    static_cast<int>(every.value_or(30))));
+        return http::JsonResponse(201, plan);
+      });
   router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/care-plans",
-             {.permission = P::kReadPatient, .patient_of = PatientOfCase},
+             cases::OnCase(P::kReadPatient),
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t case_id, req.IdParam("case_id"));
                CK_ASSIGN_OR_RETURN(Json list, plans.ForCase(req.Actor(), case_id));

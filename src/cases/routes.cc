@@ -124,15 +124,7 @@ Json ToJson(const Contact& k) {
 
 Result<int> Version(const Json& body) { return http::RequiredVersion(body); }
 
-// The patient of the case named by the path, for the router's access check.
-http::RouteOptions OnCase(P permission) {
-  return {.permission = permission,
-          .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
-            CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
-            return PatientOfCase(c, id);
-          }};
-}
-
+// The patient of the note named by the path, for the router's access check.
 http::RouteOptions OnNote(P permission) {
   return {.permission = permission,
           .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
@@ -588,6 +580,14 @@ void RegisterDocumentRoutes(http::Router& router, Documents& documents) {
                r.headers.emplace_back("Content-Security-Policy", "sandbox; default-src 'none'");
                return r;
              });
+}
+
+http::RouteOptions OnCase(auth::Permission permission) {
+  return {.permission = permission,
+          .patient_of = [](db::Connection& c, const http::Request& req) -> Result<int64_t> {
+            CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
+            return PatientOfCase(c, id);
+          }};
 }
 
 }  // namespace ck::cases

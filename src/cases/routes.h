@@ -8,6 +8,10 @@
 
 namespace ck::cases {
 void RegisterRoutes(http::Router& router, Service& service);
+
+// Route options for paths with a {case_id}: the permission, and the case's
+// patient for the router's access check (routes of other modules about a case use it).
+http::RouteOptions OnCase(auth::Permission permission);
 void RegisterDirectoryRoutes(http::Router& router, Directory& directory);
 void RegisterDocumentRoutes(http::Router& router, Documents& documents);
 }  // namespace ck::cases

@@ -1,5 +1,6 @@
 #include "scheduling/routes.h"
 
+#include "cases/routes.h"
 #include "http/json.h"
 
 namespace ck::scheduling {
@@ -31,13 +32,6 @@ Json ToJson(const Appointment& a) {
       {"version", a.version}};
 }
 
-Result<int64_t> PatientOfCase(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM cases WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no case " + std::to_string(id), "case_id");
-  return rows.at(0).Int(0);
-}
-
 Result<int64_t> PatientOfAppointment(db::Connection& c, const http::Request& req) {
   CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appointment_id"));
   CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM appointments WHERE id = ?", {id}));
@@ -49,8 +43,7 @@ Result<int64_t> PatientOfAppointment(db::Connection& c, const http::Request& req
 
 void RegisterRoutes(http::Router& router, Service& appointments) {
   router.Add(
-      http::Method::kPost, "/api/v1/cases/{case_id}/appointments",
-      {.permission = P::kWritePatient, .patient_of = PatientOfCase},
+      http::Method::kPost, "/api/v1/cases/{case_id}/appointments", cases::OnCase(P::kWritePatient),
       [&appointments](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
         CK_RETURN_IF_ERROR(http::RejectUnknownFields(

@@ -1,5 +1,6 @@
 #include "tasks/routes.h"
 
+#include "cases/routes.h"
 #include "http/json.h"
 
 namespace ck::tasks {
@@ -55,18 +56,10 @@ Result<int64_t> PatientOfTask(db::Connection& c, const http::Request& req) {
   return rows.at(0).Int(0);
 }
 
-Result<int64_t> PatientOfCase(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM cases WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no case " + std::to_string(id), "case_id");
-  return rows.at(0).Int(0);
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& tasks) {
-  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/tasks",
-             {.permission = P::kWritePatient, .patient_of = PatientOfCase},
+  router.Add(http::Method::kPost, "/api/v1/cases/{case_id}/tasks", cases::OnCase(P::kWritePatient),
              [&tasks](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
                CK_RETURN_IF_ERROR(http::RejectUnknownFields(
@@ -97,8 +90,7 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
                return http::JsonResponse(201, ToJson(t));
              });
 
-  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/tasks",
-             {.permission = P::kReadPatient, .patient_of = PatientOfCase},
+  router.Add(http::Method::kGet, "/api/v1/cases/{case_id}/tasks", cases::OnCase(P::kReadPatient),
              [&tasks](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t case_id, req.IdParam("case_id"));
                bool all = req.Query("include_closed").value_or("") == "true";

@@ -7,6 +7,7 @@
 
 #include "assessments/alerts.h"
 #include "audit/trail.h"
+#include "events/outbox.h"
 
 namespace ck::assessments {
 namespace {
@@ -191,14 +192,14 @@ Result<Assessment> Service::Finish(db::Connection& c, const auth::Principal& who
       audit::Append(c, audit::EventBy(actor, now, "assessment.complete", "assessment",
                                       std::to_string(a.id), a.patient_id, a.instrument_id)));
   // For programs that act on results (a counselling referral when PHQ-9 >= 10).
-  CK_RETURN_IF_ERROR(
-      c.Exec("INSERT INTO domain_events (kind, patient_id, entity_type, entity_id, "
-             "payload, source, occurred_at, recorded_at) VALUES "
-             "('assessment.completed', ?, 'assessment', ?, ?, 'casekeeper', ?, ?)",
-             {a.patient_id, a.id,
-              nlohmann::json{{"instrument", a.instrument_id}, {"case_id", a.case_id}}.dump(), now,
-              now})
-          .status());
+  CK_RETURN_IF_ERROR(events::Raise(
+      c,
+      {.kind = "assessment.completed",
+       .patient_id = a.patient_id,
+       .entity_type = "assessment",
+       .entity_id = a.id,
+       .payload = nlohmann::json{{"instrument", a.instrument_id}, {"case_id", a.case_id}}.dump()},
+      now));
   return Load(c, a.id);
 }
 

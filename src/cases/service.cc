@@ -4,6 +4,7 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "events/outbox.h"
 #include "tasks/service.h"
 
 namespace ck::cases {
@@ -59,11 +60,12 @@ Result<Case> Service::Refer(const auth::Principal& who, const auth::Actor& actor
     CK_RETURN_IF_ERROR(InsertStatusChange(c, out, std::nullopt, Stage::kReferred, n.referral_reason,
                                           who.user_id, now));
     // The program's enrolment steps run from this event (programs/engine.h).
-    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO domain_events (kind, patient_id, entity_type, "
-                              "entity_id, payload, source, occurred_at, recorded_at) VALUES "
-                              "('case.referred', ?, 'case', ?, '{}', 'casekeeper', ?, ?)",
-                              {out.patient_id, out.id, now, now})
-                           .status());
+    CK_RETURN_IF_ERROR(events::Raise(c,
+                                     {.kind = "case.referred",
+                                      .patient_id = out.patient_id,
+                                      .entity_type = "case",
+                                      .entity_id = out.id},
+                                     now));
     return audit::Append(c, CaseEvent(actor, now, "case.refer", out, n.program + ", " + n.urgency));
   }));
   return out;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "events/outbox.h"
 #include "tasks/service.h"
 
 namespace ck::scheduling {
@@ -258,13 +259,11 @@ Result<Appointment> Service::Change(const auth::Principal& who, const auth::Acto
                                   calendar_.AddBusinessDays(now, 1),
                                   "1 business day after the no-show", now)
                              .status());
-      CK_RETURN_IF_ERROR(
-          c.Exec("INSERT INTO domain_events (kind, patient_id, entity_type, entity_id, payload, "
-                 "source, occurred_at, recorded_at) VALUES ('appointment.no_show', ?, "
-                 "'appointment', ?, ?, 'casekeeper', ?, ?)",
-                 {out.patient_id, out.id, nlohmann::json{{"reason", out.reason}}.dump(),
-                  out.starts_at, now})
-              .status());
+      CK_RETURN_IF_ERROR(events::Raise(
+          c,
+          {"appointment.no_show", out.patient_id, "appointment", out.id,
+           nlohmann::json{{"reason", out.reason}}.dump(), "casekeeper", out.starts_at},
+          now));
     }
     return audit::Append(c, audit::EventBy(actor, now, "appointment.update", "appointment",
                                            std::to_string(id), out.patient_id, out.status));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "events/outbox.h"
 #include "patients/store.h"
 
 namespace ck::tasks {
@@ -98,12 +99,7 @@ Status AddEvent(db::Connection& c, const Task& t, const std::string& kind,
 Status DomainEvent(db::Connection& c, const std::string& kind, int64_t patient_id,
                    const std::string& entity_type, int64_t entity_id, const Json& payload,
                    Timestamp now) {
-  return c
-      .Exec(
-          "INSERT INTO domain_events (kind, patient_id, entity_type, entity_id, payload, source, "
-          "occurred_at, recorded_at) VALUES (?, ?, ?, ?, ?, 'casekeeper', ?, ?)",
-          {kind, patient_id, entity_type, entity_id, payload.dump(), now, now})
-      .status();
+  return events::Raise(c, {kind, patient_id, entity_type, entity_id, payload.dump()}, now);
 }
 
 // Inserts a validated task and its "created" event; returns it with its id.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "events/outbox.h"
 #include "patients/store.h"
 #include "patients/validation.h"
 #include "scoring/icd10.h"
@@ -130,12 +131,8 @@ Result<patients::NewPatient> DemographicsOf(const Segment& pid, Timestamp now) {
 Status Event(db::Connection& c, const std::string& kind, std::optional<int64_t> patient,
              const std::string& entity_type, std::optional<int64_t> entity_id, const Json& payload,
              Timestamp occurred, Timestamp now) {
-  return c
-      .Exec(
-          "INSERT INTO domain_events (kind, patient_id, entity_type, entity_id, payload, "
-          "source, occurred_at, recorded_at) VALUES (?, ?, ?, ?, ?, 'hl7v2', ?, ?)",
-          {kind, patient, entity_type, entity_id, payload.dump(), occurred, now})
-      .status();
+  return events::Raise(
+      c, {kind, patient, entity_type, entity_id, payload.dump(), "hl7v2", occurred}, now);
 }
 
 // The patient of PID: found by identifier (updated from PID on A08, and on

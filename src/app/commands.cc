@@ -26,6 +26,7 @@
 #include "db/migrations.h"
 #include "demo/demo_data.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "interop/fhir/exporter.h"
 #include "interop/fhir/importer.h"
 #include "interop/hl7v2/adt.h"
@@ -166,6 +167,19 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       directory,   documents,    clinical,      consents, assessment_service, alerts,
       *tier_rules, task_service, care_plans,    worklist, appointments,       metrics};
   MountRoutes(router, services);
+  std::unique_ptr<http::StaticFiles> web_app;
+  if (!cfg.web.root.empty()) {
+    auto web = http::StaticFiles::Load(cfg.web.root);
+    if (web.ok()) {
+      web_app = std::move(*web);
+      router.SetFallback(
+          &http::StaticFiles::Serves,
+          [&web_app](http::Request& req) -> Result<http::Response> { return web_app->Serve(req); });
+      spdlog::info("serving the web app from {} ({} files)", cfg.web.root, web_app->file_count());
+    } else {
+      spdlog::warn("web app not served: {}", web.status().ToString());
+    }
+  }
 
   http::ServerOptions so;
   so.host = listen->host;

@@ -159,6 +159,7 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"tasks.escalation_check_minutes", IntSetting(c.tasks.escalation_check_minutes, 1)},
       {"programs.dir", StringSetting(c.programs.dir)},
       {"programs.poll_seconds", IntSetting(c.programs.poll_seconds, 1)},
+      {"web.root", StringSetting(c.web.root)},
       {"log.level", StringSetting(c.log.level, {"trace", "debug", "info", "warn", "error", "off"})},
       {"log.access_log", BoolSetting(c.log.access_log)},
   };

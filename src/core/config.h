@@ -78,6 +78,11 @@ struct Config {
     std::string dir;       // extra program definitions (*.json); see docs/programs.md
     int poll_seconds = 5;  // how often `serve` applies programs to new events
   } programs;
+  struct Web {
+    // The built web app (index.html and assets/); a relative path is taken from the
+    // working directory. Missing: the API is served without the app.
+    std::string root = "web/dist";
+  } web;
   struct Log {
     std::string level = "info";  // trace | debug | info | warn | error | off
     bool access_log = true;

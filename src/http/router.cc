@@ -54,6 +54,11 @@ void Router::Add(Method method, std::string pattern, RouteOptions options, Handl
   routes_.push_back(std::move(r));
 }
 
+void Router::SetFallback(std::function<bool(const Request&)> accepts, Handler handler) {
+  fallback_accepts_ = std::move(accepts);
+  fallback_ = std::move(handler);
+}
+
 const Router::Route* Router::Find(const Request& req,
                                   std::unordered_map<std::string, std::string>* params,
                                   bool* path_matched) const {
@@ -101,6 +106,7 @@ std::vector<Router::RouteInfo> Router::Routes() const {
 bool Router::RunsOnIoThread(const Request& req) const {
   bool path_matched;
   const Route* r = Find(req, nullptr, &path_matched);
+  if (!r && !path_matched && fallback_ && fallback_accepts_(req)) return true;  // from memory
   return r && r->options.on_io_thread;
 }
 
@@ -222,6 +228,11 @@ Response Router::Execute(Request& req) const {
 Response Router::ExecuteRoute(Request& req) const {
   bool path_matched = false;
   const Route* route = Find(req, &req.params, &path_matched);
+  if (!route && !path_matched && fallback_ && fallback_accepts_(req)) {
+    req.route = "web_app";
+    auto r = fallback_(req);
+    return r.ok() ? std::move(r).value() : ErrorResponse(r.status(), req.request_id);
+  }
   if (!route) {
     req.route = path_matched ? "method_not_allowed" : "unmatched";
     if (path_matched)

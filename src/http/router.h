@@ -41,6 +41,9 @@ class Router {
 
   void Add(Method method, std::string pattern, RouteOptions options, Handler handler);
 
+  // Answers GET/HEAD requests no route matches and `accepts` takes (the web app).
+  void SetFallback(std::function<bool(const Request&)> accepts, Handler handler);
+
   // Whether the request's route may run on the I/O thread.
   bool RunsOnIoThread(const Request& req) const;
 
@@ -81,6 +84,8 @@ class Router {
   db::Database& db_;
   const Clock& clock_;
   std::vector<Route> routes_;
+  std::function<bool(const Request&)> fallback_accepts_;
+  Handler fallback_;
 };
 
 // The bearer token of a request: "Authorization: Bearer X", else the session cookie.

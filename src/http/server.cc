@@ -261,7 +261,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     out->set("Referrer-Policy", "no-referrer");
     out->set(bhttp::field::cache_control, "no-store");
     if (kTls) out->set("Strict-Transport-Security", "max-age=31536000");
-    for (auto& [k, v] : res.headers) out->insert(k, v);
+    for (auto& [k, v] : res.headers) {
+      if (beast::iequals(k, "set-cookie"))
+        out->insert(k, v);
+      else
+        out->set(k, v);  // a handler's own Cache-Control replaces the default
+    }
     out->keep_alive(keep_alive);
     out->body() = std::move(res.body);
     out->prepare_payload();

@@ -4,15 +4,12 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "core/strings.h"
 #include "events/outbox.h"
 #include "tasks/service.h"
 
 namespace ck::cases {
 namespace {
-
-bool OneOf(const std::string& v, std::initializer_list<std::string_view> allowed) {
-  return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-}
 
 Status CheckText(const std::string& v, const char* field, size_t max) {
   if (v.empty()) return InvalidArgument("is required", field);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/strings.h"
+
 namespace ck::patients {
 namespace {
 
@@ -213,10 +215,6 @@ constexpr const char* kLatinFold[] = {
     "z",
     "s",
 };
-
-bool OneOf(std::string_view v, std::initializer_list<std::string_view> allowed) {
-  return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-}
 
 std::string ListOf(std::initializer_list<std::string_view> allowed) {
   std::string out;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "core/strings.h"
 #include "events/outbox.h"
 #include "tasks/service.h"
 
@@ -45,10 +46,6 @@ Result<Appointment> Load(db::Connection& c, int64_t id) {
       c.Query(std::string("SELECT ") + kColumns + " FROM appointments WHERE id = ?", {id}));
   if (rows.empty()) return NotFound("no appointment " + std::to_string(id));
   return FromRow(rows.at(0));
-}
-
-bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
-  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
 }
 
 // Another live appointment of the patient overlapping [start, end).

@@ -134,6 +134,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   careplans::Service care_plans(db, clock);
   worklist::Worklist worklist(db, clock);
   scheduling::Service appointments(db, clock, calendar);
+  education::Service education(db, clock, calendar,
+                               {.unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -165,7 +167,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   Services services{
       db,          clock,        authenticator, accounts, patient_service,    case_service,
       directory,   documents,    clinical,      consents, assessment_service, alerts,
-      *tier_rules, task_service, care_plans,    worklist, appointments,       metrics};
+      *tier_rules, task_service, care_plans,    worklist, appointments,       education,
+      metrics};
   MountRoutes(router, services);
   std::unique_ptr<http::StaticFiles> web_app;
   if (!cfg.web.root.empty()) {

@@ -5,6 +5,7 @@
 #include "auth/routes.h"
 #include "careplans/routes.h"
 #include "cases/routes.h"
+#include "education/routes.h"
 #include "http/json.h"
 #include "http/openapi.h"
 #include "interop/fhir/routes.h"
@@ -44,6 +45,7 @@ void MountRoutes(http::Router& router, Services& s) {
   careplans::RegisterRoutes(router, s.care_plans);
   worklist::RegisterRoutes(router, s.worklist);
   scheduling::RegisterRoutes(router, s.appointments);
+  education::RegisterRoutes(router, s.education);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

@@ -11,6 +11,7 @@
 #include "cases/service.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "education/service.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "patients/clinical.h"
@@ -41,6 +42,7 @@ struct Services {
   careplans::Service& care_plans;
   worklist::Worklist& worklist;
   scheduling::Service& appointments;
+  education::Service& education;
   http::Metrics& metrics;
 };
 

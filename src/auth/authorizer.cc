@@ -25,12 +25,14 @@ bool RoleHas(Role role, Permission p) {
     case Role::kSupervisor:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
              p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kMergePatients ||
-             p == P::kViewOwnAccount || p == P::kCalculateScores || p == P::kRunStratification;
+             p == P::kViewOwnAccount || p == P::kCalculateScores || p == P::kRunStratification ||
+             p == P::kManageLibrary;
     case Role::kAuditor:
       return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
              p == P::kViewOwnAccount;
     case Role::kAdmin:
-      return p == P::kManageUsers || p == P::kViewOwnAccount || p == P::kRunStratification;
+      return p == P::kManageUsers || p == P::kViewOwnAccount || p == P::kRunStratification ||
+             p == P::kManageLibrary;
     case Role::kIntegration:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
              p == P::kMergePatients || p == P::kCalculateScores || p == P::kImportData;

@@ -53,6 +53,8 @@ std::string_view PermissionName(Permission p) {
       return "risk.stratify";
     case Permission::kImportData:
       return "data.import";
+    case Permission::kManageLibrary:
+      return "library.manage";
   }
   return "unknown";
 }

@@ -36,6 +36,7 @@ enum class Permission {
   kCalculateScores,    // score instruments without storing anything (no patient data)
   kRunStratification,  // run population risk stratification on demand
   kImportData,         // load records from other systems in bulk (FHIR Bundles)
+  kManageLibrary,      // shared reference content: the patient education library
 };
 
 std::string_view PermissionName(Permission p);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit/trail.h"
+#include "core/strings.h"
 
 namespace ck::careplans {
 namespace {
@@ -13,10 +14,6 @@ Json OptTime(const std::optional<int64_t>& v) {
   return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
 }
 Json OptReal(const db::Row& r, size_t i) { return r.IsNull(i) ? Json(nullptr) : Json(r.Real(i)); }
-
-bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
-  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
-}
 
 Status Text(const std::string& v, const char* field, size_t max) {
   if (v.empty()) return InvalidArgument("is required", field);
@@ -134,6 +131,39 @@ Status Snapshot(db::Connection& c, const Json& plan, const std::string& reason,
           {plan["id"].get<int64_t>(), plan["patient_id"].get<int64_t>(),
            plan["version"].get<int64_t>(), reason, plan.dump(), by, now})
       .status();
+}
+
+Status ValidateGoal(const GoalInput& g) {
+  CK_RETURN_IF_ERROR(Text(g.description, "description", 1000));
+  CK_RETURN_IF_ERROR(ParseDate(g.target_date, "target_date").status());
+  if (!OneOf(g.origin, {"patient_stated", "clinician_set"}))
+    return InvalidArgument("must be patient_stated or clinician_set", "origin");
+  if (!OneOf(g.status, {"proposed", "active"}))
+    return InvalidArgument("must be proposed or active", "status");
+  if (g.direction && !OneOf(*g.direction, {"decrease", "increase", "achieve"}))
+    return InvalidArgument("must be decrease, increase or achieve", "direction");
+  // Measurable: a target value with its direction, or a target state.
+  bool numeric = g.target_value.has_value();
+  if (numeric && (!g.direction || *g.direction == "achieve"))
+    return InvalidArgument("a target value needs a direction: decrease or increase", "direction");
+  if (!numeric && !g.target_text)
+    return InvalidArgument("give a target_value (with a measure) or a target_text", "target_value");
+  if (numeric && !g.measure) return InvalidArgument("is required with a target value", "measure");
+  return Status::Ok();
+}
+
+Result<int64_t> InsertGoal(db::Connection& c, int64_t plan_id, int64_t patient_id,
+                           const GoalInput& g, Timestamp now) {
+  CK_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query("INSERT INTO care_plan_goals (care_plan_id, patient_id, problem_id, description, "
+              "measure, baseline_value, target_value, direction, target_text, target_date, "
+              "origin, status, status_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {plan_id, patient_id, g.problem_id, g.description, g.measure, g.baseline_value,
+               g.target_value, g.direction, g.target_text, g.target_date, g.origin, g.status, now,
+               now, now}));
+  return rows.at(0).Int(0);
 }
 
 }  // namespace
@@ -274,21 +304,7 @@ Result<Json> Service::AddProblem(const auth::Principal& who, const auth::Actor& 
 
 Result<Json> Service::AddGoal(const auth::Principal& who, const auth::Actor& actor, int64_t plan_id,
                               const GoalInput& g) {
-  CK_RETURN_IF_ERROR(Text(g.description, "description", 1000));
-  CK_RETURN_IF_ERROR(ParseDate(g.target_date, "target_date").status());
-  if (!OneOf(g.origin, {"patient_stated", "clinician_set"}))
-    return InvalidArgument("must be patient_stated or clinician_set", "origin");
-  if (!OneOf(g.status, {"proposed", "active"}))
-    return InvalidArgument("must be proposed or active", "status");
-  if (g.direction && !OneOf(*g.direction, {"decrease", "increase", "achieve"}))
-    return InvalidArgument("must be decrease, increase or achieve", "direction");
-  // Measurable: a target value with its direction, or a target state.
-  bool numeric = g.target_value.has_value();
-  if (numeric && (!g.direction || *g.direction == "achieve"))
-    return InvalidArgument("a target value needs a direction: decrease or increase", "direction");
-  if (!numeric && !g.target_text)
-    return InvalidArgument("give a target_value (with a measure) or a target_text", "target_value");
-  if (numeric && !g.measure) return InvalidArgument("is required with a target value", "measure");
+  CK_RETURN_IF_ERROR(ValidateGoal(g));
   return Change(who, actor, plan_id, "goal added", [&](db::Connection& c, const Json& plan) {
     if (g.problem_id) {
       CK_ASSIGN_OR_RETURN(auto found, c.Query("SELECT 1 FROM care_plan_problems WHERE id = ? AND "
@@ -296,17 +312,7 @@ Result<Json> Service::AddGoal(const auth::Principal& who, const auth::Actor& act
                                               {*g.problem_id, plan_id}));
       if (found.empty()) return InvalidArgument("is not a problem of this plan", "problem_id");
     }
-    Timestamp now = clock_.Now();
-    return c
-        .Exec(
-            "INSERT INTO care_plan_goals (care_plan_id, patient_id, problem_id, description, "
-            "measure, baseline_value, target_value, direction, target_text, target_date, "
-            "origin, status, status_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {plan_id, plan["patient_id"].get<int64_t>(), g.problem_id, g.description, g.measure,
-             g.baseline_value, g.target_value, g.direction, g.target_text, g.target_date, g.origin,
-             g.status, now, now, now})
-        .status();
+    return InsertGoal(c, plan_id, plan["patient_id"].get<int64_t>(), g, clock_.Now()).status();
   });
 }
 
@@ -464,6 +470,42 @@ Result<Json> Service::Close(const auth::Principal& who, const auth::Actor& actor
           "version");
     return c.Exec("UPDATE care_plans SET status = ? WHERE id = ?", {to, plan_id}).status();
   });
+}
+
+Result<int64_t> ProposeGoal(db::Connection& c, int64_t case_id, const std::string& plan_title,
+                            GoalInput g, const std::string& reason, Timestamp now) {
+  g.status = "proposed";
+  CK_RETURN_IF_ERROR(ValidateGoal(g));
+  CK_ASSIGN_OR_RETURN(auto k, c.Query("SELECT patient_id FROM cases WHERE id = ?", {case_id}));
+  if (k.empty()) return NotFound("no case " + std::to_string(case_id), "case_id");
+  int64_t patient = k.at(0).Int(0);
+  CK_ASSIGN_OR_RETURN(auto plans, c.Query("SELECT id FROM care_plans WHERE case_id = ? AND status "
+                                          "IN ('draft', 'active') ORDER BY id DESC LIMIT 1",
+                                          {case_id}));
+  int64_t plan_id = 0;
+  if (plans.empty()) {
+    constexpr int kReviewDays = 30;
+    CK_ASSIGN_OR_RETURN(
+        auto made,
+        c.Query("INSERT INTO care_plans (case_id, patient_id, title, status, review_every_days, "
+                "next_review_due, created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) "
+                "RETURNING id",
+                {case_id, patient, plan_title, kReviewDays,
+                 now + static_cast<Timestamp>(kReviewDays) * kMillisPerDay, now, now}));
+    plan_id = made.at(0).Int(0);
+    CK_ASSIGN_OR_RETURN(Json created, LoadPlan(c, plan_id));
+    CK_RETURN_IF_ERROR(Snapshot(c, created, "created: " + reason, std::nullopt, now));
+  } else {
+    plan_id = plans.at(0).Int(0);
+  }
+  CK_ASSIGN_OR_RETURN(int64_t goal_id, InsertGoal(c, plan_id, patient, g, now));
+  CK_RETURN_IF_ERROR(c.Exec("UPDATE care_plans SET version = version + 1, updated_at = ? WHERE "
+                            "id = ?",
+                            {now, plan_id})
+                         .status());
+  CK_ASSIGN_OR_RETURN(Json plan, LoadPlan(c, plan_id));
+  CK_RETURN_IF_ERROR(Snapshot(c, plan, "goal proposed: " + reason, std::nullopt, now));
+  return goal_id;
 }
 
 }  // namespace ck::careplans

@@ -95,4 +95,11 @@ class Service {
   const Clock& clock_;
 };
 
+// Proposes `g` (as status proposed, for the patient to agree) on the case's
+// open care plan, or on a new draft plan titled `plan_title`, in the caller's
+// transaction; a new version is kept with `reason`. For programs. Returns the
+// goal's id.
+Result<int64_t> ProposeGoal(db::Connection& c, int64_t case_id, const std::string& plan_title,
+                            GoalInput g, const std::string& reason, Timestamp now);
+
 }  // namespace ck::careplans

@@ -5,6 +5,8 @@
 
 #include "audit/trail.h"
 #include "cases/store.h"
+#include "demo/education_library.h"
+#include "education/service.h"
 #include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/model.h"
@@ -179,6 +181,28 @@ Status SeedClinical(db::Connection& c, int64_t patient_id, int i, Timestamp now)
               {"status", "active"}});
 }
 
+// Assigns library material `code` in the patient's language (linked to the
+// teaching task when there is one); `delivered`: by phone the day before `at`.
+Status SeedEducation(db::Connection& c, int64_t case_id, int64_t patient_id, int64_t cm,
+                     const char* code, std::optional<int64_t> task_id, bool delivered,
+                     Timestamp at) {
+  CK_ASSIGN_OR_RETURN(auto assigned, education::AssignByCode(c, patient_id, case_id, code, task_id,
+                                                             at - 2 * kMillisPerDay));
+  if (!assigned || !delivered) return Status::Ok();
+  Timestamp when = at - kMillisPerDay;
+  CK_RETURN_IF_ERROR(c.Exec("UPDATE education_assignments SET status = 'delivered', "
+                            "delivered_at = ?, delivery_method = 'phone', delivered_to = "
+                            "'patient', assigned_by = ?, version = 2 WHERE id = ?",
+                            {when, cm, *assigned})
+                         .status());
+  return c
+      .Exec(
+          "INSERT INTO education_events (assignment_id, patient_id, kind, detail, by_user_id, "
+          "at) VALUES (?, ?, 'delivered', '{\"method\":\"phone\",\"to\":\"patient\"}', ?, ?)",
+          {*assigned, patient_id, cm, when})
+      .status();
+}
+
 // The open tasks of a demo case, by its program: some overdue, some due today,
 // some later in the week, now and then one in the team's queue — a believable
 // "my day".
@@ -240,6 +264,27 @@ Status SeedTasks(db::Connection& c, int64_t case_id, int64_t patient_id, int64_t
     CK_RETURN_IF_ERROR(c.Exec("INSERT INTO task_events (task_id, patient_id, kind, to_status, "
                               "by_user_id, at) VALUES (?, ?, 'created', 'open', ?, ?)",
                               {id, patient_id, cm, now - kMillisPerDay})
+                           .status());
+    if (std::string_view(d.type) == "education")
+      CK_RETURN_IF_ERROR(
+          SeedEducation(c, case_id, patient_id, cm, "hf-daily-weights", id, i % 3 == 0, now));
+  }
+  // Diabetes cases: the A1C sheet was taught last week; teach-back went well
+  // for some, others need it again.
+  if (i % 4 == 1)
+    CK_RETURN_IF_ERROR(SeedEducation(c, case_id, patient_id, cm, "dm-a1c", std::nullopt, true,
+                                     now - 7 * kMillisPerDay));
+  if (i % 4 == 1 && i % 8 == 1) {
+    CK_RETURN_IF_ERROR(c.Exec("UPDATE education_assignments SET status = 'understood', "
+                              "teach_back_at = ?, teach_back_result = 'understood', "
+                              "teach_back_attempts = 1, version = 3 WHERE patient_id = ?",
+                              {now - 7 * kMillisPerDay, patient_id})
+                           .status());
+    CK_RETURN_IF_ERROR(c.Exec("INSERT INTO education_events (assignment_id, patient_id, kind, "
+                              "detail, by_user_id, at) SELECT id, patient_id, 'teach_back', "
+                              "'{\"result\":\"understood\",\"attempt\":1}', ?, ? FROM "
+                              "education_assignments WHERE patient_id = ?",
+                              {cm, now - 7 * kMillisPerDay, patient_id})
                            .status());
   }
   return Status::Ok();
@@ -429,6 +474,7 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
   Timestamp now = clock.Now();
   Date today = DateOf(now);
   CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
+    CK_RETURN_IF_ERROR(SeedEducationLibrary(c, now));
     for (int i = 0; i < options.patients; ++i) {
       patients::NewPatient np;
       uint64_t s = rng() % 100;

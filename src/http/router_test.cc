@@ -52,7 +52,7 @@ class RouterTest : public ::testing::Test {
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
           Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification,
-          Permission::kImportData}) {
+          Permission::kImportData, Permission::kManageLibrary}) {
       api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
                         {.permission = p}, [](Request&) -> Result<Response> {
                           return JsonResponse(200, {{"ok", true}});
@@ -107,7 +107,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.break_glass", 200},
         {"scores.calculate", 200},
         {"risk.stratify", 403},
-        {"data.import", 403}}},
+        {"data.import", 403},
+        {"library.manage", 403}}},
       {"sup.a",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -118,7 +119,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.break_glass", 200},
         {"scores.calculate", 200},
         {"risk.stratify", 200},
-        {"data.import", 403}}},
+        {"data.import", 403},
+        {"library.manage", 200}}},
       {"auditor",
        {{"audit.read", 200},
         {"users.manage", 403},
@@ -129,7 +131,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.break_glass", 403},
         {"scores.calculate", 403},
         {"risk.stratify", 403},
-        {"data.import", 403}}},
+        {"data.import", 403},
+        {"library.manage", 403}}},
       {"admin",
        {{"audit.read", 403},
         {"users.manage", 200},
@@ -140,7 +143,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.break_glass", 403},
         {"scores.calculate", 403},
         {"risk.stratify", 200},
-        {"data.import", 403}}},
+        {"data.import", 403},
+        {"library.manage", 200}}},
       {"ehr",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -151,7 +155,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"patient.break_glass", 403},
         {"scores.calculate", 200},
         {"risk.stratify", 403},
-        {"data.import", 200}}},
+        {"data.import", 200},
+        {"library.manage", 403}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {

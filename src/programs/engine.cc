@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "audit/trail.h"
+#include "careplans/service.h"
 #include "cases/store.h"
+#include "education/service.h"
 #include "tasks/service.h"
 
 namespace ck::programs {
@@ -121,7 +123,8 @@ Result<int> Engine::ProcessPending(int max_events) {
       f.occurred = e.Int(4);
       bool referral = f.kind == "case.referred";
       bool relevant = referral || f.kind == "encounter.discharged" ||
-                      f.kind == "encounter.admitted" || f.kind == "assessment.completed";
+                      f.kind == "encounter.admitted" || f.kind == "assessment.completed" ||
+                      f.kind == "risk.tier_changed";
       if (!relevant) continue;
       CK_RETURN_IF_ERROR(LoadFacts(c, f));
 
@@ -152,7 +155,8 @@ Result<int> Engine::ProcessPending(int max_events) {
             bool has = std::any_of(cases.begin(), cases.end(),
                                    [&](const OpenCase& k) { return k.program == code; });
             if (has) break;
-            cases::NewCase n{f.patient_id, code, "hospital",
+            const char* source = f.kind == "risk.tier_changed" ? "risk_stratification" : "hospital";
+            cases::NewCase n{f.patient_id, code, source,
                              rule.reason + " (" + program.name + " rule)", rule.urgency};
             Timestamp due = rule.urgency == "emergent" ? now + 4 * kMillisPerHour
                             : rule.urgency == "urgent" ? calendar_.AddBusinessDays(now, 1)
@@ -221,7 +225,51 @@ Result<int> Engine::ProcessPending(int max_events) {
             CK_RETURN_IF_ERROR(
                 audit.Add(audit::EventBy(system, now, "task.create", "task",
                                          std::to_string(made_task.id), f.patient_id, step)));
+            if (t.education) {
+              CK_ASSIGN_OR_RETURN(
+                  auto assigned,
+                  education::AssignByCode(c, f.patient_id, k.id, *t.education, made_task.id, now));
+              if (assigned)
+                CK_RETURN_IF_ERROR(audit.Add(
+                    audit::EventBy(system, now, "education.assign", "education_assignment",
+                                   std::to_string(*assigned), f.patient_id, step)));
+            }
             ++made;
+          }
+          for (const GoalTemplate& g : trigger.goals) {
+            if (!Holds(g.when, f)) continue;
+            std::string step = program->code + "/" + trigger.event + "/goal:" + g.key;
+            CK_ASSIGN_OR_RETURN(auto done, c.Query("SELECT 1 FROM program_actions WHERE event_id "
+                                                   "= ? AND case_id = ? AND step = ?",
+                                                   {f.event_id, k.id, step}));
+            if (!done.empty()) continue;
+            careplans::GoalInput goal;
+            goal.description = g.description;
+            goal.measure = g.measure;
+            goal.target_value = g.target_value;
+            goal.direction = g.direction;
+            goal.target_date = FormatDate(
+                DateOf(f.occurred + static_cast<Timestamp>(g.target_days) * kMillisPerDay));
+            if (g.baseline_loinc) {
+              CK_ASSIGN_OR_RETURN(
+                  auto latest,
+                  c.Query("SELECT value_number FROM observations WHERE patient_id = ? AND "
+                          "code_system = 'http://loinc.org' AND code = ? AND value_number IS NOT "
+                          "NULL AND status NOT IN ('entered-in-error', 'cancelled') ORDER BY "
+                          "effective_at DESC, id DESC LIMIT 1",
+                          {f.patient_id, *g.baseline_loinc}));
+              if (!latest.empty()) goal.baseline_value = latest.at(0).Real(0);
+            }
+            CK_ASSIGN_OR_RETURN(int64_t goal_id,
+                                careplans::ProposeGoal(c, k.id, program->name, goal,
+                                                       program->name + " program", now));
+            CK_RETURN_IF_ERROR(c.Exec("INSERT INTO program_actions (event_id, case_id, step, "
+                                      "created_at) VALUES (?, ?, ?, ?)",
+                                      {f.event_id, k.id, step, now})
+                                   .status());
+            CK_RETURN_IF_ERROR(
+                audit.Add(audit::EventBy(system, now, "care_plan.goal_propose", "care_plan_goal",
+                                         std::to_string(goal_id), f.patient_id, step)));
           }
         }
       }

@@ -33,7 +33,8 @@ constexpr const char* kBuiltin = R"json([
       {"key": "visit", "title": "PCP or cardiology visit within 7 days", "type": "appointment",
        "priority": "high", "due_days": 7, "when": {"encounter_classes": ["inpatient"]}},
       {"key": "weights", "title": "Daily-weight education with teach-back", "type": "education",
-       "due_business_days": 3, "when": {"encounter_classes": ["inpatient"]}},
+       "due_business_days": 3, "education": "hf-daily-weights",
+       "when": {"encounter_classes": ["inpatient"]}},
       {"key": "home_health", "title": "Home health referral", "type": "referral", "priority": "high",
        "due_business_days": 1,
        "when": {"encounter_classes": ["inpatient"], "dispositions": ["home_health"]}},
@@ -51,8 +52,12 @@ constexpr const char* kBuiltin = R"json([
        "recur_every_days": 90, "recur_times": 8},
       {"key": "hba1c", "title": "HbA1c test (every 90 days)", "type": "appointment", "due_days": 90,
        "recur_every_days": 90, "recur_times": 8},
-      {"key": "hba1c_goal", "title": "Agree an HbA1c goal with the patient", "type": "documentation",
-       "due_business_days": 10}
+      {"key": "hba1c_goal", "title": "Agree the proposed HbA1c goal with the patient",
+       "type": "documentation", "due_business_days": 10}
+    ], "goals": [
+      {"key": "hba1c", "description": "HbA1c below 7.0 %", "measure": "HbA1c (%)",
+       "target_value": 7.0, "direction": "decrease", "target_days": 180,
+       "baseline_loinc": "4548-4"}
     ]},
     {"event": "assessment.completed", "tasks": [
       {"key": "counselling", "title": "Counselling referral (PHQ-9 of 10 or more)",
@@ -63,6 +68,11 @@ constexpr const char* kBuiltin = R"json([
 },
 {
   "code": "complex_care", "version": 1, "name": "Complex care",
+  "enrol_when": [
+    {"event": "risk.tier_changed", "urgency": "routine",
+     "reason": "Risk stratification moved the patient to tier 1 (highest)",
+     "when": {"risk_tier_at_most": 1}}
+  ],
   "triggers": [
     {"event": "enrolled", "tasks": [
       {"key": "assessment", "title": "Comprehensive assessment", "type": "documentation",
@@ -169,7 +179,8 @@ Result<Program> ParseProgram(const Json& d) {
   CK_ASSIGN_OR_RETURN(auto version, Int(d, "version", "program", 1, 1000000));
   p.version = version.value_or(1);
   static const std::set<std::string> kEvents = {"enrolled", "encounter.discharged",
-                                                "encounter.admitted", "assessment.completed"};
+                                                "encounter.admitted", "assessment.completed",
+                                                "risk.tier_changed"};
   if (d.contains("enrol_when")) {
     if (!d["enrol_when"].is_array()) return InvalidArgument("must be an array", "enrol_when");
     for (size_t i = 0; i < d["enrol_when"].size(); ++i) {
@@ -179,8 +190,8 @@ Result<Program> ParseProgram(const Json& d) {
       rule.event = r.value("event", "");
       if (!kEvents.count(rule.event) || rule.event == "enrolled")
         return InvalidArgument(
-            "must be encounter.discharged, encounter.admitted or "
-            "assessment.completed",
+            "must be encounter.discharged, encounter.admitted, assessment.completed or "
+            "risk.tier_changed",
             path + ".event");
       rule.urgency = r.value("urgency", "routine");
       if (rule.urgency != "routine" && rule.urgency != "urgent" && rule.urgency != "emergent")
@@ -200,12 +211,43 @@ Result<Program> ParseProgram(const Json& d) {
     trigger.event = t.value("event", "");
     if (!kEvents.count(trigger.event))
       return InvalidArgument(
-          "must be enrolled, encounter.discharged, encounter.admitted or "
-          "assessment.completed",
+          "must be enrolled, encounter.discharged, encounter.admitted, assessment.completed or "
+          "risk.tier_changed",
           path + ".event");
-    if (!t.contains("tasks") || !t["tasks"].is_array())
+    bool has_tasks = t.contains("tasks"), has_goals = t.contains("goals");
+    if ((!has_tasks && !has_goals) || (has_tasks && !t["tasks"].is_array()))
       return InvalidArgument("is required (an array)", path + ".tasks");
-    for (size_t k = 0; k < t["tasks"].size(); ++k) {
+    if (has_goals && !t["goals"].is_array())
+      return InvalidArgument("must be an array", path + ".goals");
+    for (size_t k = 0; has_goals && k < t["goals"].size(); ++k) {
+      const Json& x = t["goals"][k];
+      std::string gp = path + ".goals[" + std::to_string(k) + "]";
+      GoalTemplate g;
+      g.key = x.value("key", "");
+      if (g.key.empty() || !keys.insert(trigger.event + "/goal:" + g.key).second)
+        return InvalidArgument("must be present and unique per event", gp + ".key");
+      g.description = x.value("description", "");
+      if (g.description.empty() || g.description.size() > 1000)
+        return InvalidArgument("is required (at most 1000 bytes)", gp + ".description");
+      g.measure = x.value("measure", "");
+      if (g.measure.empty()) return InvalidArgument("is required", gp + ".measure");
+      if (!x.contains("target_value") || !x["target_value"].is_number())
+        return InvalidArgument("is required (a number)", gp + ".target_value");
+      g.target_value = x["target_value"].get<double>();
+      g.direction = x.value("direction", "decrease");
+      if (g.direction != "decrease" && g.direction != "increase")
+        return InvalidArgument("must be decrease or increase", gp + ".direction");
+      CK_ASSIGN_OR_RETURN(auto days, Int(x, "target_days", gp, 1, 730));
+      g.target_days = days.value_or(180);
+      if (x.contains("baseline_loinc")) {
+        if (!x["baseline_loinc"].is_string())
+          return InvalidArgument("must be a LOINC code", gp + ".baseline_loinc");
+        g.baseline_loinc = x["baseline_loinc"].get<std::string>();
+      }
+      CK_ASSIGN_OR_RETURN(g.when, ParseCondition(x.value("when", Json()), gp + ".when"));
+      trigger.goals.push_back(std::move(g));
+    }
+    for (size_t k = 0; has_tasks && k < t["tasks"].size(); ++k) {
       const Json& x = t["tasks"][k];
       std::string tp = path + ".tasks[" + std::to_string(k) + "]";
       TaskTemplate tt;
@@ -227,7 +269,16 @@ Result<Program> ParseProgram(const Json& d) {
       if (tt.recur_every_days && !tt.recur_for_days && !tt.recur_times)
         return InvalidArgument("a recurring task needs recur_for_days or recur_times",
                                tp + ".recur_every_days");
-      if (x.contains("queue_role")) tt.queue_role = x["queue_role"].get<std::string>();
+      if (x.contains("queue_role")) {
+        if (!x["queue_role"].is_string())
+          return InvalidArgument("must be a role", tp + ".queue_role");
+        tt.queue_role = x["queue_role"].get<std::string>();
+      }
+      if (x.contains("education")) {
+        if (!x["education"].is_string() || x["education"].get<std::string>().empty())
+          return InvalidArgument("must be a library material code", tp + ".education");
+        tt.education = x["education"].get<std::string>();
+      }
       CK_ASSIGN_OR_RETURN(tt.when, ParseCondition(x.value("when", Json()), tp + ".when"));
       trigger.tasks.push_back(std::move(tt));
     }

@@ -40,12 +40,28 @@ struct TaskTemplate {
   std::optional<int> recur_for_days;  // recur until this many days after the event
   std::optional<int> recur_times;
   std::optional<std::string> queue_role;  // else the case's case manager
+  std::optional<std::string> education;   // a library material code assigned with the task
+  Condition when;
+};
+
+// A measurable goal the program proposes on the case's care plan, for the
+// patient to agree: the target, and the baseline from their latest lab result.
+struct GoalTemplate {
+  std::string key;
+  std::string description;  // "HbA1c below 7.0 %"
+  std::string measure;      // "HbA1c (%)"
+  double target_value = 0;
+  std::string direction = "decrease";         // decrease | increase
+  int target_days = 180;                      // target date: this many days after the event
+  std::optional<std::string> baseline_loinc;  // the latest observation with this LOINC code
   Condition when;
 };
 
 struct Trigger {
-  std::string event;  // enrolled | encounter.discharged | encounter.admitted | assessment.completed
+  std::string event;  // enrolled | encounter.discharged | encounter.admitted |
+                      // assessment.completed | risk.tier_changed
   std::vector<TaskTemplate> tasks;
+  std::vector<GoalTemplate> goals;
 };
 
 struct EnrolRule {

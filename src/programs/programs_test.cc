@@ -232,5 +232,158 @@ TEST_F(EngineTest, APhq9OfTenOrMoreMakesACounsellingReferral) {
             "2026-11-30T15:00:00.000Z");
 }
 
+class EngineActionsTest : public EngineTest {
+ protected:
+  void Event(const char* kind, const char* entity_type, std::optional<int64_t> entity,
+             const std::string& payload = "{}") {
+    ASSERT_TRUE(db_->Write([&](db::Connection& c) {
+                     return c
+                         .Exec(
+                             "INSERT INTO domain_events (kind, patient_id, entity_type, "
+                             "entity_id, payload, source, occurred_at, recorded_at) VALUES "
+                             "(?, ?, ?, ?, ?, 'casekeeper', ?, ?)",
+                             {kind, patient_, entity_type, entity, payload, kNow, kNow})
+                         .status();
+                   })
+                    .ok());
+  }
+  int64_t Count(const std::string& sql) {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                     CK_ASSIGN_OR_RETURN(auto rows, c.Query(sql, {patient_}));
+                     n = rows.at(0).Int(0);
+                     return Status::Ok();
+                   })
+                    .ok());
+    return n;
+  }
+};
+
+TEST_F(EngineActionsTest, EducationStepsAssignTheMaterialInThePatientsLanguage) {
+  ASSERT_TRUE(
+      db_->Write([&](db::Connection& c) -> Status {
+           CK_RETURN_IF_ERROR(
+               c.Exec("UPDATE patients SET preferred_language = 'es' WHERE id = ?", {patient_})
+                   .status());
+           for (const char* lang : {"en", "es"})
+             CK_RETURN_IF_ERROR(c.Exec("INSERT INTO education_materials (code, language, "
+                                       "title, topic, reading_level, format, created_at, "
+                                       "updated_at) VALUES ('hf-daily-weights', ?, ?, "
+                                       "'HF', 5, 'handout', 0, 0)",
+                                       {lang, std::string("Weights ") + lang})
+                                    .status());
+           return Status::Ok();
+         })
+          .ok());
+  int64_t k = Case("heart_failure_transitions", cm_);
+  Discharge("2026-11-25T14:00:00Z", "I50.9", "home");
+  ASSERT_EQ(*engine_.ProcessPending(), 5);
+  int64_t assigned = -1;
+  std::string title;
+  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> Status {
+                   CK_ASSIGN_OR_RETURN(
+                       auto rows,
+                       c.Query("SELECT a.case_id, m.title, t.title FROM education_assignments a "
+                               "JOIN education_materials m ON m.id = a.material_id JOIN tasks t "
+                               "ON t.id = a.task_id WHERE a.patient_id = ?",
+                               {patient_}));
+                   EXPECT_EQ(rows.size(), 1u);
+                   assigned = rows.at(0).Int(0);
+                   title = rows.at(0).Text(1);
+                   EXPECT_EQ(rows.at(0).Text(2), "Daily-weight education with teach-back");
+                   return Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(assigned, k);
+  EXPECT_EQ(title, "Weights es");
+  // A second discharge while it is still open: not assigned twice.
+  Discharge("2026-12-10T10:00:00Z", "I50.9", "home");
+  ASSERT_EQ(*engine_.ProcessPending(), 5);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM education_assignments WHERE patient_id = ?"), 1);
+}
+
+TEST_F(EngineActionsTest, DiabetesEnrolmentProposesAnHba1cGoalFromTheLatestResult) {
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> Status {
+                   for (auto [at, value] : std::vector<std::pair<const char*, double>>{
+                            {"2026-06-01T10:00:00Z", 9.8}, {"2026-10-01T10:00:00Z", 9.1}})
+                     CK_RETURN_IF_ERROR(
+                         c.Exec("INSERT INTO observations (patient_id, category, code_system, "
+                                "code, status, effective_at, value_number, value_unit, "
+                                "created_at, updated_at) VALUES (?, 'laboratory', "
+                                "'http://loinc.org', '4548-4', 'final', ?, ?, '%', 0, 0)",
+                                {patient_, *ParseTimestamp(at), value})
+                             .status());
+                   return Status::Ok();
+                 })
+                  .ok());
+  int64_t k = Case("diabetes_behavioral_health", cm_);
+  Event("case.referred", "case", k);
+  ASSERT_EQ(*engine_.ProcessPending(), 3);  // PHQ-9, HbA1c, agree the goal
+  Json goal;
+  ASSERT_TRUE(
+      db_->Read([&](db::Connection& c) -> Status {
+           CK_ASSIGN_OR_RETURN(
+               auto rows, c.Query("SELECT g.description, g.baseline_value, g.target_value, "
+                                  "g.direction, g.target_date, g.status, p.status, p.title, "
+                                  "p.version FROM care_plan_goals g JOIN care_plans p ON p.id = "
+                                  "g.care_plan_id WHERE p.case_id = ?",
+                                  {k}));
+           EXPECT_EQ(rows.size(), 1u);
+           const db::Row& r = rows.at(0);
+           goal = {{"description", r.Text(0)}, {"baseline", r.Real(1)}, {"target", r.Real(2)},
+                   {"direction", r.Text(3)},   {"date", r.Text(4)},     {"status", r.Text(5)},
+                   {"plan", r.Text(6)},        {"title", r.Text(7)},    {"version", r.Int(8)}};
+           return Status::Ok();
+         })
+          .ok());
+  EXPECT_EQ(goal["description"], "HbA1c below 7.0 %");
+  EXPECT_EQ(goal["baseline"], 9.1);  // the latest result
+  EXPECT_EQ(goal["target"], 7.0);
+  EXPECT_EQ(goal["direction"], "decrease");
+  EXPECT_EQ(goal["date"], "2027-05-24");  // 180 days after the referral
+  EXPECT_EQ(goal["status"], "proposed");  // the patient agrees to it
+  EXPECT_EQ(goal["plan"], "draft");
+  EXPECT_EQ(goal["title"], "Diabetes with behavioral health");
+  EXPECT_EQ(goal["version"], 2);  // created, then the goal proposed: both kept
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM care_plan_versions WHERE patient_id = ?"), 2);
+  // Read again: no second goal.
+  ASSERT_TRUE(db_->Write([](db::Connection& c) {
+                   return c.Exec("UPDATE event_cursors SET last_event_id = 0").status();
+                 })
+                  .ok());
+  EXPECT_EQ(*engine_.ProcessPending(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM care_plan_goals WHERE patient_id = ?"), 1);
+}
+
+TEST_F(EngineActionsTest, BecomingTierOneEnrolsInComplexCare) {
+  auto tier = [&](int t) {
+    ASSERT_TRUE(db_->Write([&](db::Connection& c) {
+                     return c
+                         .Exec(
+                             "INSERT INTO patient_risk (patient_id, tier, reasons, scores, "
+                             "computed_at, tier_since, rules_version) VALUES (?, ?, '[]', '{}', "
+                             "0, 0, 'test') ON CONFLICT (patient_id) DO UPDATE SET tier = "
+                             "excluded.tier",
+                             {patient_, t})
+                         .status();
+                   })
+                    .ok());
+    Event("risk.tier_changed", "patient_risk", patient_, "{\"tier\":" + std::to_string(t) + "}");
+  };
+  tier(2);
+  EXPECT_EQ(*engine_.ProcessPending(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE patient_id = ?"), 0);
+  tier(1);
+  EXPECT_EQ(*engine_.ProcessPending(), 3);  // the complex care enrolment steps
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases k JOIN programs p ON p.id = k.program_id WHERE "
+                  "k.patient_id = ? AND p.code = 'complex_care' AND k.status = 'referred' AND "
+                  "k.referral_source = 'risk_stratification'"),
+            1);
+  // Tier 1 again later: the open referral stands.
+  tier(1);
+  EXPECT_EQ(*engine_.ProcessPending(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE patient_id = ?"), 1);
+}
+
 }  // namespace
 }  // namespace ck::programs

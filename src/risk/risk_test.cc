@@ -247,6 +247,25 @@ TEST_F(StratifyTest, TiersCarryTheirReasonsAndOnlyChangesAreWritten) {
   EXPECT_EQ(RiskRow(c_)["tier"], 2);
   EXPECT_EQ(RiskRow(c_)["previous_tier"], 4);
 
+  // Becoming riskier is an event for programs: both tier-1 patients on the
+  // first run (tier 4 is not), then the move from 4 to 2; nothing for reruns.
+  std::vector<std::string> events;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) {
+                    return c.ForEachRow(
+                        "SELECT patient_id, payload FROM domain_events WHERE kind = "
+                        "'risk.tier_changed' ORDER BY id",
+                        {}, [&](const db::Row& r) {
+                          events.push_back(std::to_string(r.Int(0)) + " " + r.Text(1));
+                          return Status::Ok();
+                        });
+                  })
+                  .ok());
+  std::vector<std::string> want = {std::to_string(a_) + " {\"tier\":1}",
+                                   std::to_string(b_) + " {\"tier\":1}",
+                                   std::to_string(c_) + " {\"previous_tier\":4,\"tier\":2}"};
+  EXPECT_EQ(events, want);
+
   // One patient's live view agrees with the population run.
   auto live = Call(Method::kGet, "/api/v1/patients/" + std::to_string(a_) + "/risk");
   ASSERT_EQ(live.status, 200) << live.body;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
 #include "audit/trail.h"
+#include "events/outbox.h"
 
 namespace ck::risk {
 namespace {
@@ -60,6 +62,9 @@ bool IsTracked(const std::string& instrument) {
 void KeepLatest(std::optional<LatestAssessment>& slot, LatestAssessment a) {
   if (!slot || a.completed_at >= slot->completed_at) slot = std::move(a);
 }
+
+// On a patient's first stratification, tiers up to this one raise risk.tier_changed.
+constexpr int kFirstRunEventTier = 2;
 
 constexpr const char* kConditionsSql =
     "SELECT patient_id, code FROM conditions WHERE status <> 'entered_in_error' AND code_system = "
@@ -405,6 +410,25 @@ Result<RunSummary> Stratify(db::Database& db, const Clock& clock, const TierRule
             "tier_since = excluded.tier_since, previous_tier = excluded.previous_tier, "
             "rules_version = excluded.rules_version";
         CK_RETURN_IF_ERROR(c.Exec(sql, params).status());
+      }
+      // Patients who became riskier (a lower tier number), for programs to act
+      // on; a first stratification raises them only for tiers 1 and 2.
+      for (size_t k = start; k < end; ++k) {
+        const Change& ch = changes[k];
+        auto prev = previous.find(ch.index);
+        std::optional<int> before;
+        if (prev != previous.end()) before = prev->second.tier;
+        bool riskier = before ? ch.tier < *before : ch.tier <= kFirstRunEventTier;
+        if (!riskier) continue;
+        nlohmann::json payload = {{"tier", ch.tier}};
+        if (before) payload["previous_tier"] = *before;
+        CK_RETURN_IF_ERROR(events::Raise(c,
+                                         {.kind = "risk.tier_changed",
+                                          .patient_id = ids[static_cast<size_t>(ch.index)],
+                                          .entity_type = "patient_risk",
+                                          .entity_id = ids[static_cast<size_t>(ch.index)],
+                                          .payload = payload.dump()},
+                                         now));
       }
       return Status::Ok();
     }));

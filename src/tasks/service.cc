@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "core/strings.h"
 #include "events/outbox.h"
 #include "patients/store.h"
 
@@ -53,10 +54,6 @@ Task FromRow(const db::Row& r) {
   t.updated_at = r.Int(28);
   t.version = static_cast<int>(r.Int(29));
   return t;
-}
-
-bool OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
-  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
 }
 
 bool Open(const std::string& status) {
@@ -162,6 +159,26 @@ Status Save(db::Connection& c, const Task& t, int expected_version, Timestamp no
                       "; reload and apply again",
                   "version");
   return Status::Ok();
+}
+
+// The next occurrence of a recurring task just done, unless its condition
+// holds (past recur_until or recur_times, or the case closed).
+Result<std::optional<Task>> ScheduleNext(db::Connection& c, const Task& t,
+                                         std::optional<int64_t> by, Timestamp now) {
+  if (!t.recur_every_days) return std::optional<Task>();
+  CK_ASSIGN_OR_RETURN(CaseInfo k, LoadCase(c, t.case_id));
+  Task next = t;
+  next.occurrence = t.occurrence + 1;
+  Timestamp base = t.due_at.value_or(now);
+  next.due_at = base + static_cast<Timestamp>(*t.recur_every_days) * kMillisPerDay;
+  next.due_rule = "every " + std::to_string(*t.recur_every_days) + " days";
+  bool past_until = t.recur_until && FormatDate(DateOf(*next.due_at)) > *t.recur_until;
+  bool past_times = t.recur_times && next.occurrence > *t.recur_times;
+  if (k.status == "closed" || past_until || past_times) return std::optional<Task>();
+  next.created_by = by;
+  next.escalated_at.reset();
+  CK_ASSIGN_OR_RETURN(Task made, Insert(c, next, now));
+  return std::optional<Task>(std::move(made));
 }
 
 Status CheckText(const std::optional<std::string>& v, const char* field, size_t max,
@@ -398,24 +415,12 @@ Result<Task> Service::Move(const auth::Principal& who, const auth::Actor& actor,
     CK_RETURN_IF_ERROR(AddEvent(c, t, kind, from, to, reason, who.user_id, now));
     CK_RETURN_IF_ERROR(audit::Append(
         c, audit::EventBy(actor, now, "task." + kind, "task", std::to_string(t.id), t.patient_id)));
-    // The next occurrence of a recurring task, unless its condition holds.
-    if (to == "done" && t.recur_every_days) {
-      CK_ASSIGN_OR_RETURN(CaseInfo k, LoadCase(c, t.case_id));
-      Task next = t;
-      next.occurrence = t.occurrence + 1;
-      Timestamp base = t.due_at.value_or(now);
-      next.due_at = base + static_cast<Timestamp>(*t.recur_every_days) * kMillisPerDay;
-      next.due_rule = "every " + std::to_string(*t.recur_every_days) + " days";
-      bool past_until = t.recur_until && FormatDate(DateOf(*next.due_at)) > *t.recur_until;
-      bool past_times = t.recur_times && next.occurrence > *t.recur_times;
-      if (k.status != "closed" && !past_until && !past_times) {
-        next.created_by = who.user_id;
-        next.escalated_at.reset();
-        CK_ASSIGN_OR_RETURN(Task made, Insert(c, next, now));
+    if (to == "done") {
+      CK_ASSIGN_OR_RETURN(auto next, ScheduleNext(c, t, who.user_id, now));
+      if (next)
         CK_RETURN_IF_ERROR(audit::Append(
-            c, audit::EventBy(actor, now, "task.create", "task", std::to_string(made.id),
-                              made.patient_id, "recurrence " + std::to_string(made.occurrence))));
-      }
+            c, audit::EventBy(actor, now, "task.create", "task", std::to_string(next->id),
+                              next->patient_id, "recurrence " + std::to_string(next->occurrence))));
     }
     CK_ASSIGN_OR_RETURN(out, Load(c, task_id));
     return Status::Ok();
@@ -509,6 +514,26 @@ Result<Task> Service::LogAttempt(const auth::Principal& who, const auth::Actor& 
 
 Result<Task> InsertTask(db::Connection& c, Task t, Timestamp now) {
   return Insert(c, std::move(t), now);
+}
+
+Result<bool> CloseByWork(db::Connection& c, int64_t task_id, const std::string& to,
+                         const std::string& outcome, int minutes, std::optional<int64_t> by,
+                         Timestamp now) {
+  if (to != "done" && to != "cancelled") return InvalidArgument("must be done or cancelled", "to");
+  CK_ASSIGN_OR_RETURN(Task t, Load(c, task_id));
+  if (!Open(t.status)) return false;
+  const std::string from = t.status;
+  t.status = to;
+  t.outcome = outcome;
+  if (to == "done") {
+    t.minutes_spent += minutes;
+    t.completed_at = now;
+    t.completed_by = by;
+  }
+  CK_RETURN_IF_ERROR(Save(c, t, t.version, now));
+  CK_RETURN_IF_ERROR(AddEvent(c, t, to, from, to, outcome, by, now));
+  if (to == "done") CK_RETURN_IF_ERROR(ScheduleNext(c, t, by, now).status());
+  return true;
 }
 
 Status CheckOutreach(db::Connection& c, int64_t case_id, Timestamp now, int threshold) {

@@ -166,6 +166,13 @@ class Service {
 // transaction, with its "created" history event; a recurring task starts its series.
 Result<Task> InsertTask(db::Connection& c, Task t, Timestamp now);
 
+// Closes an open task whose work was done (or dropped) elsewhere, such as an
+// education teach-back, in the caller's transaction: to "done" (with its next
+// occurrence if it recurs) or "cancelled". False when it is no longer open.
+Result<bool> CloseByWork(db::Connection& c, int64_t task_id, const std::string& to,
+                         const std::string& outcome, int minutes, std::optional<int64_t> by,
+                         Timestamp now);
+
 // After a contact is logged on `case_id` (in the caller's transaction): counts
 // the case's consecutive failed outbound contacts since the last reached one;
 // at `threshold`, proposes the case for "unable to reach" closure once (a

@@ -1,0 +1,147 @@
+// Shared by the end-to-end tests: the real casekeeper server on a free
+// loopback port with a fresh demo database serving web/dist, and headless
+// Chromium from Debian's `chromium` package driven by playwright-core.
+//   CK_BINARY     casekeeper binary (default: build/casekeeper of the repository)
+//   CK_CHROMIUM   browser binary (default: /usr/bin/chromium)
+//   CK_WEB_DIST   the built app (default: web/dist)
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const WEB = path.resolve(HERE, '..');
+export const REPO = path.resolve(WEB, '..');
+const BINARY = path.resolve(REPO, process.env.CK_BINARY || path.join('build', 'casekeeper'));
+const CHROMIUM = process.env.CK_CHROMIUM || '/usr/bin/chromium';
+const DIST = path.resolve(process.env.CK_WEB_DIST || path.join(WEB, 'dist'));
+export const ARTIFACTS = path.join(HERE, 'artifacts');
+export const PASSWORD = 'casekeeper-demo'; // the synthetic demo users' password
+
+function cleanEnv(extra) {
+  // The test decides the configuration, not the developer's shell.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CASEKEEPER_')));
+  return { ...env, ...extra };
+}
+
+const running = new Set();
+function killAll() {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
+process.on('exit', killAll);
+
+/** Starts `casekeeper serve --demo` on 127.0.0.1:0; resolves to { url, stop(), log() }. */
+export async function startServer(env = {}) {
+  assert.ok(fs.existsSync(BINARY), `casekeeper binary not found at ${BINARY} (set CK_BINARY)`);
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no built web app in ${DIST} (npm run build)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-web-e2e-'));
+  const db = path.join(dir, 'ck.db');
+  const child = spawn(BINARY, ['serve', '--db', db, '--demo', '--http', '127.0.0.1:0'], {
+    env: cleanEnv({ CASEKEEPER_WEB_ROOT: DIST, ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (d) => {
+    out = (out + d).slice(-50000);
+  });
+  child.stderr.on('data', (d) => {
+    out = (out + d).slice(-50000);
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${out}`)), 60000);
+    const check = () => {
+      const m = /listening on http:\/\/[^ ]*:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`casekeeper exited (${code ?? sig}) before listening:\n${out}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const index = await (await fetch(url + '/')).text();
+  assert.match(index, /<div id="app">/, `the server did not serve the web app from ${DIST}:\n${out}`);
+  return {
+    url,
+    log: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+        await exited;
+        clearTimeout(t);
+      }
+      running.delete(child);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CK_CHROMIUM)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Root in CI containers needs --no-sandbox; /dev/shm can be small there.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+}
+
+/** Saves a full-page screenshot under e2e/artifacts/. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const AXE = fs.readFileSync(path.join(WEB, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page (WCAG 2.x A and AA rules) and returns the
+ * serious and critical violations. The source goes in through evaluate(),
+ * which the page's CSP does not govern (no inline script tag).
+ */
+export async function axeViolations(page) {
+  const already = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!already) await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Asserts no serious or critical axe violation, listing them when there are. */
+export async function assertAccessible(page, screen) {
+  const v = await axeViolations(page);
+  assert.deepEqual(v, [], `${screen}: axe-core found serious or critical violations:\n${JSON.stringify(v, null, 2)}`);
+}
+
+/** Patient data must stay out of URLs and browser storage. */
+export async function assertNoPatientDataKept(page) {
+  const url = new URL(page.url());
+  assert.match(url.pathname, /^\/[a-z/0-9]*$/, `URL path has more than ids: ${url.pathname}`);
+  for (const [k, v] of url.searchParams) assert.match(v, /^[a-z0-9_]+$/, `URL parameter ${k}=${v} is more than an id or a tab`);
+  const storage = await page.evaluate(() => ({ local: window.localStorage.length, session: window.sessionStorage.length }));
+  assert.deepEqual(storage, { local: 0, session: 0 }, 'the app wrote to browser storage');
+}

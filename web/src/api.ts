@@ -1,0 +1,365 @@
+// The REST API (docs/api.md) as typed calls. Authentication is the HttpOnly
+// `ck_session` cookie the server sets at sign-in (same origin): the token is
+// never read or stored by the app, and nothing goes to local or session
+// storage. Every answer resets the session's idle clock (see session.ts).
+import { ApiError, type ApiErrorBody } from './lib/errors';
+import type { InstrumentDefinition } from './lib/instrument';
+import type { WorklistItem } from './lib/worklist';
+
+export type Role = 'case_manager' | 'supervisor' | 'auditor' | 'admin' | 'integration';
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  team_id: number | null;
+}
+
+export interface Me extends User {
+  expires_at: string;
+  idle_timeout_seconds: number;
+}
+
+export interface LoginAnswer {
+  user: User;
+  expires_at: string;
+  idle_timeout_seconds: number;
+}
+
+export interface PatientSummary {
+  id: number;
+  given_name: string;
+  family_name: string;
+  middle_name: string | null;
+  preferred_name: string | null;
+  birth_date: string;
+  administrative_sex: string;
+  preferred_language: string | null;
+}
+
+export interface Patient extends PatientSummary {
+  version: number;
+  gender_identity: string | null;
+  interpreter_needed: boolean;
+  phones: { number: string; use: string; preferred: boolean }[];
+  identifiers: { id: number; system: string; value: string; kind: string }[];
+  preferred_contact_method: string | null;
+  merged_into_id: number | null;
+}
+
+export interface Case {
+  id: number;
+  patient_id: number;
+  program: string;
+  status: string;
+  urgency: string;
+  acuity: string | null;
+  assigned_user_id: number | null;
+  referral_reason: string;
+  referred_at: string;
+  risk_tier: number | null;
+  risk_reasons: string[];
+  closed_at: string | null;
+  consecutive_unreached_attempts: number;
+  version: number;
+}
+
+export interface Alert {
+  id: number;
+  kind: string;
+  severity: 'crisis' | 'high' | 'routine';
+  status: string;
+  reason: string;
+  raised_at: string;
+  case_id: number | null;
+  version: number;
+}
+
+export interface CareTeamMember {
+  id: number;
+  user_id: number;
+  display_name: string;
+  username: string;
+  member_role: string;
+}
+
+export interface Allergy {
+  id: number;
+  substance: string;
+  reaction: string | null;
+  severity: string | null;
+  status: string;
+}
+
+export interface Coverage {
+  id: number;
+  payer: string;
+  plan: string | null;
+  product_type: string;
+  priority: string;
+  status: string;
+  effective_from: string;
+  effective_to: string | null;
+}
+
+export interface Medication {
+  id: number;
+  name: string;
+  dose: string | null;
+  route: string | null;
+  frequency: string | null;
+  status: string;
+  start_date: string | null;
+}
+
+export interface Condition {
+  id: number;
+  code: string;
+  code_system: string;
+  description: string | null;
+  status: string;
+  onset_date: string | null;
+}
+
+export interface Encounter {
+  id: number;
+  encounter_class: string;
+  facility: string;
+  admitted_at: string;
+  discharged_at: string | null;
+  status: string;
+  discharge_disposition: string | null;
+}
+
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  summary: string;
+  case_id: number | null;
+  ref: { kind: string; id: number };
+}
+
+export interface Task {
+  id: number;
+  case_id: number;
+  patient_id: number;
+  title: string;
+  task_type: string;
+  description: string | null;
+  owner_user_id: number | null;
+  queue_team_id: number | null;
+  queue_role: string | null;
+  due_at: string | null;
+  priority: string;
+  status: string;
+  pause_reason: string | null;
+  outcome: string | null;
+  attempts: number;
+  version: number;
+  history?: TaskHistory[];
+}
+
+export interface TaskHistory {
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: string | null;
+  by_user_id: number | null;
+  at: string;
+}
+
+export interface Appointment {
+  id: number;
+  kind: string;
+  reason: string;
+  provider: string | null;
+  location: string | null;
+  telehealth_url: string | null;
+  starts_at: string;
+  ends_at: string;
+  status: string;
+  transport_needed: boolean;
+  transport_arranged: boolean;
+}
+
+export interface Contact {
+  id: number;
+  contact_at: string;
+  method: string;
+  direction: string;
+  party: string;
+  outcome: string;
+  summary: string | null;
+  duration_minutes: number | null;
+}
+
+export interface Goal {
+  id: number;
+  description: string;
+  measure: string | null;
+  baseline_value: number | null;
+  target_value: number | null;
+  target_text: string | null;
+  direction: 'decrease' | 'increase' | null;
+  target_date: string;
+  status: string;
+  origin: string;
+  latest_value: number | null;
+  target_met: boolean;
+  progress: { measured_at: string; value: number | null; value_text: string | null; note: string | null }[];
+  version: number;
+}
+
+export interface CarePlan {
+  id: number;
+  case_id: number;
+  title: string;
+  status: string;
+  review_every_days: number;
+  next_review_due: string | null;
+  last_reviewed_at: string | null;
+  agreement: { agreed_at: string | null; method: string | null; note: string | null };
+  problems: { id: number; description: string; condition_id: number | null }[];
+  goals: Goal[];
+  interventions: { id: number; description: string; responsible: string; frequency: string | null; status: string }[];
+  version: number;
+}
+
+export interface Assessment {
+  id: number;
+  instrument: string;
+  instrument_version: string;
+  status: string;
+  score: number | null;
+  band: string | null;
+  completed_at: string | null;
+  started_at: string;
+  alert_ids: number[];
+  result: {
+    alerts?: { kind: string; reason: string; severity: string }[];
+    bands?: Record<string, string>;
+    flags?: Record<string, boolean>;
+    scores?: Record<string, number>;
+    positive_domains?: string[];
+  } | null;
+}
+
+export interface Risk {
+  stratified: { tier: number; reasons: string[]; computed_at: string } | null;
+  current: { tier: number | null; reasons: string[] } | null;
+}
+
+export interface Caseload {
+  user_id: number;
+  username: string;
+  display_name: string;
+  open_cases: number;
+  acuity_weighted_load: number;
+}
+
+type Listener = () => void;
+let onActivity: Listener = () => {};
+let onUnauthenticated: Listener = () => {};
+
+/** The session layer listens: every answer is activity, a 401 ends the session. */
+export function setApiListeners(activity: Listener, unauthenticated: Listener): void {
+  onActivity = activity;
+  onUnauthenticated = unauthenticated;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, null, 'network error');
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, (json as ApiErrorBody) ?? null, res.statusText || `HTTP ${res.status}`);
+    if (res.status === 401 && path !== '/auth/login') onUnauthenticated();
+    else onActivity();
+    throw err;
+  }
+  onActivity();
+  return json as T;
+}
+
+const get = <T>(path: string) => request<T>('GET', path);
+const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+
+interface Items<T> {
+  items: T[];
+}
+
+export const api = {
+  login: (username: string, password: string) => post<LoginAnswer>('/auth/login', { username, password }),
+  logout: () => post<unknown>('/auth/logout'),
+  me: () => get<Me>('/auth/me'),
+
+  worklist: (limit = 100) => get<Items<WorklistItem>>(`/worklist?limit=${limit}`),
+  teamWorklist: (limit = 200) => get<Items<WorklistItem>>(`/team/worklist?limit=${limit}`),
+  caseloads: () => get<Items<Caseload>>('/caseloads'),
+
+  patients: (after?: number) => get<{ items: PatientSummary[]; next_after: number | null }>(`/patients?limit=200${after ? `&after=${after}` : ''}`),
+  searchPatients: (q: { name?: string; birth_date?: string; identifier?: string; phone?: string }) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v && v.trim()) params.set(k, v.trim());
+    params.set('limit', '50');
+    // The query travels in the request only (never in the page's URL or history).
+    return get<{ items: PatientSummary[]; next_after: number | null }>(`/patients?${params.toString()}`);
+  },
+  patient: (id: number) => get<Patient>(`/patients/${id}`),
+  patientCases: (id: number) => get<Items<Case>>(`/patients/${id}/cases`),
+  alerts: (id: number) => get<Items<Alert>>(`/patients/${id}/alerts`),
+  careTeam: (id: number) => get<Items<CareTeamMember>>(`/patients/${id}/care-team`),
+  allergies: (id: number) => get<Items<Allergy>>(`/patients/${id}/allergies`),
+  coverages: (id: number) => get<Items<Coverage>>(`/patients/${id}/coverages`),
+  medications: (id: number) => get<Items<Medication>>(`/patients/${id}/medications`),
+  conditions: (id: number) => get<Items<Condition>>(`/patients/${id}/conditions`),
+  encounters: (id: number) => get<Items<Encounter>>(`/patients/${id}/encounters`),
+  risk: (id: number) => get<Risk>(`/patients/${id}/risk`),
+  timeline: (id: number, types = '') =>
+    get<{ items: TimelineEvent[]; next_cursor: string | null }>(`/patients/${id}/timeline?limit=100${types ? `&types=${encodeURIComponent(types)}` : ''}`),
+  appointments: (id: number) => get<Items<Appointment>>(`/patients/${id}/appointments`),
+  patientAssessments: (id: number) => get<Items<Assessment>>(`/patients/${id}/assessments`),
+
+  caseTasks: (caseId: number, includeClosed = false) => get<Items<Task>>(`/cases/${caseId}/tasks${includeClosed ? '?include_closed=true' : ''}`),
+  task: (id: number) => get<Task>(`/tasks/${id}`),
+  taskStatus: (id: number, body: { version: number; to: string; reason?: string; minutes?: number }) => post<Task>(`/tasks/${id}/status`, body),
+  claimTask: (id: number, version: number) => post<Task>(`/tasks/${id}/claim`, { version }),
+
+  contacts: (caseId: number) => get<Items<Contact>>(`/cases/${caseId}/contacts`),
+  logContact: (caseId: number, body: Record<string, unknown>) => post<Contact>(`/cases/${caseId}/contacts`, body),
+
+  instruments: () => get<Items<{ id: string; title: string; version: string; record?: boolean }>>('/instruments'),
+  instrument: (id: string) => get<InstrumentDefinition>(`/instruments/${encodeURIComponent(id)}`),
+  startAssessment: (caseId: number, body: { instrument: string; answers: unknown; complete: boolean }) =>
+    post<Assessment>(`/cases/${caseId}/assessments`, body),
+
+  carePlans: (caseId: number) => get<Items<CarePlan>>(`/cases/${caseId}/care-plans`),
+  createCarePlan: (caseId: number, body: { title: string; review_every_days?: number }) => post<CarePlan>(`/cases/${caseId}/care-plans`, body),
+  addGoal: (planId: number, body: Record<string, unknown>) => post<CarePlan>(`/care-plans/${planId}/goals`, body),
+  setGoalStatus: (planId: number, goalId: number, body: { status: string; version: number }) =>
+    patch<CarePlan>(`/care-plans/${planId}/goals/${goalId}`, body),
+  addProgress: (planId: number, goalId: number, body: Record<string, unknown>) =>
+    post<CarePlan>(`/care-plans/${planId}/goals/${goalId}/progress`, body),
+  addProblem: (planId: number, body: { description: string }) => post<CarePlan>(`/care-plans/${planId}/problems`, body),
+  recordAgreement: (planId: number, body: { method: string; note?: string }) => post<CarePlan>(`/care-plans/${planId}/agreement`, body),
+};

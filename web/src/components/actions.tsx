@@ -1,0 +1,249 @@
+// Quick actions shared by the worklists and the patient view: complete or
+// pause a task, log a contact. Each reloads the record it acts on first, so
+// the version it sends is the latest; a 409 still explains what changed.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Case, type Task, type TaskHistory } from '../api';
+import { ApiError } from '../lib/errors';
+import { dateTime, humanize } from '../lib/format';
+import { useSession } from '../session';
+import { Dialog, ErrorMessage, Field, Loading, fieldError } from './ui';
+
+/** What the other person did, from the task's history (the latest entry). */
+function ChangeSince(props: { task: Task | null }) {
+  const { user } = useSession();
+  const h: TaskHistory | undefined = props.task?.history?.[props.task.history.length - 1];
+  if (!props.task || !h) return null;
+  const who = h.by_user_id === null ? 'casekeeper' : h.by_user_id === user.id ? 'you (in another window or tab)' : `user #${h.by_user_id}`;
+  const what = h.from_status && h.to_status && h.from_status !== h.to_status ? `${humanize(h.kind)} (${humanize(h.from_status)} → ${humanize(h.to_status)})` : humanize(h.kind);
+  return (
+    <p class="conflict-detail">
+      Latest change: <strong>{what}</strong>
+      {h.detail ? ` (“${h.detail}”)` : ''} by {who} at {dateTime(h.at)}. The task is now <strong>{humanize(props.task.status)}</strong>.
+    </p>
+  );
+}
+
+function useTask(taskId: number) {
+  const [task, setTask] = useState<Task | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.task(taskId).then(setTask, setError);
+  }, [taskId]);
+  return { task, setTask, loadError: error };
+}
+
+export function CompleteTaskDialog(props: { taskId: number; title: string; onDone: (t: Task) => void; onClose: () => void }) {
+  const { task, setTask, loadError } = useTask(props.taskId);
+  const [outcome, setOutcome] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!task) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const body: { version: number; to: string; reason: string; minutes?: number } = { version: task.version, to: 'done', reason: outcome.trim() };
+      if (minutes.trim()) body.minutes = Number(minutes);
+      props.onDone(await api.taskStatus(task.id, body));
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError && err.isStale) setTask(await api.task(task.id).catch(() => task));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="Complete task" onClose={props.onClose}>
+      <p class="dialog-subject">{props.title}</p>
+      <ErrorMessage error={loadError} what="task" />
+      {!task && !loadError ? <Loading what="the task" /> : null}
+      {task ? (
+        <form onSubmit={submit} noValidate>
+          <ErrorMessage error={error} what="task" labels={{ reason: 'Outcome' }}>
+            {error instanceof ApiError && error.isStale ? <ChangeSince task={task} /> : null}
+          </ErrorMessage>
+          <Field id="task-outcome" label="Outcome" hint="What was done (required)" error={fieldError(error, 'reason', 'Outcome')}>
+            {(a) => <textarea {...a} rows={3} value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} required />}
+          </Field>
+          <Field id="task-minutes" label="Minutes spent" hint="Counts toward care management time" error={fieldError(error, 'minutes')}>
+            {(a) => <input {...a} type="number" min={0} max={600} inputMode="numeric" value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} />}
+          </Field>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy || task.status === 'done' || task.status === 'cancelled'}>
+              Complete task
+            </button>
+            <button type="button" onClick={props.onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </Dialog>
+  );
+}
+
+/**
+ * "Snooze": the API has no snooze of worklist items; pausing a task with a
+ * reason takes it off the worklist until it is resumed (docs/tasks.md).
+ */
+export function PauseTaskDialog(props: { taskId: number; title: string; onDone: (t: Task) => void; onClose: () => void }) {
+  const { task, setTask, loadError } = useTask(props.taskId);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!task) return;
+    setBusy(true);
+    setError(null);
+    try {
+      props.onDone(await api.taskStatus(task.id, { version: task.version, to: 'paused', reason: reason.trim() }));
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError && err.isStale) setTask(await api.task(task.id).catch(() => task));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="Pause task" onClose={props.onClose}>
+      <p class="dialog-subject">{props.title}</p>
+      <p class="muted">A paused task leaves the worklist until it is resumed from the patient's tasks.</p>
+      <ErrorMessage error={loadError} what="task" />
+      {task ? (
+        <form onSubmit={submit} noValidate>
+          <ErrorMessage error={error} what="task">
+            {error instanceof ApiError && error.isStale ? <ChangeSince task={task} /> : null}
+          </ErrorMessage>
+          <Field id="pause-reason" label="Reason" hint="Why it waits, e.g. “waiting for the pharmacy” (required)" error={fieldError(error, 'reason')}>
+            {(a) => <input {...a} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />}
+          </Field>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy}>
+              Pause task
+            </button>
+            <button type="button" onClick={props.onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </Dialog>
+  );
+}
+
+const METHODS = ['phone', 'video', 'in_person', 'portal_message', 'sms', 'email', 'letter', 'fax'];
+const PARTIES = ['patient', 'caregiver', 'provider', 'insurer', 'agency', 'other'];
+const OUTCOMES = ['reached', 'voicemail', 'no_answer', 'wrong_number', 'declined', 'sent'];
+
+/**
+ * Contacts are logged on a case. Worklist items about a patient rather than a
+ * case (no recent contact) pass the patient: their open cases are offered.
+ */
+export function LogContactDialog(props: { caseId: number | null; patientId?: number | null; subject: string; onDone: () => void; onClose: () => void }) {
+  const [caseId, setCaseId] = useState<number | null>(props.caseId);
+  const [cases, setCases] = useState<Case[] | null>(null);
+  const [method, setMethod] = useState('phone');
+  const [direction, setDirection] = useState('outbound');
+  const [party, setParty] = useState('patient');
+  const [partyName, setPartyName] = useState('');
+  const [outcome, setOutcome] = useState('reached');
+  const [minutes, setMinutes] = useState('');
+  const [summary, setSummary] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (props.caseId !== null || !props.patientId) return;
+    api.patientCases(props.patientId).then((r) => {
+      const open = r.items.filter((c) => c.status !== 'closed');
+      setCases(open);
+      if (open[0]) setCaseId(open[0].id);
+    }, setError);
+  }, [props.caseId, props.patientId]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (caseId === null) return;
+    setBusy(true);
+    setError(null);
+    const body: Record<string, unknown> = { method, direction, party, outcome };
+    if (partyName.trim()) body.party_name = partyName.trim();
+    if (minutes.trim()) body.duration_minutes = Number(minutes);
+    if (summary.trim()) body.summary = summary.trim();
+    try {
+      await api.logContact(caseId, body);
+      props.onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const select = (id: string, label: string, value: string, set: (v: string) => void, options: string[]) => (
+    <Field id={id} label={label} error={fieldError(error, id.replace('contact-', ''))}>
+      {(a) => (
+        <select {...a} value={value} onChange={(e) => set(e.currentTarget.value)}>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {humanize(o)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+
+  return (
+    <Dialog title="Log a contact" onClose={props.onClose}>
+      <p class="dialog-subject">{props.subject}</p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} />
+        {cases && cases.length === 0 ? <p class="error">This patient has no open case to log the contact on.</p> : null}
+        {cases && cases.length > 1 ? (
+          <Field id="contact-case" label="Case">
+            {(a) => (
+              <select {...a} value={caseId ?? ''} onChange={(e) => setCaseId(Number(e.currentTarget.value))}>
+                {cases.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    #{c.id} {humanize(c.program)} · {humanize(c.status)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
+        <div class="grid2">
+          {select('contact-method', 'Method', method, setMethod, METHODS)}
+          {select('contact-direction', 'Direction', direction, setDirection, ['outbound', 'inbound'])}
+          {select('contact-party', 'With', party, setParty, PARTIES)}
+          {select('contact-outcome', 'Outcome', outcome, setOutcome, OUTCOMES)}
+        </div>
+        <Field id="contact-party_name" label="Name of the person contacted" hint="Optional, for anyone but the patient" error={fieldError(error, 'party_name')}>
+          {(a) => <input {...a} value={partyName} onInput={(e) => setPartyName(e.currentTarget.value)} />}
+        </Field>
+        <Field id="contact-duration" label="Duration (minutes)" error={fieldError(error, 'duration_minutes')}>
+          {(a) => <input {...a} type="number" min={0} inputMode="numeric" value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} />}
+        </Field>
+        <Field id="contact-summary" label="Summary" error={fieldError(error, 'summary')}>
+          {(a) => <textarea {...a} rows={3} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />}
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy || caseId === null}>
+            Save contact
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,125 @@
+// API errors as the screen shows them. The server answers every error as
+// {"error","field","code","request_id"} with an HTTP status (docs/api.md);
+// these helpers turn that into one clear sentence naming the field.
+
+export interface ApiErrorBody {
+  error?: string;
+  field?: string | null;
+  code?: string;
+  request_id?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly field: string | null;
+  readonly code: string;
+  readonly requestId: string | null;
+
+  constructor(status: number, body: ApiErrorBody | null, fallback = 'request failed') {
+    super(body?.error || fallback);
+    this.name = 'ApiError';
+    this.status = status;
+    this.field = body?.field ?? null;
+    this.code = body?.code ?? (status === 0 ? 'NetworkError' : 'Unknown');
+    this.requestId = body?.request_id ?? null;
+  }
+
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+
+  /** A 409 on `version`: someone changed the record since it was read. */
+  get isStale(): boolean {
+    return this.status === 409 && this.field === 'version';
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  body: 'Request',
+  reason: 'Reason',
+  to: 'Status',
+  version: 'Version',
+  username: 'Username',
+  password: 'Password',
+  target_date: 'Target date',
+  target_value: 'Target value',
+  target_text: 'Target',
+  baseline_value: 'Baseline',
+  measured_at: 'Measured at',
+  value: 'Value',
+  value_text: 'Value',
+  duration_minutes: 'Duration (minutes)',
+  contact_at: 'Contact time',
+  party_name: 'Name of the person contacted',
+  minutes: 'Minutes',
+  starts_at: 'Start',
+  ends_at: 'End',
+};
+
+/**
+ * A field name as a person reads it: "target_date" → "Target date",
+ * "answers.items[8]" → "Answer to item 9", "answers.safety.insult" → "Answer
+ * to safety insult".
+ */
+export function fieldLabel(field: string, labels?: Record<string, string>): string {
+  const known = labels?.[field] ?? FIELD_LABELS[field];
+  if (known) return known;
+  const answer = /^answers\.items\[(\d+)\]$/.exec(field);
+  if (answer) return `Answer to item ${Number(answer[1]) + 1}`;
+  if (field.startsWith('answers.')) {
+    return `Answer to ${field.slice('answers.'.length).replace(/[._]+/g, ' ').replace(/\[(\d+)\]/g, (_, i) => ` ${Number(i) + 1}`)}`;
+  }
+  const words = field.replace(/[._]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The JSON pointer of an answer from a server field: "answers.items[8]" → "/items/8". */
+export function answerPointer(field: string | null): string | null {
+  if (!field || !field.startsWith('answers')) return null;
+  const rest = field.slice('answers'.length);
+  if (rest === '') return null;
+  const parts = rest
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((p) => p !== '');
+  return '/' + parts.join('/');
+}
+
+/** What to call the record in a conflict message. */
+export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment';
+
+/**
+ * One sentence for any failure. `what` names the record for 409s; `labels`
+ * name fields as the form shows them (the task's `reason` is its outcome).
+ * Network failures, 401, 403, 404, 409 and 5xx each read differently;
+ * field errors lead with the field.
+ */
+export function describeError(err: unknown, what: RecordKind = 'record', labels?: Record<string, string>): string {
+  if (!(err instanceof ApiError)) {
+    return err instanceof Error && err.message ? `Something went wrong: ${err.message}` : 'Something went wrong.';
+  }
+  switch (err.status) {
+    case 0:
+      return 'Cannot reach the casekeeper server. Check the connection and try again.';
+    case 401:
+      return err.field === null && /password|username|credentials|locked/i.test(err.message)
+        ? err.message
+        : 'Your session has ended. Sign in again to continue.';
+    case 403:
+      return `Not allowed: ${err.message}.`;
+    case 404:
+      return `Not found: ${err.message}.`;
+    case 409:
+      if (err.isStale) {
+        return `Someone else changed this ${what} after you opened it, so your change was not saved. The latest version is shown now: check it and apply your change again.`;
+      }
+      return err.field ? `${fieldLabel(err.field, labels)}: ${err.message}.` : `Conflict: ${err.message}.`;
+    case 413:
+      return 'That is too large for the server to accept.';
+    default:
+      if (err.status >= 500) {
+        return `The server failed (${err.status}). Try again; if it keeps failing, report reference ${err.requestId ?? 'unknown'}.`;
+      }
+      return err.field ? `${fieldLabel(err.field, labels)}: ${err.message}.` : `${err.message}.`;
+  }
+}

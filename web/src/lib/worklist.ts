@@ -1,0 +1,118 @@
+// The worklist as the API gives it (docs/worklist.md): ranked items, each
+// with its reasons. The screen only groups and filters; it never re-ranks.
+
+export interface WorklistItem {
+  kind: string;
+  score: number;
+  reasons: string[];
+  title: string;
+  patient_id: number | null;
+  case_id: number | null;
+  task_id: number | null;
+  alert_id: number | null;
+  encounter_id: number | null;
+  care_plan_id: number | null;
+  goal_id: number | null;
+  owner_user_id: number | null;
+  at: string | null;
+}
+
+export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'other';
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  alerts: 'Alerts',
+  tasks: 'Tasks',
+  hospital: 'Admissions and discharges',
+  referrals: 'New referrals',
+  outreach: 'Contact due',
+  care_plans: 'Care plans',
+  other: 'Other',
+};
+
+const KIND_CATEGORY: Record<string, Category> = {
+  crisis_alert: 'alerts',
+  high_alert: 'alerts',
+  task_overdue: 'tasks',
+  task_due_soon: 'tasks',
+  discharged: 'hospital',
+  admitted: 'hospital',
+  new_referral: 'referrals',
+  no_recent_contact: 'outreach',
+  care_plan_review_due: 'care_plans',
+  goal_past_target: 'care_plans',
+};
+
+export const KIND_LABELS: Record<string, string> = {
+  crisis_alert: 'Crisis alert',
+  high_alert: 'High alert',
+  task_overdue: 'Overdue task',
+  task_due_soon: 'Task due soon',
+  discharged: 'Discharged',
+  admitted: 'Admitted',
+  new_referral: 'New referral',
+  no_recent_contact: 'No recent contact',
+  care_plan_review_due: 'Care plan review due',
+  goal_past_target: 'Goal past target date',
+};
+
+export function categoryOf(kind: string): Category {
+  return KIND_CATEGORY[kind] ?? 'other';
+}
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
+}
+
+/** Visual urgency of an item: crisis, high, normal. */
+export function urgencyOf(item: WorklistItem): 'crisis' | 'high' | 'normal' {
+  if (item.kind === 'crisis_alert') return 'crisis';
+  if (item.kind === 'high_alert' || item.kind === 'task_overdue') return 'high';
+  return 'normal';
+}
+
+export interface WorklistFilter {
+  categories: Set<Category>; // empty: all
+  ownerUserId: number | null; // team view: one member, or null for all
+  text: string; // matches the title, the reasons and the patient's name
+}
+
+export function emptyFilter(): WorklistFilter {
+  return { categories: new Set(), ownerUserId: null, text: '' };
+}
+
+/** Items passing the filter, in the server's order. */
+export function filterItems(
+  items: WorklistItem[],
+  f: WorklistFilter,
+  nameOf: (patientId: number | null) => string = () => '',
+): WorklistItem[] {
+  const text = f.text.trim().toLowerCase();
+  return items.filter((it) => {
+    if (f.categories.size > 0 && !f.categories.has(categoryOf(it.kind))) return false;
+    if (f.ownerUserId !== null && it.owner_user_id !== f.ownerUserId) return false;
+    if (text) {
+      const hay = `${it.title} ${it.reasons.join(' ')} ${nameOf(it.patient_id)}`.toLowerCase();
+      if (!hay.includes(text)) return false;
+    }
+    return true;
+  });
+}
+
+/** Counts per category of the unfiltered list (for the filter buttons). */
+export function countByCategory(items: WorklistItem[]): Map<Category, number> {
+  const m = new Map<Category, number>();
+  for (const it of items) m.set(categoryOf(it.kind), (m.get(categoryOf(it.kind)) ?? 0) + 1);
+  return m;
+}
+
+/** A stable key for an item (several kinds can point at the same case). */
+export function itemKey(it: WorklistItem): string {
+  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.case_id, it.patient_id].join(':');
+}
+
+/** j/k selection: the next index within [0, n), staying put at the ends. */
+export function moveSelection(current: number, delta: number, n: number): number {
+  if (n === 0) return -1;
+  if (current < 0) return delta > 0 ? 0 : n - 1;
+  return Math.min(n - 1, Math.max(0, current + delta));
+}

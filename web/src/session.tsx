@@ -1,0 +1,34 @@
+// The signed-in user and the session's clock, for every screen.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Me, Role } from './api';
+
+export interface SessionValue {
+  user: Me;
+  signOut: (reason?: string) => void;
+}
+
+export const SessionContext = createContext<SessionValue | null>(null);
+
+export function useSession(): SessionValue {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside a session');
+  return s;
+}
+
+/** What a role may do in the web app (the server checks again on every call). */
+export const can = {
+  worklist: (r: Role) => r === 'case_manager' || r === 'supervisor',
+  teamWorklist: (r: Role) => r === 'supervisor',
+  patients: (r: Role) => r === 'case_manager' || r === 'supervisor' || r === 'auditor',
+  write: (r: Role) => r === 'case_manager' || r === 'supervisor',
+  assess: (r: Role) => r === 'case_manager' || r === 'supervisor',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  case_manager: 'Case manager',
+  supervisor: 'Supervisor',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+  integration: 'Integration',
+};

@@ -12,6 +12,7 @@ PACKAGES=(
   clang-format wrk curl ca-certificates
   clang libclang-rt-14-dev
   nodejs
+  chromium fonts-liberation # the web app's browser tests (web/run-tests.sh)
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: formatting; unit and
 # black-box tests on the release build against SQLite; third-party npm clients
-# (MLLP, FHIR) against the release binary; the tests again against a throwaway
+# (MLLP, FHIR) and the web app in headless Chromium against the release
+# binary; the tests again against a throwaway
 # PostgreSQL cluster; then all of them under AddressSanitizer and
 # UndefinedBehaviorSanitizer (SQLite); then the HL7 v2 parser under libFuzzer.
 set -euo pipefail
@@ -18,6 +19,9 @@ ctest --test-dir build --output-on-failure -j 2 --timeout 300
 
 echo "== third-party clients against the release binary (npm: MLLP sender, FHIR client)"
 tests/clients/run.sh
+
+echo "== web app (typecheck, build, unit tests, end-to-end in headless Chromium against the release binary)"
+web/run-tests.sh
 
 echo "== tests (release, PostgreSQL)"
 pgdir=$(mktemp -d /tmp/casekeeper-pg-XXXXXX)

@@ -274,7 +274,7 @@ describe('case manager', { concurrency: false }, () => {
     await d.getByRole('button', { name: 'Complete task' }).click();
     const alert = d.getByRole('alert').filter({ hasText: 'Someone else changed this task' });
     await alert.waitFor();
-    assert.match(await alert.textContent(), /Latest change: Paused \(Open → Paused\) \(“waiting for the pharmacy”\)/);
+    assert.match(await alert.textContent(), /Latest change: Open → Paused \(“waiting for the pharmacy”\) by you/);
     await screenshot(page, '10-conflict');
     // With the latest version loaded, applying again works.
     await d.getByRole('button', { name: 'Complete task' }).click();
@@ -374,6 +374,13 @@ describe('session timeout', { concurrency: false }, () => {
       await page.clock.install();
       await signIn(page, 'cm.rivera');
       await page.getByRole('heading', { name: 'My day', level: 1 }).waitFor();
+      // Every API answer resets the idle clock: let the screen's calls finish first
+      // (the worklist, then the caseload's names).
+      await page.waitForFunction(() => {
+        const names = [...document.querySelectorAll('li.wl-item .wl-patient')];
+        return names.length > 0 && !names[0].textContent.startsWith('Patient #');
+      });
+      await page.waitForLoadState('networkidle');
       // The demo's idle timeout is 15 minutes; the warning comes 2 minutes before.
       await page.clock.fastForward('12:30');
       await page.clock.runFor(1000);

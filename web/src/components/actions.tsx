@@ -14,7 +14,7 @@ function ChangeSince(props: { task: Task | null }) {
   const h: TaskHistory | undefined = props.task?.history?.[props.task.history.length - 1];
   if (!props.task || !h) return null;
   const who = h.by_user_id === null ? 'casekeeper' : h.by_user_id === user.id ? 'you (in another window or tab)' : `user #${h.by_user_id}`;
-  const what = h.from_status && h.to_status && h.from_status !== h.to_status ? `${humanize(h.kind)} (${humanize(h.from_status)} → ${humanize(h.to_status)})` : humanize(h.kind);
+  const what = h.from_status && h.to_status && h.from_status !== h.to_status ? `${humanize(h.from_status)} → ${humanize(h.to_status)}` : humanize(h.kind);
   return (
     <p class="conflict-detail">
       Latest change: <strong>{what}</strong>

@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/periodic.h"
+#include "core/time_zone.h"
 #include "db/copy.h"
 #include "db/migrations.h"
 #include "demo/demo_data.h"
@@ -136,6 +137,17 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   scheduling::Service appointments(db, clock, calendar);
   education::Service education(db, clock, calendar,
                                {.unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
+  auto time_zone = TimeZone::Load(cfg.calendar.time_zone);
+  if (!time_zone.ok()) return Fail(time_zone.status());
+  auto payer_rules = insurance::PayerRules::Load(cfg.insurance.rules_file);
+  if (!payer_rules.ok()) return Fail(payer_rules.status());
+  insurance::Deadlines deadlines(*time_zone, calendar);
+  insurance::Service insurance_service(
+      db, clock, deadlines, *payer_rules,
+      {.renewal_days_before = cfg.insurance.renewal_days_before,
+       .renewal_units_percent = cfg.insurance.renewal_units_percent,
+       .eligibility_max_age_days = cfg.insurance.eligibility_max_age_days,
+       .coverage_ending_days = cfg.insurance.coverage_ending_days});
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -164,11 +176,26 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
 
   http::Metrics metrics;
   http::Router router(authenticator, authorizer, db, clock);
-  Services services{
-      db,          clock,        authenticator, accounts, patient_service,    case_service,
-      directory,   documents,    clinical,      consents, assessment_service, alerts,
-      *tier_rules, task_service, care_plans,    worklist, appointments,       education,
-      metrics};
+  Services services{db,
+                    clock,
+                    authenticator,
+                    accounts,
+                    patient_service,
+                    case_service,
+                    directory,
+                    documents,
+                    clinical,
+                    consents,
+                    assessment_service,
+                    alerts,
+                    *tier_rules,
+                    task_service,
+                    care_plans,
+                    worklist,
+                    appointments,
+                    education,
+                    insurance_service,
+                    metrics};
   MountRoutes(router, services);
   std::unique_ptr<http::StaticFiles> web_app;
   if (!cfg.web.root.empty()) {
@@ -254,7 +281,17 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
           spdlog::info("programs created {} task(s)", *n);
       },
       cfg.programs.poll_seconds * 1000);
+  Periodic renewals(
+      [&insurance_service] {
+        auto n = insurance_service.CheckRenewals();
+        if (!n.ok())
+          spdlog::error("insurance renewals failed: {}", n.status().ToString());
+        else if (*n > 0)
+          spdlog::info("insurance: {} renewal or verification task(s)", *n);
+      },
+      cfg.insurance.check_minutes * kMillisPerMinute);
   (*server)->Run();
+  renewals.Stop();
   mllp.reset();  // stops, and waits for messages being stored
   nightly.reset();
   escalation.Stop();

@@ -8,6 +8,7 @@
 #include "education/routes.h"
 #include "http/json.h"
 #include "http/openapi.h"
+#include "insurance/routes.h"
 #include "interop/fhir/routes.h"
 #include "patients/routes.h"
 #include "risk/routes.h"
@@ -46,6 +47,7 @@ void MountRoutes(http::Router& router, Services& s) {
   worklist::RegisterRoutes(router, s.worklist);
   scheduling::RegisterRoutes(router, s.appointments);
   education::RegisterRoutes(router, s.education);
+  insurance::RegisterRoutes(router, s.insurance);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

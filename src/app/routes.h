@@ -14,6 +14,7 @@
 #include "education/service.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "insurance/service.h"
 #include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/service.h"
@@ -43,6 +44,7 @@ struct Services {
   worklist::Worklist& worklist;
   scheduling::Service& appointments;
   education::Service& education;
+  insurance::Service& insurance;
   http::Metrics& metrics;
 };
 

@@ -26,10 +26,10 @@ bool RoleHas(Role role, Permission p) {
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
              p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kMergePatients ||
              p == P::kViewOwnAccount || p == P::kCalculateScores || p == P::kRunStratification ||
-             p == P::kManageLibrary;
+             p == P::kManageLibrary || p == P::kReadReports;
     case Role::kAuditor:
       return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
-             p == P::kViewOwnAccount;
+             p == P::kViewOwnAccount || p == P::kReadReports;
     case Role::kAdmin:
       return p == P::kManageUsers || p == P::kViewOwnAccount || p == P::kRunStratification ||
              p == P::kManageLibrary;

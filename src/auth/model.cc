@@ -55,6 +55,8 @@ std::string_view PermissionName(Permission p) {
       return "data.import";
     case Permission::kManageLibrary:
       return "library.manage";
+    case Permission::kReadReports:
+      return "reports.read";
   }
   return "unknown";
 }

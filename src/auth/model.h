@@ -37,6 +37,7 @@ enum class Permission {
   kRunStratification,  // run population risk stratification on demand
   kImportData,         // load records from other systems in bulk (FHIR Bundles)
   kManageLibrary,      // shared reference content: the patient education library
+  kReadReports,        // aggregate reports (no patient-level data)
 };
 
 std::string_view PermissionName(Permission p);

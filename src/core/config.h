@@ -49,6 +49,9 @@ struct Config {
   struct Calendar {
     std::vector<Date> holidays;
     bool us_federal_holidays = true;  // add US federal holidays for nearby years
+    // Where calendar-day and business-day deadlines end (at local midnight): an
+    // IANA name (from the system's tzdata) or a POSIX TZ rule.
+    std::string time_zone = "America/New_York";
   } calendar;
   struct Mllp {
     std::string listen;  // HOST:PORT for HL7 v2 over MLLP; empty: no listener
@@ -78,6 +81,14 @@ struct Config {
     std::string dir;       // extra program definitions (*.json); see docs/programs.md
     int poll_seconds = 5;  // how often `serve` applies programs to new events
   } programs;
+  struct Insurance {
+    std::string rules_file;  // payer rules (JSON, docs/insurance.md); empty: the built-in rules
+    int renewal_days_before = 14;       // an approval ending within this many days: renewal task
+    int renewal_units_percent = 80;     // or this share of its approved units used
+    int eligibility_max_age_days = 30;  // older checks need re-verification
+    int coverage_ending_days = 30;      // coverage ending within this many days: a task
+    int check_minutes = 60;             // how often `serve` looks for these
+  } insurance;
   struct Web {
     // The built web app (index.html and assets/); a relative path is taken from the
     // working directory. Missing: the API is served without the app.

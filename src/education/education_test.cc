@@ -222,7 +222,7 @@ TEST_F(EducationTest, SuggestionsOfferThePatientsLanguageFirst) {
 
 TEST_F(EducationTest, AssignDeliverTeachBackUntilUnderstood) {
   // By code: the Spanish version, with a teaching task due in 5 business days
-  // (Thanksgiving and the Friday after are holidays in the calendar used).
+  // (Thanksgiving, Thursday 26 November, is not counted).
   Json a = Post(PatientPath(), {{"code", "hf-daily-weights"}, {"case_id", case_}}, 201);
   EXPECT_EQ(a["material"]["id"], weights_es_);
   EXPECT_EQ(a["status"], "assigned");

@@ -52,7 +52,7 @@ class RouterTest : public ::testing::Test {
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
           Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification,
-          Permission::kImportData, Permission::kManageLibrary}) {
+          Permission::kImportData, Permission::kManageLibrary, Permission::kReadReports}) {
       api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
                         {.permission = p}, [](Request&) -> Result<Response> {
                           return JsonResponse(200, {{"ok", true}});
@@ -108,7 +108,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"scores.calculate", 200},
         {"risk.stratify", 403},
         {"data.import", 403},
-        {"library.manage", 403}}},
+        {"library.manage", 403},
+        {"reports.read", 403}}},
       {"sup.a",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -120,7 +121,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"scores.calculate", 200},
         {"risk.stratify", 200},
         {"data.import", 403},
-        {"library.manage", 200}}},
+        {"library.manage", 200},
+        {"reports.read", 200}}},
       {"auditor",
        {{"audit.read", 200},
         {"users.manage", 403},
@@ -132,7 +134,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"scores.calculate", 403},
         {"risk.stratify", 403},
         {"data.import", 403},
-        {"library.manage", 403}}},
+        {"library.manage", 403},
+        {"reports.read", 200}}},
       {"admin",
        {{"audit.read", 403},
         {"users.manage", 200},
@@ -144,7 +147,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"scores.calculate", 403},
         {"risk.stratify", 200},
         {"data.import", 403},
-        {"library.manage", 200}}},
+        {"library.manage", 200},
+        {"reports.read", 403}}},
       {"ehr",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -156,7 +160,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"scores.calculate", 200},
         {"risk.stratify", 403},
         {"data.import", 200},
-        {"library.manage", 403}}},
+        {"library.manage", 403},
+        {"reports.read", 403}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {

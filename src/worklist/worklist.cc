@@ -281,6 +281,118 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       items.push_back(std::move(it));
     }
 
+    // Insurance: payer decisions due, denials and appeals near their deadlines,
+    // approvals ending.
+    CK_ASSIGN_OR_RETURN(
+        auto decisions,
+        c.Query("SELECT id, case_id, patient_id, payer, decision_due_at, urgency FROM "
+                "prior_authorizations WHERE status IN ('submitted', 'pended') AND "
+                "decision_due_at < ? AND patient_id IN " +
+                    patients,
+                After(now + R.decision_horizon)));
+    for (const db::Row& r : decisions) {
+      Item it;
+      it.kind = "authorization_decision_due";
+      it.authorization_id = r.Int(0);
+      it.case_id = r.OptInt(1);
+      it.patient_id = r.Int(2);
+      it.due_at = r.Int(4);
+      it.title =
+          "Payer decision on authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
+      it.score = R.weight.at(it.kind);
+      if (r.Int(4) < now) {
+        it.score += R.overdue_decision_bonus;
+        it.reasons.push_back("payer decision overdue by " + Hours(now - r.Int(4)));
+      } else {
+        it.reasons.push_back("payer decision due in " + Hours(r.Int(4) - now));
+      }
+      if (r.Text(5) == "expedited") it.reasons.push_back("expedited request");
+      items.push_back(std::move(it));
+    }
+    const Timestamp appeal_soon = now + R.appeal_horizon_days * kMillisPerDay;
+    CK_ASSIGN_OR_RETURN(
+        auto denials,
+        c.Query("SELECT a.id, a.case_id, a.patient_id, a.payer, a.appeal_deadline FROM "
+                "prior_authorizations a WHERE a.status IN ('denied', 'partially_approved') AND "
+                "a.appeal_deadline < ? AND a.appeal_deadline > ? AND NOT EXISTS (SELECT 1 FROM "
+                "appeals p WHERE p.authorization_id = a.id) AND a.patient_id IN " +
+                    patients,
+                [&] {
+                  db::Params p{appeal_soon, now};
+                  p.insert(p.end(), u.begin(), u.end());
+                  return p;
+                }()));
+    for (const db::Row& r : denials) {
+      Item it;
+      it.kind = "appeal_deadline";
+      it.authorization_id = r.Int(0);
+      it.case_id = r.OptInt(1);
+      it.patient_id = r.Int(2);
+      it.due_at = r.Int(4);
+      it.title =
+          "Appeal the denial of authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back("denied, no appeal yet; filing deadline in " + Hours(r.Int(4) - now));
+      items.push_back(std::move(it));
+    }
+    CK_ASSIGN_OR_RETURN(
+        auto appeals,
+        c.Query("SELECT p.id, a.case_id, p.patient_id, p.level_name, p.status, "
+                "p.filing_deadline, p.decision_due_at FROM appeals p LEFT JOIN "
+                "prior_authorizations a ON a.id = p.authorization_id WHERE ((p.status = 'draft' "
+                "AND p.filing_deadline < ?) OR (p.status = 'filed' AND p.decision_due_at < ?)) "
+                "AND p.patient_id IN " +
+                    patients,
+                [&] {
+                  db::Params p{appeal_soon, now};
+                  p.insert(p.end(), u.begin(), u.end());
+                  return p;
+                }()));
+    for (const db::Row& r : appeals) {
+      Item it;
+      it.kind = "appeal_deadline";
+      it.appeal_id = r.Int(0);
+      it.case_id = r.OptInt(1);
+      it.patient_id = r.Int(2);
+      it.score = R.weight.at(it.kind);
+      if (r.Text(4) == "draft") {
+        it.due_at = r.Int(5);
+        it.title = "File the appeal: " + r.Text(3);
+        if (r.Int(5) < now) {
+          it.score += R.overdue_decision_bonus;
+          it.reasons.push_back("filing deadline passed " + Hours(now - r.Int(5)) +
+                               " ago: file with good cause");
+        } else {
+          it.reasons.push_back("filing deadline in " + Hours(r.Int(5) - now));
+        }
+      } else {
+        it.due_at = r.Int(6);
+        it.title = "Chase the payer: " + r.Text(3) + " decision";
+        it.score += R.overdue_decision_bonus;
+        it.reasons.push_back("payer's appeal decision overdue by " + Hours(now - r.Int(6)));
+      }
+      items.push_back(std::move(it));
+    }
+    CK_ASSIGN_OR_RETURN(
+        auto expiring,
+        c.Query("SELECT id, case_id, patient_id, payer, approved_to FROM prior_authorizations "
+                "WHERE status IN ('approved', 'partially_approved') AND approved_to <= ? AND "
+                "patient_id IN " +
+                    patients,
+                After(FormatDate(DateOf(now + R.expiring_horizon_days * kMillisPerDay)))));
+    for (const db::Row& r : expiring) {
+      Item it;
+      it.kind = "authorization_expiring";
+      it.authorization_id = r.Int(0);
+      it.case_id = r.OptInt(1);
+      it.patient_id = r.Int(2);
+      it.title =
+          "Approval ending: authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back("approved through " + r.Text(4));
+      items.push_back(std::move(it));
+    }
+
     // The patients' tiers: the same work ranks higher for a higher-risk patient.
     std::vector<int64_t> ids;
     for (const Item& it : items) ids.push_back(it.patient_id);

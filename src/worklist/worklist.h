@@ -4,7 +4,8 @@
 // those waiting in one's queues), open crisis and high alerts, admissions and
 // discharges of one's patients in the last 24 hours, new referrals awaiting
 // triage, high-risk patients not reached lately, care plan reviews due, goals
-// past their target date (docs/worklist.md).
+// past their target date, payer decisions due, appeal deadlines near and
+// approvals ending (docs/worklist.md).
 //
 //   Worklist worklist(db, clock, {});
 //   CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(who, actor, who.user_id, 100));
@@ -24,13 +25,26 @@ namespace ck::worklist {
 // The ranking, as data: a base weight per kind, then bonuses. Ties: due time.
 struct RankingRules {
   std::map<std::string, int> weight = {
-      {"crisis_alert", 1000},   {"high_alert", 600},        {"task_overdue", 500},
-      {"discharged", 450},      {"admitted", 400},          {"new_referral", 350},
-      {"task_due_soon", 300},   {"no_recent_contact", 250}, {"care_plan_review_due", 200},
-      {"goal_past_target", 100}};
-  int queued_task_penalty = 100;  // a task still waiting in a queue ranks below one's own
-  int overdue_per_hour = 2;       // per hour a task is overdue ...
-  int overdue_cap_hours = 72;     // ... up to three days
+      {"crisis_alert", 1000},
+      {"high_alert", 600},
+      {"task_overdue", 500},
+      {"discharged", 450},
+      {"admitted", 400},
+      {"new_referral", 350},
+      {"task_due_soon", 300},
+      {"no_recent_contact", 250},
+      {"care_plan_review_due", 200},
+      {"goal_past_target", 100},
+      {"authorization_decision_due", 420},  // a payer decision overdue or due soon
+      {"appeal_deadline", 380},             // a filing deadline near, or the payer late
+      {"authorization_expiring", 220}};     // an approval ending: renew in time
+  int overdue_decision_bonus = 100;         // the payer's (or our filing) deadline has passed
+  Timestamp decision_horizon = 48 * kMillisPerHour;
+  int appeal_horizon_days = 10;    // denials and draft appeals with a filing deadline this close
+  int expiring_horizon_days = 14;  // approvals ending this soon
+  int queued_task_penalty = 100;   // a task still waiting in a queue ranks below one's own
+  int overdue_per_hour = 2;        // per hour a task is overdue ...
+  int overdue_cap_hours = 72;      // ... up to three days
   int triage_overdue_bonus = 100;
   std::map<std::string, int> priority_bonus = {{"urgent", 150}, {"high", 75}, {"low", -50}};
   std::map<int, int> tier_bonus = {{1, 100}, {2, 50}};
@@ -45,6 +59,7 @@ struct Item {
   std::vector<std::string> reasons;  // why it ranks where it does, most important first
   int64_t patient_id = 0;
   std::optional<int64_t> case_id, task_id, alert_id, encounter_id, care_plan_id, goal_id;
+  std::optional<int64_t> authorization_id, appeal_id;
   std::optional<int64_t> owner_user_id;  // whose it is (team worklists)
   std::string title;
   std::optional<Timestamp> due_at;  // or when it happened

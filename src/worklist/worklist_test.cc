@@ -161,6 +161,72 @@ TEST_F(WorklistTest, RanksAMixedDayByItsRulesAndSaysWhy) {
   for (const Json& it : items) EXPECT_NE(it["kind"], "no_recent_contact");
 }
 
+TEST_F(WorklistTest, InsuranceDeadlinesComeWithTheirReasons) {
+  const Timestamp h = kMillisPerHour, d = kMillisPerDay;
+  int64_t cov = Insert(
+      "INSERT INTO coverages (patient_id, payer, product_type, member_id, effective_from, "
+      "priority, status, created_at, updated_at) VALUES (?, 'Acme', 'medicare_advantage', 'M1', "
+      "'2026-01-01', 'primary', 'active', 0, 0)",
+      {p2_});
+  auto request = [&](int64_t patient, const char* status, const char* urgency,
+                     std::optional<Timestamp> due, std::optional<Timestamp> appeal_by,
+                     std::optional<std::string> approved_to) {
+    return Insert(
+        "INSERT INTO prior_authorizations (patient_id, case_id, coverage_id, payer, "
+        "product_type, urgency, status, requesting_provider, diagnosis_codes, decision_due_at, "
+        "appeal_deadline, approved_to, created_at, updated_at) VALUES (?, ?, ?, 'Acme', "
+        "'medicare_advantage', ?, ?, 'Dr. X', 'C34.90', ?, ?, ?, 0, 0)",
+        {patient, patient == p1_ ? c1_ : c2_, cov, urgency, status, due, appeal_by, approved_to});
+  };
+  int64_t late = request(p2_, "submitted", "standard", kNow - 2 * h, {}, {});
+  int64_t soon = request(p1_, "pended", "expedited", kNow + 20 * h, {}, {});
+  request(p2_, "submitted", "standard", kNow + 5 * d, {}, {});  // not yet
+  int64_t denied = request(p2_, "denied", "standard", {}, kNow + 5 * d, {});
+  request(p2_, "denied", "standard", {}, kNow + 40 * d, {});  // time enough
+  int64_t ending = request(p2_, "approved", "standard", {}, {}, "2026-12-04");
+  request(p2_, "approved", "standard", {}, {}, "2027-03-01");  // not yet
+  int64_t appealed = request(p2_, "denied", "standard", {}, kNow + 3 * d, {});
+  int64_t draft = Insert(
+      "INSERT INTO appeals (patient_id, authorization_id, product_type, level, level_name, "
+      "kind, urgency, status, notice_date, filing_deadline, created_at, updated_at) VALUES (?, "
+      "?, 'medicare_advantage', 'first_level_internal', 'Reconsideration', 'pre_service', "
+      "'standard', 'draft', '2026-11-01', ?, 0, 0)",
+      {p2_, appealed, kNow + 3 * d});
+  int64_t filed = Insert(
+      "INSERT INTO appeals (patient_id, authorization_id, product_type, level, level_name, "
+      "kind, urgency, status, notice_date, filed_at, decision_due_at, created_at, updated_at) "
+      "VALUES (?, ?, 'medicare_advantage', 'peer_to_peer', 'Peer-to-peer review', 'pre_service', "
+      "'standard', 'filed', '2026-11-01', 0, ?, 0, 0)",
+      {p2_, late, kNow - 30 * h});
+
+  // Equal scores (the overdue decision's bonus against the expedited one's
+  // tier 1 bonus) fall back to the earlier due time.
+  Json items = Get("/api/v1/worklist", "cm.one")["items"];
+  std::vector<std::string> got;
+  for (const Json& it : items) {
+    if (it["kind"] == "no_recent_contact") continue;
+    std::string id = it["authorization_id"].is_null()
+                         ? "appeal " + std::to_string(it["appeal_id"].get<int64_t>())
+                         : "auth " + std::to_string(it["authorization_id"].get<int64_t>());
+    got.push_back(it["kind"].get<std::string>() + " " + id + " " +
+                  std::to_string(it["score"].get<int>()) + " " + it["reasons"].dump());
+  }
+  auto s = [](int64_t v) { return std::to_string(v); };
+  EXPECT_EQ(
+      got,
+      (std::vector<std::string>{
+          "authorization_decision_due auth " + s(late) + " 520 [\"payer decision overdue by 2 h\"]",
+          "authorization_decision_due auth " + s(soon) +
+              " 520 [\"payer decision due in 20 h\",\"expedited request\",\"risk tier "
+              "1\"]",
+          "appeal_deadline appeal " + s(filed) +
+              " 480 [\"payer's appeal decision overdue by 30 h\"]",
+          "appeal_deadline appeal " + s(draft) + " 380 [\"filing deadline in 3 days\"]",
+          "appeal_deadline auth " + s(denied) +
+              " 380 [\"denied, no appeal yet; filing deadline in 5 days\"]",
+          "authorization_expiring auth " + s(ending) + " 220 [\"approved through 2026-12-04\"]"}));
+}
+
 TEST_F(WorklistTest, SupervisorsSeeTheirTeamsAndOnlyTheirs) {
   int64_t cm = api_.id("cm.one");
   Task(c1_, p1_, "Overdue call", kNow - kMillisPerHour, "normal", cm);

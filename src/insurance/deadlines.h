@@ -1,0 +1,33 @@
+// Deadlines on the organisation's calendar: hours are real hours (72 hours
+// are 72 hours across a daylight-saving change); calendar days, business days
+// and months end at the end of the local day they land on (23:59:59.999 in the
+// organisation's time zone), counting from the local date of the start.
+//
+//   Deadlines clocks(time_zone, calendar);
+//   Timestamp due = clocks.After(received_at, {Span::Unit::kCalendarDays, 7});
+#pragma once
+
+#include "core/business_calendar.h"
+#include "core/time_zone.h"
+#include "insurance/rules.h"
+
+namespace ck::insurance {
+
+class Deadlines {
+ public:
+  Deadlines(const TimeZone& tz, const BusinessCalendar& calendar) : tz_(tz), calendar_(calendar) {}
+
+  Timestamp After(Timestamp start, const Span& span) const;
+  // From a local date (a notice date): the end of the day `span` later (hours
+  // count from the start of that day).
+  Timestamp AfterDate(Date start, const Span& span) const;
+
+  const TimeZone& time_zone() const { return tz_; }
+  const BusinessCalendar& calendar() const { return calendar_; }
+
+ private:
+  const TimeZone& tz_;
+  const BusinessCalendar& calendar_;
+};
+
+}  // namespace ck::insurance

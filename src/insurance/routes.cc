@@ -1,0 +1,169 @@
+#include "insurance/routes.h"
+
+#include "http/json.h"
+#include "insurance/claims_csv.h"
+#include "insurance/packet.h"
+
+namespace ck::insurance {
+namespace {
+
+using P = auth::Permission;
+
+Result<int64_t> PatientOf(db::Connection& c, const http::Request& req, const char* param,
+                          const char* table) {
+  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam(param));
+  CK_ASSIGN_OR_RETURN(
+      auto rows, c.Query(std::string("SELECT patient_id FROM ") + table + " WHERE id = ?", {id}));
+  if (rows.empty()) return NotFound("no such record " + std::to_string(id), param);
+  return rows.at(0).Int(0);
+}
+
+Result<int64_t> PatientOfAuthorization(db::Connection& c, const http::Request& req) {
+  return PatientOf(c, req, "authorization_id", "prior_authorizations");
+}
+Result<int64_t> PatientOfAppeal(db::Connection& c, const http::Request& req) {
+  return PatientOf(c, req, "appeal_id", "appeals");
+}
+Result<int64_t> PatientOfClaim(db::Connection& c, const http::Request& req) {
+  return PatientOf(c, req, "claim_id", "claims");
+}
+
+http::Response Items(const Json& items) { return http::JsonResponse(200, {{"items", items}}); }
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Service& insurance) {
+  const http::RouteOptions read{.permission = P::kReadPatient, .patient_param = "patient_id"};
+  const http::RouteOptions write{.permission = P::kWritePatient, .patient_param = "patient_id"};
+
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/coverages/eligibility", read,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json list, insurance.Coverages(req.Actor(), *req.patient_id));
+               return Items(list);
+             });
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/eligibility-checks", write,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(
+                   Json check,
+                   insurance.RecordEligibility(*req.principal, req.Actor(), *req.patient_id, body));
+               return http::JsonResponse(201, check);
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/authorizations", write,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(Json a, insurance.CreateAuthorization(
+                                               *req.principal, req.Actor(), *req.patient_id, body));
+               return http::JsonResponse(201, a);
+             });
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/authorizations", read,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json list,
+                                   insurance.AuthorizationsOf(req.Actor(), *req.patient_id));
+               return Items(list);
+             });
+  router.Add(http::Method::kGet, "/api/v1/authorizations/{authorization_id}",
+             {.permission = P::kReadPatient, .patient_of = PatientOfAuthorization},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
+               CK_ASSIGN_OR_RETURN(Json a, insurance.GetAuthorization(req.Actor(), id));
+               return http::JsonResponse(200, a);
+             });
+  router.Add(http::Method::kPost, "/api/v1/authorizations/{authorization_id}/actions",
+             {.permission = P::kWritePatient, .patient_of = PatientOfAuthorization},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(
+                   Json a, insurance.ActOnAuthorization(*req.principal, req.Actor(), id, body));
+               return http::JsonResponse(200, a);
+             });
+  router.Add(http::Method::kPost, "/api/v1/authorizations/{authorization_id}/appeals",
+             {.permission = P::kWritePatient, .patient_of = PatientOfAuthorization},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(Json p, insurance.OpenAppeal(*req.principal, req.Actor(), id,
+                                                                std::nullopt, body));
+               return http::JsonResponse(201, p);
+             });
+  router.Add(http::Method::kPost, "/api/v1/claims/{claim_id}/appeals",
+             {.permission = P::kWritePatient, .patient_of = PatientOfClaim},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("claim_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(Json p, insurance.OpenAppeal(*req.principal, req.Actor(),
+                                                                std::nullopt, id, body));
+               return http::JsonResponse(201, p);
+             });
+  router.Add(http::Method::kGet, "/api/v1/appeals/{appeal_id}",
+             {.permission = P::kReadPatient, .patient_of = PatientOfAppeal},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
+               CK_ASSIGN_OR_RETURN(Json p, insurance.GetAppeal(req.Actor(), id));
+               return http::JsonResponse(200, p);
+             });
+  router.Add(http::Method::kPost, "/api/v1/appeals/{appeal_id}/actions",
+             {.permission = P::kWritePatient, .patient_of = PatientOfAppeal},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(Json p,
+                                   insurance.ActOnAppeal(*req.principal, req.Actor(), id, body));
+               return http::JsonResponse(200, p);
+             });
+  router.Add(http::Method::kGet, "/api/v1/appeals/{appeal_id}/packet.pdf",
+             {.permission = P::kReadPatient, .patient_of = PatientOfAppeal},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
+               CK_ASSIGN_OR_RETURN(Json content, insurance.PacketContent(req.Actor(), id));
+               CK_ASSIGN_OR_RETURN(std::string pdf, RenderPacketPdf(content));
+               http::Response r;
+               r.content_type = "application/pdf";
+               r.body = std::move(pdf);
+               r.headers.emplace_back(
+                   "Content-Disposition",
+                   "attachment; filename=\"appeal-" + std::to_string(id) + "-packet.pdf\"");
+               return r;
+             });
+
+  router.Add(http::Method::kPost, "/api/v1/patients/{patient_id}/claims", write,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_ASSIGN_OR_RETURN(Json k, insurance.RecordClaim(*req.principal, req.Actor(),
+                                                                 *req.patient_id, body));
+               return http::JsonResponse(201, k);
+             });
+  router.Add(http::Method::kGet, "/api/v1/patients/{patient_id}/claims", read,
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(Json list, insurance.ClaimsOf(req.Actor(), *req.patient_id));
+               return Items(list);
+             });
+  // A payer's claim extract (text/csv body); any patient's claims, so bulk
+  // import rights are needed.
+  router.Add(http::Method::kPost, "/api/v1/claims/import", {.permission = P::kImportData},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(ClaimImport report,
+                                   insurance.ImportClaims(req.Actor(), req.body));
+               Json errors = Json::array();
+               for (const auto& e : report.errors)
+                 errors.push_back({{"line", e.line}, {"field", e.field}, {"message", e.message}});
+               return http::JsonResponse(200, {{"imported", report.imported},
+                                               {"rejected", report.errors.size()},
+                                               {"errors", errors}});
+             });
+
+  router.Add(http::Method::kGet, "/api/v1/reports/insurance", {.permission = P::kReadReports},
+             [&insurance](http::Request& req) -> Result<http::Response> {
+               auto from_s = req.Query("from"), to_s = req.Query("to");
+               if (!from_s) return InvalidArgument("is required (an ISO-8601 time)", "from");
+               if (!to_s) return InvalidArgument("is required (an ISO-8601 time)", "to");
+               CK_ASSIGN_OR_RETURN(Timestamp from, ParseTimestamp(*from_s, "from"));
+               CK_ASSIGN_OR_RETURN(Timestamp to, ParseTimestamp(*to_s, "to"));
+               CK_ASSIGN_OR_RETURN(Json report, insurance.Report(req.Actor(), from, to));
+               return http::JsonResponse(200, report);
+             });
+}
+
+}  // namespace ck::insurance

@@ -10,6 +10,7 @@
 #include "auth/accounts.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "insurance/service.h"
 
 namespace ck::demo {
 
@@ -33,6 +34,10 @@ Result<std::vector<DemoLogin>> Seed(db::Database& db, auth::Accounts& accounts, 
 // cases, scored by `service` as a case manager would, so alerts and risk tiers
 // have something to show. Run after Seed().
 Status SeedAssessments(db::Database& db, assessments::Service& service);
+
+// The demo's insurance work (requests, denials, appeals, approvals ending,
+// claims), made through `insurance` as case managers would. Run after Seed().
+Status SeedInsurance(db::Database& db, insurance::Service& insurance, const Clock& clock);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

@@ -340,6 +340,23 @@ TEST_F(InsuranceTest, AppealLevelsDeadlinesAndThePacket) {
   EXPECT_EQ(after["units_approved"], 408);
   // A later level is not opened below a decided one.
   Post(appeals, {{"level", "peer_to_peer"}}, 409);
+
+  // The report counts the story: one request, denied first, approved after
+  // appeal; the peer-to-peer upheld, the reconsideration overturned.
+  api_.SignInAgain("sup.a");
+  auto r = api_.Call(Method::kGet,
+                     "/api/v1/reports/insurance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+                     "sup.a");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json report = Json::parse(r.body);
+  EXPECT_EQ(report["prior_authorizations"]["decided"], 1);
+  EXPECT_EQ(report["prior_authorizations"]["denied"], 1);
+  EXPECT_EQ(report["prior_authorizations"]["approved_after_appeal"], 1);
+  EXPECT_EQ(report["appeals_by_level"],
+            Json::parse(R"([{"decided":1,"decided_within_time":1,"level":"first_level_internal",
+                             "overturn_rate":1.0,"overturned":1,"partially_overturned":0},
+                            {"decided":1,"decided_within_time":0,"level":"peer_to_peer",
+                             "overturn_rate":0.0,"overturned":0,"partially_overturned":0}])"));
 }
 
 TEST_F(InsuranceTest, AnUpheldReconsiderationGoesToIndependentReview) {

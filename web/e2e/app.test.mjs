@@ -330,7 +330,7 @@ describe('supervisor', { concurrency: false }, () => {
     try {
       await signIn(page, 'sup.okafor');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      assert.deepEqual(nav, ['My day', 'Team worklist', 'Patients']);
+      assert.deepEqual(nav, ['My day', 'Team worklist', 'Patients', 'Reports']);
       await timed('team_worklist', page, () => page.getByRole('link', { name: 'Team worklist' }).click(), 'Team worklist');
       await page.locator('table.caseloads tbody tr').first().waitFor();
       assert.ok((await page.locator('table.caseloads tbody tr').count()) >= 2);
@@ -354,13 +354,13 @@ describe('supervisor', { concurrency: false }, () => {
     }
   });
 
-  it('an auditor gets patients only, read-only', async () => {
+  it('an auditor gets patients and reports, read-only', async () => {
     const { context, page } = await newPage();
     try {
       await signIn(page, 'auditor.patel');
       await page.getByRole('heading', { name: 'Patients', level: 1 }).waitFor();
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      assert.deepEqual(nav, ['Patients']);
+      assert.deepEqual(nav, ['Patients', 'Reports']);
     } finally {
       await context.close();
     }

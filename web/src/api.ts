@@ -4,6 +4,7 @@
 // storage. Every answer resets the session's idle clock (see session.ts).
 import { ApiError, type ApiErrorBody } from './lib/errors';
 import type { InstrumentDefinition } from './lib/instrument';
+import type { InsuranceReport } from './lib/insurance';
 import type { WorklistItem } from './lib/worklist';
 
 export type Role = 'case_manager' | 'supervisor' | 'auditor' | 'admin' | 'integration';
@@ -258,6 +259,198 @@ export interface Caseload {
   acuity_weighted_load: number;
 }
 
+export interface EligibilityCheck {
+  id: number;
+  coverage_id: number;
+  result: string;
+  method: string;
+  reference: string | null;
+  note: string | null;
+  checked_at: string;
+  verified_by: number | null;
+}
+
+export interface CoverageEligibility extends Coverage {
+  member_id: string;
+  version: number;
+  latest_eligibility: EligibilityCheck | null;
+  needs_verification: boolean;
+}
+
+export interface AuthService {
+  id: number;
+  code_system: string;
+  code: string;
+  description: string | null;
+  units_requested: number;
+  units_approved: number | null;
+  service_from: string;
+  service_to: string | null;
+}
+
+export interface HistoryEntry {
+  at: string;
+  by_user_id: number | null;
+  kind: string;
+  detail: unknown;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface AppealSummary {
+  id: number;
+  level: string;
+  level_name: string;
+  status: string;
+  outcome: string | null;
+  filing_deadline: string | null;
+  decision_due_at: string | null;
+}
+
+export interface Authorization {
+  id: number;
+  patient_id: number;
+  case_id: number | null;
+  coverage_id: number;
+  payer: string;
+  product_type: string;
+  urgency: string;
+  status: string;
+  requesting_provider: string;
+  servicing_provider: string | null;
+  diagnosis_codes: string[];
+  clinical_summary: string | null;
+  payer_reference: string | null;
+  submitted_at: string | null;
+  received_at: string | null;
+  decision_due_at: string | null;
+  decision_due_rule: string | null;
+  extended: boolean;
+  decided_at: string | null;
+  decided_within_time: boolean | null;
+  denial_reason: string | null;
+  denial_code: string | null;
+  approved_from: string | null;
+  approved_to: string | null;
+  approved_on_appeal: boolean;
+  appeal_deadline: string | null;
+  services: AuthService[];
+  units_requested: number;
+  units_approved: number;
+  units_used: number;
+  history: HistoryEntry[];
+  appeals: AppealSummary[];
+  created_at: string;
+  version: number;
+}
+
+export interface Evidence {
+  kind: 'condition' | 'note' | 'assessment' | 'document';
+  id: number;
+}
+
+export interface Appeal {
+  id: number;
+  patient_id: number;
+  authorization_id: number | null;
+  claim_id: number | null;
+  product_type: string;
+  level: string;
+  level_name: string;
+  kind: string;
+  urgency: string;
+  status: string;
+  notice_date: string | null;
+  notice_received_on: string | null;
+  filing_deadline: string | null;
+  filing_deadline_rule: string | null;
+  filed_at: string | null;
+  filed_late_reason: string | null;
+  decision_due_at: string | null;
+  decision_due_rule: string | null;
+  decided_at: string | null;
+  outcome: string | null;
+  outcome_note: string | null;
+  evidence: Evidence[];
+  argument: string | null;
+  history: HistoryEntry[];
+  version: number;
+}
+
+export interface Claim {
+  id: number;
+  claim_number: string;
+  payer: string;
+  service_from: string;
+  service_to: string | null;
+  service_code: string | null;
+  units: number | null;
+  billed: number;
+  allowed: number | null;
+  paid: number | null;
+  status: string;
+  adjustment_codes: { code: string; description: string | null }[];
+  authorization_id: number | null;
+}
+
+export interface Note {
+  id: number;
+  case_id: number;
+  note_type: string;
+  status: string;
+  body: string;
+  signed_at: string | null;
+  created_at: string;
+}
+
+export interface DocumentInfo {
+  id: number;
+  doc_type: string;
+  title: string | null;
+  document_date: string | null;
+  content_type: string;
+}
+
+export interface Material {
+  id: number;
+  code: string;
+  language: string;
+  title: string;
+  topic: string;
+  reading_level: number;
+  format: string;
+  url: string | null;
+  summary: string | null;
+  teach_back_points: string[];
+}
+
+export interface EducationSuggestion {
+  material: Material;
+  preferred_language: boolean;
+  reasons: string[];
+}
+
+export interface EducationAssignment {
+  id: number;
+  patient_id: number;
+  case_id: number | null;
+  material: { id: number; code: string; title: string; language: string };
+  status: string;
+  reason: string | null;
+  task_id: number | null;
+  assigned_at: string;
+  delivered_at: string | null;
+  delivery_method: string | null;
+  delivered_to: string | null;
+  recipient_name: string | null;
+  interpreter_used: boolean;
+  teach_back_at: string | null;
+  teach_back_result: string | null;
+  teach_back_attempts: number;
+  history: HistoryEntry[];
+  version: number;
+}
+
 type Listener = () => void;
 let onActivity: Listener = () => {};
 let onUnauthenticated: Listener = () => {};
@@ -362,4 +555,27 @@ export const api = {
     post<CarePlan>(`/care-plans/${planId}/goals/${goalId}/progress`, body),
   addProblem: (planId: number, body: { description: string }) => post<CarePlan>(`/care-plans/${planId}/problems`, body),
   recordAgreement: (planId: number, body: { method: string; note?: string }) => post<CarePlan>(`/care-plans/${planId}/agreement`, body),
+  // Insurance (docs/insurance.md)
+  eligibility: (id: number) => get<Items<CoverageEligibility>>(`/patients/${id}/coverages/eligibility`),
+  recordEligibility: (id: number, body: Record<string, unknown>) => post<EligibilityCheck>(`/patients/${id}/eligibility-checks`, body),
+  authorizations: (id: number) => get<Items<Authorization>>(`/patients/${id}/authorizations`),
+  authorization: (id: number) => get<Authorization>(`/authorizations/${id}`),
+  requestAuthorization: (id: number, body: Record<string, unknown>) => post<Authorization>(`/patients/${id}/authorizations`, body),
+  authorizationAction: (id: number, body: Record<string, unknown>) => post<Authorization>(`/authorizations/${id}/actions`, body),
+  openAppeal: (authId: number, body: Record<string, unknown>) => post<Appeal>(`/authorizations/${authId}/appeals`, body),
+  appeal: (id: number) => get<Appeal>(`/appeals/${id}`),
+  appealAction: (id: number, body: Record<string, unknown>) => post<Appeal>(`/appeals/${id}/actions`, body),
+  packetUrl: (appealId: number) => `/api/v1/appeals/${appealId}/packet.pdf`,
+  claims: (id: number) => get<Items<Claim>>(`/patients/${id}/claims`),
+  caseNotes: (caseId: number) => get<Items<Note>>(`/cases/${caseId}/notes`),
+  documents: (id: number) => get<Items<DocumentInfo>>(`/patients/${id}/documents`),
+  insuranceReport: (from: string, to: string) =>
+    get<InsuranceReport>(`/reports/insurance?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+
+  // Education (docs/education.md)
+  educationSuggestions: (id: number) => get<Items<EducationSuggestion>>(`/patients/${id}/education/suggestions`),
+  education: (id: number) => get<Items<EducationAssignment>>(`/patients/${id}/education`),
+  assignEducation: (id: number, body: Record<string, unknown>) => post<EducationAssignment>(`/patients/${id}/education`, body),
+  educationStep: (assignmentId: number, step: 'delivery' | 'teach-back' | 'status', body: Record<string, unknown>) =>
+    post<EducationAssignment>(`/education/assignments/${assignmentId}/${step}`, body),
 };

@@ -14,6 +14,7 @@ import { MyDay } from './screens/MyDay';
 import { TeamWorklist } from './screens/TeamWorklist';
 import { PatientSearch } from './screens/PatientSearch';
 import { PatientView } from './screens/PatientView';
+import { Reports } from './screens/Reports';
 
 type Phase = { kind: 'checking' } | { kind: 'signed-out'; message: string | null } | { kind: 'signed-in'; user: Me };
 
@@ -189,6 +190,7 @@ function Shell(props: { user: Me; signOut: (reason?: string) => void }) {
   if (can.worklist(role)) nav.push({ href: '/', label: 'My day', active: loc.path === '/' });
   if (can.teamWorklist(role)) nav.push({ href: '/team', label: 'Team worklist', active: loc.path === '/team' });
   if (can.patients(role)) nav.push({ href: '/patients', label: 'Patients', active: loc.path.startsWith('/patients') });
+  if (can.reports(role)) nav.push({ href: '/reports', label: 'Reports', active: loc.path === '/reports' });
 
   // Move focus to the new screen's heading for keyboard and screen reader users.
   const first = useRef(true);
@@ -244,10 +246,14 @@ function Screen(props: { path: string; query: URLSearchParams; role: Me['role'] 
   }
   if (path === '/team' && can.teamWorklist(role)) return <TeamWorklist />;
   if (path === '/patients' && can.patients(role)) return <PatientSearch />;
+  if (path === '/reports' && can.reports(role)) return <Reports />;
   const m = match('/patients/:id', path);
   if (m && can.patients(role)) {
-    const caseId = props.query.get('case');
-    return <PatientView patientId={m.id as number} caseId={caseId && /^\d+$/.test(caseId) ? Number(caseId) : null} tab={props.query.get('tab') ?? 'timeline'} />;
+    const id = (k: string) => {
+      const v = props.query.get(k);
+      return v && /^\d+$/.test(v) ? Number(v) : null;
+    };
+    return <PatientView patientId={m.id as number} caseId={id('case')} tab={props.query.get('tab') ?? 'timeline'} focus={{ auth: id('auth'), appeal: id('appeal') }} />;
   }
   return <NotFound />;
 }

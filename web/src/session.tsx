@@ -23,6 +23,7 @@ export const can = {
   patients: (r: Role) => r === 'case_manager' || r === 'supervisor' || r === 'auditor',
   write: (r: Role) => r === 'case_manager' || r === 'supervisor',
   assess: (r: Role) => r === 'case_manager' || r === 'supervisor',
+  reports: (r: Role) => r === 'supervisor' || r === 'auditor',
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

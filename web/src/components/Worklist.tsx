@@ -10,6 +10,7 @@ import {
   countByCategory,
   emptyFilter,
   filterItems,
+  itemHref,
   itemKey,
   kindLabel,
   moveSelection,
@@ -31,9 +32,7 @@ export interface WorklistProps {
   owners?: Map<number, string>; // team view: user id → name
 }
 
-function patientHref(it: WorklistItem): string {
-  return `/patients/${it.patient_id}${it.case_id ? `?case=${it.case_id}` : ''}`;
-}
+const patientHref = itemHref;
 
 const isTyping = (el: Element | null) =>
   !!el && (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el as HTMLElement).isContentEditable);

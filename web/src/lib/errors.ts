@@ -54,6 +54,46 @@ const FIELD_LABELS: Record<string, string> = {
   minutes: 'Minutes',
   starts_at: 'Start',
   ends_at: 'End',
+  coverage_id: 'Coverage',
+  urgency: 'Urgency',
+  requesting_provider: 'Requesting provider',
+  servicing_provider: 'Servicing provider',
+  diagnosis_codes: 'Diagnoses',
+  services: 'Services',
+  clinical_summary: 'Clinical summary',
+  denial_reason: "The payer's reason",
+  denial_code: 'Denial code',
+  payer_reference: 'Payer reference',
+  approved_from: 'Approved from',
+  approved_to: 'Approved to',
+  decided_at: 'Decided on',
+  level: 'Appeal level',
+  notice_date: 'Notice date',
+  notice_received_on: 'Notice received on',
+  late_reason: 'Reason for filing late',
+  outcome: 'Outcome',
+  evidence: 'Evidence',
+  argument: 'Argument',
+  result: 'Result',
+  method: 'Method',
+  delivered_to: 'Delivered to',
+  recipient_name: "Caregiver's name",
+  material_id: 'Material',
+  note: 'Note',
+};
+
+/** Items of list fields: "services[0].code" → "Service 1 code". */
+const ITEM_LABELS: Record<string, string> = {
+  services: 'Service',
+  diagnosis_codes: 'Diagnosis',
+  evidence: 'Evidence item',
+};
+const ITEM_FIELD_LABELS: Record<string, string> = {
+  code: 'code',
+  units: 'units',
+  service_from: 'from date',
+  service_to: 'to date',
+  units_approved: 'units approved',
 };
 
 /**
@@ -64,6 +104,13 @@ const FIELD_LABELS: Record<string, string> = {
 export function fieldLabel(field: string, labels?: Record<string, string>): string {
   const known = labels?.[field] ?? FIELD_LABELS[field];
   if (known) return known;
+  const item = /^([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?$/.exec(field);
+  if (item && !field.startsWith('answers')) {
+    const list = item[1] as string;
+    const head = ITEM_LABELS[list] ?? fieldLabel(list).replace(/s$/, '');
+    const sub = item[3] ? ` ${ITEM_FIELD_LABELS[item[3]] ?? item[3].replace(/_/g, ' ')}` : '';
+    return `${head} ${Number(item[2]) + 1}${sub}`;
+  }
   const answer = /^answers\.items\[(\d+)\]$/.exec(field);
   if (answer) return `Answer to item ${Number(answer[1]) + 1}`;
   if (field.startsWith('answers.')) {
@@ -86,7 +133,7 @@ export function answerPointer(field: string | null): string | null {
 }
 
 /** What to call the record in a conflict message. */
-export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment';
+export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record';
 
 /**
  * One sentence for any failure. `what` names the record for 409s; `labels`

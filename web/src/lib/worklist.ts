@@ -13,11 +13,13 @@ export interface WorklistItem {
   encounter_id: number | null;
   care_plan_id: number | null;
   goal_id: number | null;
+  authorization_id?: number | null;
+  appeal_id?: number | null;
   owner_user_id: number | null;
   at: string | null;
 }
 
-export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'other';
+export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'insurance' | 'other';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
   alerts: 'Alerts',
@@ -26,6 +28,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   referrals: 'New referrals',
   outreach: 'Contact due',
   care_plans: 'Care plans',
+  insurance: 'Insurance',
   other: 'Other',
 };
 
@@ -40,6 +43,9 @@ const KIND_CATEGORY: Record<string, Category> = {
   no_recent_contact: 'outreach',
   care_plan_review_due: 'care_plans',
   goal_past_target: 'care_plans',
+  authorization_decision_due: 'insurance',
+  appeal_deadline: 'insurance',
+  authorization_expiring: 'insurance',
 };
 
 export const KIND_LABELS: Record<string, string> = {
@@ -53,6 +59,9 @@ export const KIND_LABELS: Record<string, string> = {
   no_recent_contact: 'No recent contact',
   care_plan_review_due: 'Care plan review due',
   goal_past_target: 'Goal past target date',
+  authorization_decision_due: 'Payer decision due',
+  appeal_deadline: 'Appeal deadline',
+  authorization_expiring: 'Authorization ending',
 };
 
 export function categoryOf(kind: string): Category {
@@ -107,7 +116,23 @@ export function countByCategory(items: WorklistItem[]): Map<Category, number> {
 
 /** A stable key for an item (several kinds can point at the same case). */
 export function itemKey(it: WorklistItem): string {
-  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.case_id, it.patient_id].join(':');
+  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.authorization_id ?? '', it.appeal_id ?? '', it.case_id, it.patient_id].join(':');
+}
+
+/**
+ * Where an item opens: the patient (and case); insurance items open the
+ * Insurance tab at their authorization or appeal. Ids only, never names.
+ */
+export function itemHref(it: WorklistItem): string {
+  const q = new URLSearchParams();
+  if (it.case_id) q.set('case', String(it.case_id));
+  if (it.authorization_id || it.appeal_id) {
+    q.set('tab', 'insurance');
+    if (it.authorization_id) q.set('auth', String(it.authorization_id));
+    if (it.appeal_id) q.set('appeal', String(it.appeal_id));
+  }
+  const qs = q.toString();
+  return `/patients/${it.patient_id}${qs ? `?${qs}` : ''}`;
 }
 
 /** j/k selection: the next index within [0, n), staying put at the ends. */

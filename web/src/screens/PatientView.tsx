@@ -15,11 +15,15 @@ import { CarePlanTab } from './patient/CarePlanTab';
 import { AssessmentsTab } from './patient/AssessmentsTab';
 import { ClinicalTab } from './patient/ClinicalTab';
 import { TasksTab } from './patient/TasksTab';
+import { InsuranceTab } from './patient/InsuranceTab';
+import { EducationTab } from './patient/EducationTab';
 
 export interface TabProps {
   patient: Patient;
   caseRecord: Case | null;
   refreshHeader: () => void;
+  /** Ids from the URL the tab opens at (insurance: an authorization, an appeal). */
+  focus: { auth: number | null; appeal: number | null };
 }
 
 interface TabDef {
@@ -35,6 +39,8 @@ const TABS: TabDef[] = [
   { id: 'assessments', label: 'Assessments', component: AssessmentsTab },
   { id: 'clinical', label: 'Medications and conditions', component: ClinicalTab },
   { id: 'tasks', label: 'Tasks and appointments', component: TasksTab },
+  { id: 'insurance', label: 'Insurance', component: InsuranceTab },
+  { id: 'education', label: 'Education', component: EducationTab },
 ];
 
 interface Header {
@@ -68,7 +74,7 @@ async function loadHeader(id: number): Promise<Header> {
   };
 }
 
-export function PatientView(props: { patientId: number; caseId: number | null; tab: string }) {
+export function PatientView(props: { patientId: number; caseId: number | null; tab: string; focus?: { auth: number | null; appeal: number | null } }) {
   const { user } = useSession();
   const [h, setH] = useState<Header | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -248,7 +254,13 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
         {tab.needsCase && !caseRecord ? (
           <p class="empty">This patient has no case yet.</p>
         ) : (
-          <tab.component key={`${tab.id}-${caseRecord?.id}-${contacts}`} patient={p} caseRecord={caseRecord} refreshHeader={() => setVersion((v) => v + 1)} />
+          <tab.component
+            key={`${tab.id}-${caseRecord?.id}-${contacts}`}
+            patient={p}
+            caseRecord={caseRecord}
+            refreshHeader={() => setVersion((v) => v + 1)}
+            focus={props.focus ?? { auth: null, appeal: null }}
+          />
         )}
       </div>
 

@@ -1,0 +1,120 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CSV_HEADER,
+  authActions,
+  availableLevels,
+  barWidths,
+  canAppeal,
+  deadline,
+  formatMetric,
+  periodBounds,
+  reportRows,
+  toCsv,
+  type InsuranceReport,
+} from '../src/lib/insurance.js';
+import { fieldLabel } from '../src/lib/errors.js';
+import { itemHref, kindLabel, categoryOf, type WorklistItem } from '../src/lib/worklist.js';
+
+const NOW = Date.parse('2026-11-27T12:00:00Z');
+
+describe('deadline countdowns', () => {
+  it('says how long is left, and overdue in words', () => {
+    assert.deepEqual(deadline('2026-11-29T17:00:00Z', NOW), { overdue: false, soon: false, text: 'due in 2 d 5 h' });
+    assert.deepEqual(deadline('2026-11-28T11:00:00Z', NOW), { overdue: false, soon: true, text: 'due in 23 h' });
+    assert.deepEqual(deadline('2026-11-27T14:30:00Z', NOW), { overdue: false, soon: true, text: 'due in 2 h 30 min' });
+    assert.deepEqual(deadline('2026-11-27T09:00:00Z', NOW), { overdue: true, soon: false, text: 'overdue by 3 h' });
+    assert.deepEqual(deadline('2026-11-20T12:00:00Z', NOW), { overdue: true, soon: false, text: 'overdue by 7 d' });
+    assert.equal(deadline('2026-11-27T12:00:10Z', NOW)?.text, 'due now');
+    assert.equal(deadline(null, NOW), null);
+    assert.equal(deadline('nonsense', NOW), null);
+  });
+});
+
+describe('authorization workflow', () => {
+  it('offers the moves the status allows', () => {
+    assert.deepEqual(authActions('draft', false), ['submit', 'withdraw']);
+    assert.deepEqual(authActions('submitted', false), ['approve', 'partially_approve', 'deny', 'pend', 'extend', 'withdraw']);
+    assert.ok(!authActions('submitted', true).includes('extend'), 'extended once only');
+    assert.ok(authActions('pended', false).includes('submit'), 'information sent');
+    assert.deepEqual(authActions('denied', false), []);
+    assert.deepEqual(authActions('approved', false), []);
+    assert.ok(canAppeal('denied') && canAppeal('partially_approved') && !canAppeal('approved'));
+  });
+
+  it('offers appeal levels once each, never below one used', () => {
+    const ids = (l: { id: string }[]) => l.map((x) => x.id);
+    assert.deepEqual(ids(availableLevels('medicaid_managed_care', [])), ['peer_to_peer', 'first_level_internal', 'state_fair_hearing']);
+    assert.deepEqual(ids(availableLevels('medicaid_managed_care', [{ level: 'peer_to_peer', status: 'decided' }])), ['first_level_internal', 'state_fair_hearing']);
+    assert.deepEqual(ids(availableLevels('commercial', [{ level: 'first_level_internal', status: 'decided' }])), ['second_level_internal', 'external_review']);
+    assert.deepEqual(ids(availableLevels('commercial', [], true)), ['peer_to_peer'], 'a pended request: peer-to-peer only');
+    assert.deepEqual(availableLevels('self_pay', []), []);
+  });
+});
+
+describe('error labels for list fields', () => {
+  it('names the item and its field', () => {
+    assert.equal(fieldLabel('services[0].code'), 'Service 1 code');
+    assert.equal(fieldLabel('services[2].service_from'), 'Service 3 from date');
+    assert.equal(fieldLabel('diagnosis_codes[1]'), 'Diagnosis 2');
+    assert.equal(fieldLabel('denial_reason'), "The payer's reason");
+    assert.equal(fieldLabel('answers.items[8]'), 'Answer to item 9');
+  });
+});
+
+describe('insurance worklist items', () => {
+  const base: WorklistItem = {
+    kind: 'appeal_deadline', score: 380, reasons: [], title: '', patient_id: 181, case_id: 181, task_id: null, alert_id: null,
+    encounter_id: null, care_plan_id: null, goal_id: null, owner_user_id: 3, at: null,
+  };
+  it('open the Insurance tab at the authorization or appeal, ids only', () => {
+    assert.equal(itemHref({ ...base, authorization_id: 7, appeal_id: 3 }), '/patients/181?case=181&tab=insurance&auth=7&appeal=3');
+    assert.equal(itemHref({ ...base, case_id: null, authorization_id: 7 }), '/patients/181?tab=insurance&auth=7');
+    assert.equal(itemHref({ ...base, kind: 'task_overdue', task_id: 5 }), '/patients/181?case=181');
+    assert.equal(kindLabel('authorization_decision_due'), 'Payer decision due');
+    assert.equal(categoryOf('authorization_expiring'), 'insurance');
+  });
+});
+
+describe('the insurance report', () => {
+  const m = {
+    decided: 4, approved: 2, partially_approved: 0, denied: 2, approved_after_appeal: 1, extended: 0, decided_within_time: 3,
+    approval_rate: 0.5, denial_rate: 0.5, extended_share: 0, within_time_share: 0.75, average_hours: 30.25, median_hours: null,
+  };
+  const ages = { under_3_days: 1, '3_to_7_days': 0, '7_to_14_days': 0, over_14_days: 0, overdue: 2 };
+  const r: InsuranceReport = {
+    from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', prior_authorizations: m, cms_0057_f: { expedited: m, standard: m },
+    by_payer: [{ ...m, payer: '=Acme, "Health"' }], by_service: [{ code: '99285', decided: 1, denied: 1, denial_rate: 1 }],
+    appeals_by_level: [{ level: 'peer_to_peer', decided: 1, overturned: 0, partially_overturned: 0, overturn_rate: 0, decided_within_time: 1 }],
+    open_requests_by_age: ages, open_appeals_by_age: ages,
+  };
+  it('flattens to section, group, metric, value rows and CSV', () => {
+    const rows = reportRows(r);
+    assert.deepEqual(rows[0], ['prior_authorizations', 'all', 'decided', '4']);
+    assert.ok(rows.some((x) => x.join('|') === 'cms_0057_f|expedited|within_time_share|0.75'));
+    assert.ok(rows.some((x) => x.join('|') === 'cms_0057_f|standard|median_hours|'));
+    assert.ok(rows.some((x) => x.join('|') === 'open_requests_by_age|overdue|count|2'));
+    const csv = toCsv(CSV_HEADER, rows);
+    assert.ok(csv.startsWith('section,group,metric,value\r\n'));
+    // Quoted, and no spreadsheet formula from a payer's name.
+    assert.match(csv, /\r\nby_payer,"'=Acme, ""Health""",decided,4\r\n/);
+    assert.ok(csv.endsWith('\r\n'));
+  });
+  it('formats shares, hours and counts', () => {
+    assert.equal(formatMetric(0.75, 'share'), '75 %');
+    assert.equal(formatMetric(2 / 3, 'share'), '66.7 %');
+    assert.equal(formatMetric(30.25, 'hours'), '30.3 h');
+    assert.equal(formatMetric(null, 'hours'), '—');
+    assert.equal(formatMetric(4, 'count'), '4');
+  });
+  it('turns local dates into the report period and scales bars', () => {
+    const b = periodBounds('2026-11-01', '2026-11-30');
+    assert.ok(b);
+    assert.equal(Date.parse(b.to) - Date.parse(b.from) >= 29 * 86400000, true);
+    assert.equal(periodBounds('2026-11-30', '2026-11-01'), null);
+    assert.equal(periodBounds('x', '2026-11-01'), null);
+    assert.deepEqual(barWidths([0, 0.5, 1], 100), [0, 50, 100]);
+    assert.deepEqual(barWidths([0, 0], 100), [0, 0]);
+    assert.deepEqual(barWidths([3, 6], 60), [30, 60]);
+  });
+});

@@ -32,7 +32,8 @@ int64_t PatientCount() {
 std::string Path() {
   auto dir = std::filesystem::temp_directory_path() / "casekeeper-bench";
   std::filesystem::create_directories(dir);
-  return (dir / ("worklist-" + std::to_string(PatientCount()) + ".db")).string();
+  // v2: with insurance rows (a new schema means a new file).
+  return (dir / ("worklist-v2-" + std::to_string(PatientCount()) + ".db")).string();
 }
 
 void Check(int rc, sqlite3* h) {
@@ -179,6 +180,53 @@ void Build(const std::string& path) {
       plan.Run(p, k, case_patient(k), kNow + static_cast<int64_t>(rng() % 60 - 30) * kMillisPerDay);
       goal.Run(p, case_patient(k), rng() % 2 ? "2026-10-01" : "2027-06-01");
       goal.Run(p, case_patient(k), "2027-03-01");
+    }
+    // Insurance: a coverage per case patient, three authorizations per case
+    // (mostly decided long ago, some waiting on the payer, some denied), and
+    // appeals on a fifth of the denials.
+    Stmt coverage(h,
+                  "INSERT INTO coverages (id, patient_id, payer, product_type, member_id, "
+                  "effective_from, priority, status, created_at, updated_at) VALUES (?, ?, "
+                  "'Acme', 'medicare_advantage', ?, '2026-01-01', 'primary', 'active', 0, 0)");
+    Stmt auth(h,
+              "INSERT INTO prior_authorizations (id, patient_id, case_id, coverage_id, payer, "
+              "product_type, urgency, status, requesting_provider, diagnosis_codes, "
+              "decision_due_at, appeal_deadline, approved_to, created_at, updated_at) VALUES (?, "
+              "?, ?, ?, 'Acme', 'medicare_advantage', 'standard', ?, 'Dr. X', 'I50.9', ?, ?, ?, 0, "
+              "0)");
+    Stmt appeal(h,
+                "INSERT INTO appeals (patient_id, authorization_id, product_type, level, "
+                "level_name, kind, urgency, status, notice_date, filing_deadline, "
+                "decision_due_at, created_at, updated_at) VALUES (?, ?, 'medicare_advantage', "
+                "'first_level_internal', 'Reconsideration', 'pre_service', 'standard', ?, "
+                "'2026-10-01', ?, ?, 0, 0)");
+    int64_t auth_id = 0;
+    for (int64_t k = 1; k <= kCases; ++k) {
+      int64_t patient = case_patient(k);
+      coverage.Run(k, patient, ("M" + std::to_string(k)).c_str());
+      for (int a = 0; a < 3; ++a) {
+        ++auth_id;
+        uint64_t r = rng() % 100;
+        auto days = [&](int lo, int hi) {
+          return kNow + (lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo))) *
+                            kMillisPerDay;
+        };
+        if (r < 8) {  // waiting on the payer
+          auth.Run(auth_id, patient, k, k, r < 6 ? "submitted" : "pended", days(-3, 8), nullptr,
+                   nullptr);
+        } else if (r < 20) {  // denied
+          Timestamp deadline = days(-30, 60);
+          auth.Run(auth_id, patient, k, k, "denied", nullptr, deadline, nullptr);
+          if (r < 12)
+            appeal.Run(patient, auth_id, r < 10 ? "draft" : "filed", deadline, days(-5, 30));
+        } else if (r < 80) {  // approved
+          std::string to = FormatDate(DateOf(days(-60, 300)));
+          auth.Run(auth_id, patient, k, k, "approved", nullptr, nullptr, to.c_str());
+        } else {
+          auth.Run(auth_id, patient, k, k, r < 90 ? "expired" : "withdrawn", nullptr, nullptr,
+                   nullptr);
+        }
+      }
     }
   }
   Check(sqlite3_exec(h, "COMMIT; ANALYZE", nullptr, nullptr, nullptr), h);

@@ -198,20 +198,6 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     insurance_service,
                     metrics};
   MountRoutes(router, services);
-  std::unique_ptr<http::StaticFiles> web_app;
-  if (!cfg.web.root.empty()) {
-    auto web = http::StaticFiles::Load(cfg.web.root);
-    if (web.ok()) {
-      web_app = std::move(*web);
-      router.SetFallback(
-          &http::StaticFiles::Serves,
-          [&web_app](http::Request& req) -> Result<http::Response> { return web_app->Serve(req); });
-      spdlog::info("serving the web app from {} ({} files)", cfg.web.root, web_app->file_count());
-    } else {
-      spdlog::warn("web app not served: {}", web.status().ToString());
-    }
-  }
-
   http::ServerOptions so;
   so.host = listen->host;
   so.port = listen->port;
@@ -227,6 +213,20 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   so.access_log = cfg.log.access_log;
   auto server = http::Server::Create(so, router, metrics);
   if (!server.ok()) return Fail(server.status());
+  // After the server exists, so that a bad TLS file is the only thing on stderr.
+  std::unique_ptr<http::StaticFiles> web_app;
+  if (!cfg.web.root.empty()) {
+    auto web = http::StaticFiles::Load(cfg.web.root);
+    if (web.ok()) {
+      web_app = std::move(*web);
+      router.SetFallback(
+          &http::StaticFiles::Serves,
+          [&web_app](http::Request& req) -> Result<http::Response> { return web_app->Serve(req); });
+      spdlog::info("serving the web app from {} ({} files)", cfg.web.root, web_app->file_count());
+    } else {
+      spdlog::warn("web app not served: {}", web.status().ToString());
+    }
+  }
 
   hl7::AdtMapping adt;
   hl7::Inbox inbox(db, clock, {&adt});

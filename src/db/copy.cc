@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "db/migrations.h"
 #include "db/sqlite/sqlite_database.h"
@@ -51,11 +52,15 @@ void MixValue(uint64_t& h, const Value& v) {
 Result<TableDigest> DigestIn(Connection& c, const std::string& table) {
   CK_RETURN_IF_ERROR(CheckIdentifier(table));
   TableDigest d{table, 0, {}};
-  uint64_t h = 14695981039346656037ull;
-  CK_RETURN_IF_ERROR(c.ForEachRow("SELECT * FROM " + table + " ORDER BY 1", {}, [&](const Row& r) {
+  // Each row hashed alone and the hashes summed: the digest does not depend on
+  // the order rows come in (ties in a key's first column, and text collations,
+  // order differently in SQLite and PostgreSQL).
+  uint64_t h = 0;
+  CK_RETURN_IF_ERROR(c.ForEachRow("SELECT * FROM " + table, {}, [&](const Row& r) {
     ++d.rows;
-    for (size_t i = 0; i < r.size(); ++i) MixValue(h, r.at(i));
-    Mix(h, "\n");
+    uint64_t row = 14695981039346656037ull;
+    for (size_t i = 0; i < r.size(); ++i) MixValue(row, r.at(i));
+    h += row;
     return Status::Ok();
   }));
   char hex[17];
@@ -74,6 +79,27 @@ Result<std::vector<std::string>> TablesIn(Connection& c) {
   std::vector<std::string> out;
   CK_RETURN_IF_ERROR(c.ForEachRow(sql, {}, [&](const Row& r) {
     if (r.Text(0) != "schema_migrations") out.push_back(r.Text(0));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// Columns of `table` whose foreign key points at a table copied after it
+// (ALTER-added references such as tasks.appointment_id make cycles, so no
+// table order satisfies every key): copied as NULL, then set once all rows exist.
+Result<std::set<std::string>> ForwardReferences(Connection& c, const std::string& table,
+                                                const std::vector<std::string>& later) {
+  std::string sql =
+      c.backend() == Backend::kSqlite
+          ? "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)"
+          : "SELECT a.attname, f.relname FROM pg_constraint k JOIN pg_class t ON t.oid = "
+            "k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_class f ON f.oid = "
+            "k.confrelid JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = "
+            "ANY(k.conkey) WHERE k.contype = 'f' AND t.relname = ? AND n.nspname = "
+            "current_schema()";
+  std::set<std::string> out;
+  CK_RETURN_IF_ERROR(c.ForEachRow(sql, {table}, [&](const Row& r) {
+    if (std::find(later.begin(), later.end(), r.Text(1)) != later.end()) out.insert(r.Text(0));
     return Status::Ok();
   }));
   return out;
@@ -130,7 +156,17 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
     return from.Read([&](Connection& fc) -> Status {
       // Digests come from the same snapshot as the rows, so a live source verifies.
       source_digests.clear();
-      for (const std::string& t : tables) {
+      struct Deferred {
+        std::string table, column;
+        Value id, value;
+      };
+      std::vector<Deferred> deferred;
+      for (size_t ti = 0; ti < tables.size(); ++ti) {
+        const std::string& t = tables[ti];
+        CK_ASSIGN_OR_RETURN(
+            auto forward,
+            ForwardReferences(tc, t,
+                              std::vector<std::string>(tables.begin() + ti + 1, tables.end())));
         CK_ASSIGN_OR_RETURN(TableDigest digest, DigestIn(fc, t));
         source_digests.push_back(std::move(digest));
         CK_ASSIGN_OR_RETURN(auto probe, fc.Query("SELECT * FROM " + t + " WHERE 1 = 0"));
@@ -143,11 +179,22 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
           marks += i ? ", ?" : "?";
         }
         insert += ") VALUES (" + marks + ")";
+        auto id_col = std::find(cols.begin(), cols.end(), "id");
+        if (!forward.empty() && id_col == cols.end())
+          return Internal("table " + t + " has a forward reference but no id column");
+        size_t id_index = static_cast<size_t>(id_col - cols.begin());
         CK_RETURN_IF_ERROR(
             fc.ForEachRow("SELECT * FROM " + t + " ORDER BY 1", {}, [&](const Row& r) {
               Params p;
               p.reserve(r.size());
-              for (size_t i = 0; i < r.size(); ++i) p.push_back(r.at(i));
+              for (size_t i = 0; i < r.size(); ++i) {
+                if (forward.count(cols[i]) && !r.IsNull(i)) {
+                  deferred.push_back({t, cols[i], r.at(id_index), r.at(i)});
+                  p.push_back(Value());
+                } else {
+                  p.push_back(r.at(i));
+                }
+              }
               return tc.Exec(insert, p).status();
             }));
         if (tc.backend() == Backend::kPostgres &&
@@ -159,6 +206,10 @@ Result<CopyReport> CopyDatabase(Database& from, Database& to) {
                                  .status());
         }
       }
+      for (const Deferred& d : deferred)
+        CK_RETURN_IF_ERROR(
+            tc.Exec("UPDATE " + d.table + " SET " + d.column + " = ? WHERE id = ?", {d.value, d.id})
+                .status());
       return Status::Ok();
     });
   }));

@@ -291,14 +291,15 @@ Result<Json> Service::AuthorizationsOf(const auth::Actor& actor, int64_t patient
 
 Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth::Actor& actor,
                                          int64_t id, const Json& body) {
-  CK_RETURN_IF_ERROR(OnlyFields(
-      body, {"action", "version", "reason", "payer_reference", "denial_reason", "denial_code",
-             "services", "approved_from", "approved_to", "decided_at", "received_at"}));
+  CK_RETURN_IF_ERROR(OnlyFields(body, {"action", "version", "reason", "payer_reference",
+                                       "denial_reason", "denial_code", "services", "approved_from",
+                                       "approved_to", "decided_at", "received_at", "document_id"}));
   CK_ASSIGN_OR_RETURN(std::string action, Text(body, "action", 30));
   if (!OneOf(action, {"submit", "pend", "approve", "partially_approve", "deny", "withdraw",
-                      "expire", "extend"}))
+                      "expire", "extend", "pause_clock", "resume_clock", "attach_document"}))
     return InvalidArgument(
-        "must be submit, pend, approve, partially_approve, deny, withdraw, expire or extend",
+        "must be submit, pend, approve, partially_approve, deny, withdraw, expire, extend, "
+        "pause_clock, resume_clock or attach_document",
         "action");
   CK_ASSIGN_OR_RETURN(int version, Version(body));
   CK_ASSIGN_OR_RETURN(auto reason, OptText(body, "reason", 2000));
@@ -309,6 +310,7 @@ Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth:
   CK_ASSIGN_OR_RETURN(auto approved_to, OptDate(body, "approved_to"));
   CK_ASSIGN_OR_RETURN(auto decided_at, OptTimestamp(body, "decided_at"));
   CK_ASSIGN_OR_RETURN(auto received, OptTimestamp(body, "received_at"));
+  CK_ASSIGN_OR_RETURN(auto document, OptInteger(body, "document_id", 1, INT64_MAX));
   Timestamp now = clock_.Now();
   if (decided_at && *decided_at > now) return InvalidArgument("is in the future", "decided_at");
   if (received && *received > now) return InvalidArgument("is in the future", "received_at");
@@ -364,6 +366,38 @@ Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth:
                                                 ", extended " + rules->extension->Describe());
       set.emplace_back("extended", 1);
       detail = *reason + " (now due " + FormatTimestamp(extended) + ")";
+    } else if (action == "pause_clock") {
+      // Where the rules toll the clock (a plan waiting for information the
+      // member must send, under ERISA): the time paused is added on resuming.
+      CK_RETURN_IF_ERROR(need({"submitted", "pended"}));
+      if (!reason) return InvalidArgument("say why the clock stops", "reason");
+      if (!a["clock_paused_at"].is_null()) return FailedPrecondition("the clock is paused already");
+      if (a["decision_due_at"].is_null()) return FailedPrecondition("there is no clock to pause");
+      set.emplace_back("clock_paused_at", now);
+    } else if (action == "resume_clock") {
+      if (a["clock_paused_at"].is_null()) return FailedPrecondition("the clock is not paused");
+      Timestamp paused = now - *ParseTimestamp(a["clock_paused_at"].get<std::string>());
+      Timestamp due = *ParseTimestamp(a["decision_due_at"].get<std::string>()) + paused;
+      set.emplace_back("clock_paused_at", db::Value());
+      set.emplace_back("decision_due_at", due);
+      set.emplace_back("decision_due_rule", a["decision_due_rule"].get<std::string>() +
+                                                ", paused " +
+                                                std::to_string(paused / kMillisPerHour) + " h");
+      detail = (reason ? *reason + " " : std::string()) + "(now due " + FormatTimestamp(due) + ")";
+    } else if (action == "attach_document") {
+      if (!document) return InvalidArgument("is required", "document_id");
+      CK_ASSIGN_OR_RETURN(
+          auto d, c.Query("SELECT patient_id, title FROM documents WHERE id = ?", {*document}));
+      if (d.empty() || d.at(0).Int(0) != patient)
+        return InvalidArgument("is not a document of this patient", "document_id");
+      for (const Json& x : a["documents"])
+        if (x["id"] == *document)
+          return Status(ErrorCode::kConflict, "attached already", "document_id");
+      CK_RETURN_IF_ERROR(c.Exec("INSERT INTO authorization_documents (authorization_id, "
+                                "document_id, added_at) VALUES (?, ?, ?)",
+                                {id, *document, now})
+                             .status());
+      detail = d.at(0).Text(1);
     } else if (action == "withdraw") {
       CK_RETURN_IF_ERROR(need({"draft", "submitted", "pended"}));
       if (!reason) return InvalidArgument("say why it is withdrawn", "reason");
@@ -375,9 +409,15 @@ Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth:
       CK_RETURN_IF_ERROR(need({"submitted", "pended"}));
       Timestamp when = decided_at.value_or(now);
       set.emplace_back("decided_at", when);
-      if (!a["decision_due_at"].is_null())
-        set.emplace_back("decided_within_time",
-                         when <= *ParseTimestamp(a["decision_due_at"].get<std::string>()) ? 1 : 0);
+      if (!a["decision_due_at"].is_null()) {
+        Timestamp due = *ParseTimestamp(a["decision_due_at"].get<std::string>());
+        if (!a["clock_paused_at"].is_null()) {  // decided while paused: the clock stops there
+          Timestamp paused = *ParseTimestamp(a["clock_paused_at"].get<std::string>());
+          due += std::max<Timestamp>(0, when - paused);
+          set.emplace_back("clock_paused_at", db::Value());
+        }
+        set.emplace_back("decided_within_time", when <= due ? 1 : 0);
+      }
       if (reference) set.emplace_back("payer_reference", *reference);
       if (action == "deny" || action == "partially_approve") {
         // The payer must say specifically why; "not medically necessary" alone is not enough.

@@ -219,7 +219,33 @@ TEST_F(InsuranceTest, IllegalMovesAreRefusedAndDecisionsNeedTheirFacts) {
   Act(a, {{"action", "pend"}}, 400);  // say what the payer asked for
   a = Act(a, {{"action", "pend"}, {"reason", "Payer asks for the PD-L1 pathology report"}});
   a = Act(a, {{"action", "extend"}, {"reason", "Payer needs the pathology report"}});
-  EXPECT_EQ(a["decision_due_at"], "2026-11-24T04:59:59.999Z");            // + 14 calendar days
+  EXPECT_EQ(a["decision_due_at"], "2026-11-24T04:59:59.999Z");  // + 14 calendar days
+  // A tolled clock: paused for 30 hours, then the due time moves by as much.
+  Act(a, {{"action", "resume_clock"}}, 409);
+  a = Act(a, {{"action", "pause_clock"}, {"reason", "Waiting for the member's records"}});
+  api_.clock().Advance(30 * kMillisPerHour);
+  api_.SignInAgain("cm.one");
+  a = Act(a, {{"action", "resume_clock"}, {"reason", "Records received"}});
+  EXPECT_EQ(a["decision_due_at"], "2026-11-25T10:59:59.999Z");
+  EXPECT_TRUE(a["clock_paused_at"].is_null());
+  // A supporting document travels with the request (and into the packet).
+  int64_t doc = 0;
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(
+                        auto rows,
+                        c.Query("INSERT INTO documents (patient_id, doc_type, title, content_type, "
+                                "size_bytes, sha256, content_base64, uploaded_at) VALUES (?, "
+                                "'lab_report', 'PD-L1 pathology report', 'text/plain', 2, 'ab', "
+                                "'aGk=', 0) RETURNING id",
+                                {patient_}));
+                    doc = rows.at(0).Int(0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  a = Act(a, {{"action", "attach_document"}, {"document_id", doc}});
+  EXPECT_EQ(a["documents"][0]["title"], "PD-L1 pathology report");
+  Act(a, {{"action", "attach_document"}, {"document_id", doc}}, 409);
   Act(a, {{"action", "extend"}, {"reason", "again"}}, 409);               // once
   Act(a, {{"action", "deny"}, {"denial_reason", "Not necessary"}}, 400);  // not specific
   Json stale = a;
@@ -233,8 +259,8 @@ TEST_F(InsuranceTest, IllegalMovesAreRefusedAndDecisionsNeedTheirFacts) {
   EXPECT_EQ(a["decided_within_time"], true);
   EXPECT_EQ(a["services"][0]["units_approved"], 0);
   // Reconsideration deadline: 60 days from receipt presumed 5 days after the
-  // notice of 2 November: 6 January 2027.
-  EXPECT_EQ(a["appeal_deadline"], "2027-01-07T04:59:59.999Z");
+  // notice of 3 November (decided today): 7 January 2027.
+  EXPECT_EQ(a["appeal_deadline"], "2027-01-08T04:59:59.999Z");
   Act(stale, {{"action", "withdraw"}, {"reason", "x"}}, 409);  // stale version
   Act(a, {{"action", "approve"}}, 409);                        // decided already
   Act(a, {{"action", "withdraw"}, {"reason", "x"}}, 409);
@@ -404,9 +430,24 @@ TEST_F(InsuranceTest, ClaimsOneByOneAndFromCsv) {
         {"billed", 10},
         {"status", "denied"}},
        400);  // a denial carries its code
+  // Completed visits the authorization covers count too, unless a claim covers their day.
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) -> Status {
+                    for (const char* day : {"2026-11-03T15:00:00Z", "2026-11-10T15:00:00Z"})
+                      CK_RETURN_IF_ERROR(
+                          c.Exec("INSERT INTO appointments (case_id, patient_id, kind, reason, "
+                                 "location, starts_at, ends_at, status, created_at, updated_at, "
+                                 "authorization_id) VALUES (?, ?, 'therapy_session', 'Infusion', "
+                                 "'Riverside', ?, ?, 'completed', 0, 0, ?)",
+                                 {case_, patient_, *ParseTimestamp(day),
+                                  *ParseTimestamp(day) + kMillisPerHour, a["id"].get<int64_t>()})
+                              .status());
+                    return Status::Ok();
+                  })
+                  .ok());
   auto got = api_.Call(
       Method::kGet, "/api/v1/authorizations/" + std::to_string(a["id"].get<int64_t>()), "cm.one");
-  EXPECT_EQ(Json::parse(got.body)["units_used"], 200);
+  EXPECT_EQ(Json::parse(got.body)["units_used"], 201);
 
   std::string csv =
       "claim_number,payer,member_id,service_from,service_to,service_code,units,billed,allowed,"

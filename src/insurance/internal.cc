@@ -72,7 +72,7 @@ Result<Json> LoadAuthorization(db::Connection& c, int64_t id) {
               "payer_reference, submitted_at, received_at, decision_due_at, decision_due_rule, "
               "extended, decided_at, decided_within_time, denial_reason, denial_code, "
               "approved_from, approved_to, approved_on_appeal, appeal_deadline, created_at, "
-              "updated_at, version FROM prior_authorizations WHERE id = ?",
+              "updated_at, version, clock_paused_at FROM prior_authorizations WHERE id = ?",
               {id}));
   if (rows.empty()) return NotFound("no authorization " + std::to_string(id), "authorization_id");
   const db::Row& r = rows.at(0);
@@ -112,7 +112,8 @@ Result<Json> LoadAuthorization(db::Connection& c, int64_t id) {
             {"appeal_deadline", OptTime(r.OptInt(25))},
             {"created_at", FormatTimestamp(r.Int(26))},
             {"updated_at", FormatTimestamp(r.Int(27))},
-            {"version", r.Int(28)}};
+            {"version", r.Int(28)},
+            {"clock_paused_at", OptTime(r.OptInt(29))}};
   // Units used: claims against the authorization (not denied or voided), and
   // completed appointments it covers that no claim covers yet.
   Json services = Json::array();
@@ -171,6 +172,18 @@ Result<Json> LoadAuthorization(db::Connection& c, int64_t id) {
         return Status::Ok();
       }));
   a["history"] = history;
+  Json documents = Json::array();
+  CK_RETURN_IF_ERROR(c.ForEachRow(
+      "SELECT d.id, d.title, d.doc_type, x.added_at FROM authorization_documents x JOIN documents "
+      "d ON d.id = x.document_id WHERE x.authorization_id = ? ORDER BY x.added_at, d.id",
+      {id}, [&](const db::Row& d) {
+        documents.push_back({{"id", d.Int(0)},
+                             {"title", d.Text(1)},
+                             {"doc_type", d.Text(2)},
+                             {"added_at", FormatTimestamp(d.Int(3))}});
+        return Status::Ok();
+      }));
+  a["documents"] = documents;
   Json appeals = Json::array();
   CK_RETURN_IF_ERROR(c.ForEachRow(
       "SELECT id, level, level_name, status, outcome, filing_deadline, decision_due_at FROM "

@@ -216,6 +216,8 @@ Result<std::string> RenderPacketPdf(const Json& c) {
                ": " + Str(s, "units_requested") + " units, " + Str(s, "service_from") + " to " +
                Str(s, "service_to"));
     if (!a["clinical_summary"].is_null()) pdf.Field("Clinical summary", Str(a, "clinical_summary"));
+    for (const Json& d : a["documents"])
+      pdf.Text("Sent with the request: " + Str(d, "title") + " (" + Str(d, "doc_type") + ")");
     pdf.Heading("The denial");
     pdf.Field("Decision", Str(a, "status") + " on " + Str(a, "decided_at"));
     pdf.Field("Payer's reason", Str(a, "denial_reason"));

@@ -27,6 +27,7 @@ Json ToJson(const Appointment& a) {
       {"transport_needed", a.transport_needed},
       {"transport_arranged", a.transport_arranged},
       {"cancellation_reason", opt(a.cancellation_reason)},
+      {"authorization_id", a.authorization_id ? Json(*a.authorization_id) : Json(nullptr)},
       {"created_at", FormatTimestamp(a.created_at)},
       {"updated_at", FormatTimestamp(a.updated_at)},
       {"version", a.version}};
@@ -48,7 +49,8 @@ void RegisterRoutes(http::Router& router, Service& appointments) {
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
         CK_RETURN_IF_ERROR(http::RejectUnknownFields(
             body, {"kind", "reason", "provider", "directory_entry_id", "location", "telehealth_url",
-                   "starts_at", "ends_at", "status", "transport_needed", "transport_arranged"}));
+                   "starts_at", "ends_at", "status", "transport_needed", "transport_arranged",
+                   "authorization_id"}));
         NewAppointment n;
         CK_ASSIGN_OR_RETURN(n.case_id, req.IdParam("case_id"));
         CK_ASSIGN_OR_RETURN(auto kind, http::OptionalString(body, "kind", 30));
@@ -56,6 +58,7 @@ void RegisterRoutes(http::Router& router, Service& appointments) {
         CK_ASSIGN_OR_RETURN(n.reason, http::RequiredString(body, "reason", 300));
         CK_ASSIGN_OR_RETURN(n.provider, http::OptionalString(body, "provider", 200));
         CK_ASSIGN_OR_RETURN(n.directory_entry_id, http::OptionalInt(body, "directory_entry_id"));
+        CK_ASSIGN_OR_RETURN(n.authorization_id, http::OptionalInt(body, "authorization_id"));
         CK_ASSIGN_OR_RETURN(n.location, http::OptionalString(body, "location", 300));
         CK_ASSIGN_OR_RETURN(n.telehealth_url, http::OptionalString(body, "telehealth_url", 500));
         CK_ASSIGN_OR_RETURN(auto starts, http::OptionalTime(body, "starts_at"));

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kColumns =
     "id, case_id, patient_id, kind, reason, provider, directory_entry_id, location, "
     "telehealth_url, starts_at, ends_at, status, transport_needed, transport_arranged, "
-    "cancellation_reason, created_by, created_at, updated_at, version";
+    "cancellation_reason, created_by, created_at, updated_at, version, authorization_id";
 
 Appointment FromRow(const db::Row& r) {
   Appointment a;
@@ -37,6 +37,7 @@ Appointment FromRow(const db::Row& r) {
   a.created_at = r.Int(16);
   a.updated_at = r.Int(17);
   a.version = static_cast<int>(r.Int(18));
+  a.authorization_id = r.OptInt(19);
   return a;
 }
 
@@ -142,16 +143,24 @@ Result<Appointment> Service::Create(const auth::Principal& who, const auth::Acto
       if (d.empty()) return InvalidArgument("is not in the directory", "directory_entry_id");
       if (!n.provider) n.provider = d.at(0).Text(0);
     }
+    if (n.authorization_id) {
+      CK_ASSIGN_OR_RETURN(auto pa, c.Query("SELECT patient_id, status FROM prior_authorizations "
+                                           "WHERE id = ?",
+                                           {*n.authorization_id}));
+      if (pa.empty() || pa.at(0).Int(0) != patient)
+        return InvalidArgument("is not an authorization of this patient", "authorization_id");
+    }
     CK_RETURN_IF_ERROR(CheckOverlap(c, patient, n.starts_at, n.ends_at, std::nullopt));
     CK_ASSIGN_OR_RETURN(
         auto rows,
         c.Query("INSERT INTO appointments (case_id, patient_id, kind, reason, provider, "
                 "directory_entry_id, location, telehealth_url, starts_at, ends_at, status, "
-                "transport_needed, transport_arranged, created_by, created_at, updated_at) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "transport_needed, transport_arranged, created_by, created_at, updated_at, "
+                "authorization_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 {n.case_id, patient, n.kind, n.reason, n.provider, n.directory_entry_id, n.location,
                  n.telehealth_url, n.starts_at, n.ends_at, n.status, n.transport_needed,
-                 n.transport_arranged, who.user_id, now, now}));
+                 n.transport_arranged, who.user_id, now, now, n.authorization_id}));
     CK_ASSIGN_OR_RETURN(out, Load(c, rows.at(0).Int(0)));
     if (out.status == "booked") CK_RETURN_IF_ERROR(PrepareTasks(c, calendar_, out, now));
     return audit::Append(c, audit::EventBy(actor, now, "appointment.create", "appointment",

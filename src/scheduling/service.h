@@ -33,6 +33,8 @@ struct NewAppointment {
   std::string status = "booked";  // proposed | booked
   bool transport_needed = false;
   bool transport_arranged = false;
+  // The prior authorization it uses: a completed visit counts as a unit used.
+  std::optional<int64_t> authorization_id;
 };
 
 struct Appointment : NewAppointment {

@@ -33,7 +33,7 @@ std::string Path() {
   auto dir = std::filesystem::temp_directory_path() / "casekeeper-bench";
   std::filesystem::create_directories(dir);
   // v2: with insurance rows (a new schema means a new file).
-  return (dir / ("worklist-v2-" + std::to_string(PatientCount()) + ".db")).string();
+  return (dir / ("worklist-v4-" + std::to_string(PatientCount()) + ".db")).string();
 }
 
 void Check(int rc, sqlite3* h) {

@@ -283,57 +283,62 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
 
     // Insurance: payer decisions due, denials and appeals near their deadlines,
     // approvals ending.
-    CK_ASSIGN_OR_RETURN(
-        auto decisions,
-        c.Query("SELECT id, case_id, patient_id, payer, decision_due_at, urgency FROM "
-                "prior_authorizations WHERE status IN ('submitted', 'pended') AND "
-                "decision_due_at < ? AND patient_id IN " +
-                    patients,
-                After(now + R.decision_horizon)));
-    for (const db::Row& r : decisions) {
-      Item it;
-      it.kind = "authorization_decision_due";
-      it.authorization_id = r.Int(0);
-      it.case_id = r.OptInt(1);
-      it.patient_id = r.Int(2);
-      it.due_at = r.Int(4);
-      it.title =
-          "Payer decision on authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
-      it.score = R.weight.at(it.kind);
-      if (r.Int(4) < now) {
-        it.score += R.overdue_decision_bonus;
-        it.reasons.push_back("payer decision overdue by " + Hours(now - r.Int(4)));
-      } else {
-        it.reasons.push_back("payer decision due in " + Hours(r.Int(4) - now));
-      }
-      if (r.Text(5) == "expedited") it.reasons.push_back("expedited request");
-      items.push_back(std::move(it));
-    }
+    // One pass over the patients' live authorizations (an index lookup per
+    // patient), classified here: decisions due, denials near their appeal
+    // deadline with no appeal, approvals ending.
     const Timestamp appeal_soon = now + R.appeal_horizon_days * kMillisPerDay;
+    const std::string ending_by = FormatDate(DateOf(now + R.expiring_horizon_days * kMillisPerDay));
     CK_ASSIGN_OR_RETURN(
-        auto denials,
-        c.Query("SELECT a.id, a.case_id, a.patient_id, a.payer, a.appeal_deadline FROM "
-                "prior_authorizations a WHERE a.status IN ('denied', 'partially_approved') AND "
-                "a.appeal_deadline < ? AND a.appeal_deadline > ? AND NOT EXISTS (SELECT 1 FROM "
-                "appeals p WHERE p.authorization_id = a.id) AND a.patient_id IN " +
+        auto auths,
+        c.Query("SELECT a.id, a.case_id, a.patient_id, a.payer, a.status, a.urgency, "
+                "a.decision_due_at, a.appeal_deadline, a.approved_to, CASE WHEN a.status IN "
+                "('denied', 'partially_approved') AND a.appeal_deadline < ? AND "
+                "a.appeal_deadline > ? THEN NOT EXISTS (SELECT 1 FROM appeals p WHERE "
+                "p.authorization_id = a.id) ELSE 0 END FROM prior_authorizations a WHERE "
+                "a.status IN ('submitted', 'pended', 'denied', 'partially_approved', 'approved') "
+                "AND a.patient_id IN " +
                     patients,
                 [&] {
                   db::Params p{appeal_soon, now};
                   p.insert(p.end(), u.begin(), u.end());
                   return p;
                 }()));
-    for (const db::Row& r : denials) {
+    for (const db::Row& r : auths) {
+      const std::string& status = r.Text(4);
       Item it;
-      it.kind = "appeal_deadline";
       it.authorization_id = r.Int(0);
       it.case_id = r.OptInt(1);
       it.patient_id = r.Int(2);
-      it.due_at = r.Int(4);
-      it.title =
-          "Appeal the denial of authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
-      it.score = R.weight.at(it.kind);
-      it.reasons.push_back("denied, no appeal yet; filing deadline in " + Hours(r.Int(4) - now));
-      items.push_back(std::move(it));
+      std::string which = "authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
+      bool waiting = status == "submitted" || status == "pended";
+      if (waiting && !r.IsNull(6) && r.Int(6) < now + R.decision_horizon) {
+        it.kind = "authorization_decision_due";
+        it.due_at = r.Int(6);
+        it.title = "Payer decision on " + which;
+        it.score = R.weight.at(it.kind);
+        if (r.Int(6) < now) {
+          it.score += R.overdue_decision_bonus;
+          it.reasons.push_back("payer decision overdue by " + Hours(now - r.Int(6)));
+        } else {
+          it.reasons.push_back("payer decision due in " + Hours(r.Int(6) - now));
+        }
+        if (r.Text(5) == "expedited") it.reasons.push_back("expedited request");
+        items.push_back(std::move(it));
+      } else if (r.Int(9) != 0) {
+        it.kind = "appeal_deadline";
+        it.due_at = r.Int(7);
+        it.title = "Appeal the denial of " + which;
+        it.score = R.weight.at(it.kind);
+        it.reasons.push_back("denied, no appeal yet; filing deadline in " + Hours(r.Int(7) - now));
+        items.push_back(std::move(it));
+      } else if ((status == "approved" || status == "partially_approved") && !r.IsNull(8) &&
+                 r.Text(8) <= ending_by) {
+        it.kind = "authorization_expiring";
+        it.title = "Approval ending: " + which;
+        it.score = R.weight.at(it.kind);
+        it.reasons.push_back("approved through " + r.Text(8));
+        items.push_back(std::move(it));
+      }
     }
     CK_ASSIGN_OR_RETURN(
         auto appeals,
@@ -373,26 +378,6 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       }
       items.push_back(std::move(it));
     }
-    CK_ASSIGN_OR_RETURN(
-        auto expiring,
-        c.Query("SELECT id, case_id, patient_id, payer, approved_to FROM prior_authorizations "
-                "WHERE status IN ('approved', 'partially_approved') AND approved_to <= ? AND "
-                "patient_id IN " +
-                    patients,
-                After(FormatDate(DateOf(now + R.expiring_horizon_days * kMillisPerDay)))));
-    for (const db::Row& r : expiring) {
-      Item it;
-      it.kind = "authorization_expiring";
-      it.authorization_id = r.Int(0);
-      it.case_id = r.OptInt(1);
-      it.patient_id = r.Int(2);
-      it.title =
-          "Approval ending: authorization " + std::to_string(r.Int(0)) + " (" + r.Text(3) + ")";
-      it.score = R.weight.at(it.kind);
-      it.reasons.push_back("approved through " + r.Text(4));
-      items.push_back(std::move(it));
-    }
-
     // The patients' tiers: the same work ranks higher for a higher-risk patient.
     std::vector<int64_t> ids;
     for (const Item& it : items) ids.push_back(it.patient_id);

@@ -282,6 +282,13 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await detail.getByRole('button', { name: 'Record approval' }).click();
     const d = page.getByRole('dialog', { name: 'Record approval' });
     assert.equal(await d.getByLabel('Units approved for G0299').inputValue(), '4', 'all requested units by default');
+    // Recorded after the fact: decided an hour ago, by the payer's notice.
+    const decided = await page.evaluate(() => {
+      const t = new Date(Date.now() - 3600 * 1000);
+      const p = (n) => String(n).padStart(2, '0');
+      return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`;
+    });
+    await d.getByLabel('Decided at').fill(decided);
     await api(page, 'POST', `/authorizations/${a.id}/actions`, { action: 'pend', version: a.version, reason: 'Payer asked for the latest echocardiogram' });
     await d.getByRole('button', { name: 'Record approval' }).click();
     await d.getByRole('alert').filter({ hasText: 'Someone else changed this authorization after you opened it' }).waitFor();
@@ -289,6 +296,7 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await d.getByRole('button', { name: 'Record approval' }).click();
     await page.getByRole('status').filter({ hasText: `Authorization #${a.id}: Approved.` }).waitFor();
     assert.match(await detail.locator('table.services').textContent(), /G0299.*4\s*4/s);
+    assert.match(await detail.locator('dl.facts-list').textContent(), new RegExp(`Decided${decided.replace('T', ' ')} · within the required time`));
     assert.match(await detail.locator('ol.history').first().textContent(), /Pend.*Payer asked for the latest echocardiogram.*Approve/s);
   });
 

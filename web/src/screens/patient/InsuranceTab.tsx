@@ -479,7 +479,7 @@ function AuthDetail(props: {
         <div class="actions" role="group" aria-label="Record what happened">
           {actions.map((x) => (
             <button type="button" key={x} onClick={() => setAction(x)} class={x === 'submit' ? 'primary' : ''}>
-              {AUTH_ACTION_LABELS[x]}
+              {x === 'submit' && a.status === 'pended' ? 'Record information sent' : AUTH_ACTION_LABELS[x]}
             </button>
           ))}
           {appealable ? (
@@ -777,7 +777,7 @@ function NewAuthDialog(props: {
 function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onStale: () => void; onClose: () => void; onDone: (message: string) => void }) {
   const a = props.auth;
   const act = props.action;
-  const [f, setF] = useState({ reason: '', denial_reason: '', denial_code: '', payer_reference: a.payer_reference ?? '', approved_from: '', approved_to: '' });
+  const [f, setF] = useState({ reason: '', denial_reason: '', denial_code: '', payer_reference: a.payer_reference ?? '', approved_from: '', approved_to: '', decided_at: '' });
   const [units, setUnits] = useState<Record<number, string>>(() =>
     Object.fromEntries(a.services.map((s) => [s.id, String(act === 'partially_approve' ? '' : s.units_requested)])),
   );
@@ -794,6 +794,10 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
     if (needsDenial) body.denial_reason = f.denial_reason.trim();
     if (act === 'deny' && f.denial_code.trim()) body.denial_code = f.denial_code.trim();
     if ((approving || act === 'submit') && f.payer_reference.trim() && f.payer_reference.trim() !== (a.payer_reference ?? '')) body.payer_reference = f.payer_reference.trim();
+    if ((approving || act === 'deny') && f.decided_at) {
+      const t = new Date(f.decided_at);
+      if (!Number.isNaN(t.getTime())) body.decided_at = t.toISOString();
+    }
     if (approving) {
       if (f.approved_from) body.approved_from = f.approved_from;
       if (f.approved_to) body.approved_to = f.approved_to;
@@ -859,6 +863,11 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
               </Field>
             ))}
           </>
+        ) : null}
+        {approving || act === 'deny' ? (
+          <Field id="act-decided" label="Decided at" hint="When the payer decided, from its notice (default: now)" error={fieldError(error, 'decided_at')}>
+            {(x) => <input {...x} type="datetime-local" value={f.decided_at} onInput={set('decided_at')} />}
+          </Field>
         ) : null}
         {approving || act === 'submit' ? (
           <Field id="act-payer-ref" label="Payer reference" error={fieldError(error, 'payer_reference')}>

@@ -146,6 +146,36 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await assertNoPatientDataKept(page);
   });
 
+  it('pauses and resumes the decision clock, and attaches a supporting document', async () => {
+    const detail = page.locator('article.auth-detail');
+    await detail.getByRole('button', { name: 'Pause the clock' }).click();
+    const d = page.getByRole('dialog', { name: 'Pause the clock' });
+    await d.getByRole('button', { name: 'Pause the clock' }).click();
+    await d.getByRole('alert').filter({ hasText: 'Why the clock stops: say why the clock stops' }).waitFor();
+    await d.getByLabel('Why the clock stops').fill('Waiting for the member to sign the consent form');
+    await d.getByRole('button', { name: 'Pause the clock' }).click();
+    await d.waitFor({ state: 'detached' });
+    await page.locator(`table.auths tr[data-auth-id="${authId}"]`).getByText(/Decision clock: paused since/).waitFor();
+    await detail.getByRole('button', { name: 'Resume the clock' }).click();
+    await page.getByRole('dialog', { name: 'Resume the clock' }).getByRole('button', { name: 'Resume the clock' }).click();
+    await page.locator(`table.auths tr[data-auth-id="${authId}"]`).getByText(/Decision due:.*due in/).waitFor();
+    assert.match(await detail.locator('ol.history').textContent(), /Pause clock.*Waiting for the member.*Resume clock/s);
+
+    // A letter in the patient's documents (uploaded through the API), attached to the request.
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
+    const up = await page.request.post(`${server.url}/api/v1/patients/${pid}/documents?doc_type=letter&title=${encodeURIComponent('Cardiology letter of medical necessity')}`, {
+      headers: { 'Content-Type': 'application/pdf' },
+      data: pdf,
+    });
+    assert.equal(up.status(), 201, await up.text());
+    await detail.getByRole('button', { name: 'Attach a document' }).click();
+    const at = page.getByRole('dialog', { name: 'Attach a supporting document' });
+    await at.getByLabel('Document').selectOption({ label: 'Cardiology letter of medical necessity (Letter)' });
+    await at.getByRole('button', { name: 'Attach' }).click();
+    await page.getByRole('status').filter({ hasText: 'Document attached to the request.' }).waitFor();
+    await detail.getByText(/Cardiology letter of medical necessity · Letter, attached/).waitFor();
+  });
+
   it('records the denial with the payer’s specific reason', async () => {
     const detail = page.locator('article.auth-detail');
     await detail.getByRole('button', { name: 'Record a denial' }).click();
@@ -160,7 +190,7 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await detail.locator('.badge', { hasText: 'Denied' }).waitFor();
     assert.match(await detail.textContent(), /ejection fraction above the plan threshold\. \(CO-50\)/);
     assert.match(await page.locator(`table.auths tr[data-auth-id="${authId}"]`).textContent(), /Appeal filing:.*due in \d+ d/);
-    assert.equal(await detail.locator('ol.history li').count(), 2);
+    assert.equal(await detail.locator('ol.history li').count(), 5, 'created, paused, resumed, attached, denied');
   });
 
   it('opens a peer-to-peer review, files it and records it upheld', async () => {
@@ -295,6 +325,7 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await detail.locator('.badge', { hasText: 'Pended' }).waitFor();
     await d.getByRole('button', { name: 'Record approval' }).click();
     await page.getByRole('status').filter({ hasText: `Authorization #${a.id}: Approved.` }).waitFor();
+    await detail.locator('.badge.status-approved').waitFor();
     assert.match(await detail.locator('table.services').textContent(), /G0299.*4\s*4/s);
     assert.match(await detail.locator('dl.facts-list').textContent(), new RegExp(`Decided${decided.replace('T', ' ')} · within the required time`));
     assert.match(await detail.locator('ol.history').first().textContent(), /Pend.*Payer asked for the latest echocardiogram.*Approve/s);

@@ -334,6 +334,10 @@ export interface Authorization {
   approved_to: string | null;
   approved_on_appeal: boolean;
   appeal_deadline: string | null;
+  /** Set while the decision clock is paused (tolled). */
+  clock_paused_at?: string | null;
+  /** Supporting documents sent with the request. */
+  documents?: { id: number; doc_type: string; title: string | null; added_at: string }[];
   services: AuthService[];
   units_requested: number;
   units_approved: number;

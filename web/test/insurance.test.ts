@@ -34,7 +34,8 @@ describe('deadline countdowns', () => {
 describe('authorization workflow', () => {
   it('offers the moves the status allows', () => {
     assert.deepEqual(authActions('draft', false), ['submit', 'withdraw']);
-    assert.deepEqual(authActions('submitted', false), ['approve', 'partially_approve', 'deny', 'pend', 'extend', 'withdraw']);
+    assert.deepEqual(authActions('submitted', false), ['approve', 'partially_approve', 'deny', 'pend', 'extend', 'pause_clock', 'withdraw']);
+    assert.deepEqual(authActions('submitted', true, true), ['approve', 'partially_approve', 'deny', 'pend', 'resume_clock', 'withdraw']);
     assert.ok(!authActions('submitted', true).includes('extend'), 'extended once only');
     assert.ok(authActions('pended', false).includes('submit'), 'information sent');
     assert.deepEqual(authActions('denied', false), []);

@@ -35,7 +35,7 @@ export function deadline(iso: string | null | undefined, now: number = Date.now(
   return { overdue: false, soon: ms <= 48 * 3600 * 1000, text: `due in ${span(ms)}` };
 }
 
-export type AuthAction = 'submit' | 'pend' | 'approve' | 'partially_approve' | 'deny' | 'withdraw' | 'extend';
+export type AuthAction = 'submit' | 'pend' | 'approve' | 'partially_approve' | 'deny' | 'withdraw' | 'extend' | 'pause_clock' | 'resume_clock';
 
 export const AUTH_ACTION_LABELS: Record<AuthAction, string> = {
   submit: 'Submit to the payer',
@@ -45,17 +45,25 @@ export const AUTH_ACTION_LABELS: Record<AuthAction, string> = {
   deny: 'Record a denial',
   withdraw: 'Withdraw',
   extend: 'Record an extension',
+  pause_clock: 'Pause the clock',
+  resume_clock: 'Resume the clock',
 };
 
-/** What a person may record for an authorization in this status (the server checks again). */
-export function authActions(status: string, extended: boolean): AuthAction[] {
+/**
+ * What a person may record for an authorization in this status (the server
+ * checks again). A paused clock (tolled while the plan waits for what only the
+ * member can send) can only be resumed, besides withdrawing.
+ */
+export function authActions(status: string, extended: boolean, clockPaused = false): AuthAction[] {
+  const ext: AuthAction[] = extended ? [] : ['extend'];
+  const clock: AuthAction[] = [clockPaused ? 'resume_clock' : 'pause_clock'];
   switch (status) {
     case 'draft':
       return ['submit', 'withdraw'];
     case 'submitted':
-      return ['approve', 'partially_approve', 'deny', 'pend', ...(extended ? [] : (['extend'] as AuthAction[])), 'withdraw'];
+      return ['approve', 'partially_approve', 'deny', 'pend', ...ext, ...clock, 'withdraw'];
     case 'pended':
-      return ['submit', 'approve', 'partially_approve', 'deny', ...(extended ? [] : (['extend'] as AuthAction[])), 'withdraw'];
+      return ['submit', 'approve', 'partially_approve', 'deny', ...ext, ...clock, 'withdraw'];
     default:
       return [];
   }

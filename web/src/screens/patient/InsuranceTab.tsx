@@ -193,8 +193,8 @@ export function InsuranceTab(props: TabProps) {
           writable={writable}
           href={href}
           onChanged={(message, appealId) => {
-            setStatus(message);
-            load();
+            // Announce once the screen shows the change.
+            load().then(() => message && setStatus(message));
             if (appealId !== undefined) navigate(href(selected.id, appealId), { replace: true });
           }}
         />
@@ -288,7 +288,12 @@ function AuthDeadlines(props: { a: Authorization }) {
   const open = a.appeals.find((x) => x.status === 'draft' || x.status === 'filed');
   return (
     <div class="deadlines">
-      {a.status === 'submitted' || a.status === 'pended' ? <DeadlineText label="Decision due" at={a.decision_due_at} /> : null}
+      {(a.status === 'submitted' || a.status === 'pended') && !a.clock_paused_at ? <DeadlineText label="Decision due" at={a.decision_due_at} /> : null}
+      {(a.status === 'submitted' || a.status === 'pended') && a.clock_paused_at ? (
+        <span class="deadline">
+          <span class="deadline-label">Decision clock:</span> paused since {dateTime(a.clock_paused_at)}
+        </span>
+      ) : null}
       {open?.status === 'draft' ? <DeadlineText label="Appeal filing" at={open.filing_deadline} /> : null}
       {open?.status === 'filed' ? <DeadlineText label="Appeal decision due" at={open.decision_due_at} /> : null}
       {!open && (a.status === 'denied' || a.status === 'partially_approved') && a.appeal_deadline ? <DeadlineText label="Appeal filing" at={a.appeal_deadline} /> : null}
@@ -350,7 +355,8 @@ function AuthDetail(props: {
   useEffect(() => {
     if (!props.focusAppeal) heading.current?.scrollIntoView({ block: 'start' });
   }, [a.id]);
-  const actions = props.writable ? authActions(a.status, a.extended) : [];
+  const actions = props.writable ? authActions(a.status, a.extended, !!a.clock_paused_at) : [];
+  const [attachOpen, setAttachOpen] = useState(false);
   const openAppeal = a.appeals.find((x) => x.status === 'draft' || x.status === 'filed');
   const levels = availableLevels(a.product_type, a.appeals.filter((x) => x.status !== 'withdrawn'), a.status === 'pended');
   const appealable = props.writable && canAppeal(a.status) && !openAppeal && levels.length > 0;
@@ -392,9 +398,10 @@ function AuthDetail(props: {
           <>
             <dt>Decision due</dt>
             <dd>
-              {a.decided_at ? (
+              {a.decided_at || a.clock_paused_at ? (
                 <>
                   {dateTime(a.decision_due_at)} <span class="muted small">· {a.decision_due_rule}</span>
+                  {a.clock_paused_at && !a.decided_at ? <strong> · clock paused since {dateTime(a.clock_paused_at)}; the due time moves by the pause</strong> : null}
                 </>
               ) : (
                 <DeadlineText label="Payer decision" at={a.decision_due_at} rule={a.decision_due_rule} />
@@ -475,7 +482,17 @@ function AuthDetail(props: {
         Units: {a.units_requested} requested, {a.units_approved} approved, {a.units_used} used.
       </p>
 
-      {actions.length || appealable ? (
+      <h3>Supporting documents</h3>
+      {(a.documents ?? []).length === 0 ? <p class="muted small">None attached.</p> : null}
+      <ul class="plain">
+        {(a.documents ?? []).map((d) => (
+          <li key={d.id}>
+            {d.title ?? humanize(d.doc_type)} <span class="muted small">· {humanize(d.doc_type)}, attached {dateOnly(d.added_at)}</span>
+          </li>
+        ))}
+      </ul>
+
+      {actions.length || appealable || props.writable ? (
         <div class="actions" role="group" aria-label="Record what happened">
           {actions.map((x) => (
             <button type="button" key={x} onClick={() => setAction(x)} class={x === 'submit' ? 'primary' : ''}>
@@ -485,6 +502,11 @@ function AuthDetail(props: {
           {appealable ? (
             <button type="button" class="primary" onClick={() => setAppealOpen(true)}>
               Open an appeal
+            </button>
+          ) : null}
+          {props.writable ? (
+            <button type="button" onClick={() => setAttachOpen(true)}>
+              Attach a document
             </button>
           ) : null}
         </div>
@@ -516,6 +538,18 @@ function AuthDetail(props: {
           onClose={() => setAction(null)}
           onDone={(m) => {
             setAction(null);
+            props.onChanged(m);
+          }}
+        />
+      ) : null}
+      {attachOpen ? (
+        <AttachDialog
+          auth={a}
+          patientId={props.patientId}
+          onStale={() => props.onChanged('')}
+          onClose={() => setAttachOpen(false)}
+          onDone={(m) => {
+            setAttachOpen(false);
             props.onChanged(m);
           }}
         />
@@ -783,7 +817,7 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
   );
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
-  const needsReason = act === 'pend' || act === 'extend' || act === 'withdraw';
+  const needsReason = act === 'pend' || act === 'extend' || act === 'withdraw' || act === 'pause_clock';
   const needsDenial = act === 'deny' || act === 'partially_approve';
   const approving = act === 'approve' || act === 'partially_approve';
   const submit = async (e: Event) => {
@@ -811,7 +845,7 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
       if (err instanceof ApiError && err.isStale) props.onStale();
     }
   };
-  const labels = { reason: act === 'pend' ? 'What the payer asked for' : 'Reason' };
+  const labels = { reason: act === 'pend' ? 'What the payer asked for' : act === 'pause_clock' ? 'Why the clock stops' : 'Reason' };
   return (
     <Dialog title={AUTH_ACTION_LABELS[act]} onClose={props.onClose} wide={approving}>
       <p class="dialog-subject">
@@ -819,6 +853,8 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
       </p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={error} what="authorization" labels={labels} />
+        {act === 'pause_clock' ? <p>Only where the rules toll the clock: the plan waits for what only the member can send. The decision's timeliness counts the pause out.</p> : null}
+        {act === 'resume_clock' ? <p>The decision due time moves by the time the clock was paused.</p> : null}
         {needsReason ? (
           <Field id="act-reason" label={labels.reason} error={fieldError(error, 'reason', labels.reason)}>
             {(x) => <textarea {...x} rows={2} value={f.reason} onInput={set('reason')} />}
@@ -1261,6 +1297,65 @@ function AppealActionDialog(props: { appeal: Appeal; action: 'file' | 'decide' |
         <div class="actions">
           <button type="submit" class="primary">
             {props.action === 'file' ? 'File appeal' : props.action === 'decide' ? 'Save decision' : 'Withdraw appeal'}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function AttachDialog(props: { auth: Authorization; patientId: number; onStale: () => void; onClose: () => void; onDone: (m: string) => void }) {
+  const [docs, setDocs] = useState<DocumentInfo[] | null>(null);
+  const [choice, setChoice] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.documents(props.patientId).then((r) => {
+      const attached = new Set((props.auth.documents ?? []).map((d) => d.id));
+      const free = r.items.filter((d) => !attached.has(d.id));
+      setDocs(free);
+      setChoice(free[0] ? String(free[0].id) : '');
+    }, setError);
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.authorizationAction(props.auth.id, { action: 'attach_document', version: props.auth.version, document_id: Number(choice) });
+      props.onDone('Document attached to the request.');
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError && err.isStale) props.onStale();
+    }
+  };
+  return (
+    <Dialog title="Attach a supporting document" onClose={props.onClose}>
+      <p class="dialog-subject">
+        Authorization #{props.auth.id} · {props.auth.payer}
+      </p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} what="authorization" labels={{ document_id: 'Document' }} />
+        {docs === null && !error ? <Loading what="the patient's documents" /> : null}
+        {docs && docs.length === 0 ? <p class="empty">The patient has no other documents. Upload one to the patient's documents first.</p> : null}
+        {docs && docs.length ? (
+          <Field id="attach-doc" label="Document" error={fieldError(error, 'document_id', 'Document')}>
+            {(x) => (
+              <select {...x} value={choice} onChange={(e) => setChoice(e.currentTarget.value)}>
+                {docs.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.title ?? humanize(d.doc_type)} ({humanize(d.doc_type)}
+                    {d.document_date ? `, ${d.document_date}` : ''})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={!choice}>
+            Attach
           </button>
           <button type="button" onClick={props.onClose}>
             Cancel

@@ -20,6 +20,7 @@ Json ToJson(const Item& it) {
           {"encounter_id", opt(it.encounter_id)},
           {"care_plan_id", opt(it.care_plan_id)},
           {"goal_id", opt(it.goal_id)},
+          {"patient_name", it.patient_name},
           {"authorization_id", opt(it.authorization_id)},
           {"appeal_id", opt(it.appeal_id)},
           {"owner_user_id", opt(it.owner_user_id)},

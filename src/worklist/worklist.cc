@@ -218,8 +218,9 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
     CK_ASSIGN_OR_RETURN(
         auto quiet,
         c.Query("SELECT r.patient_id, r.tier, (SELECT MAX(x.contact_at) FROM case_contacts x "
-                "WHERE x.patient_id = r.patient_id AND x.outcome = 'reached') FROM patient_risk r "
-                "WHERE r.tier <= 2 AND r.patient_id IN " +
+                "WHERE x.patient_id = r.patient_id AND x.outcome = 'reached'), (SELECT MAX(k.id) "
+                "FROM cases k WHERE k.patient_id = r.patient_id AND k.status <> 'closed') FROM "
+                "patient_risk r WHERE r.tier <= 2 AND r.patient_id IN " +
                     patients,
                 u));
     for (const db::Row& r : quiet) {
@@ -232,6 +233,7 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       Item it;
       it.kind = "no_recent_contact";
       it.patient_id = r.Int(0);
+      it.case_id = r.OptInt(3);
       it.title = "High-risk patient not reached lately";
       it.due_at = last;
       it.score = R.weight.at(it.kind);
@@ -293,8 +295,8 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
         c.Query("SELECT a.id, a.case_id, a.patient_id, a.payer, a.status, a.urgency, "
                 "a.decision_due_at, a.appeal_deadline, a.approved_to, CASE WHEN a.status IN "
                 "('denied', 'partially_approved') AND a.appeal_deadline < ? AND "
-                "a.appeal_deadline > ? THEN NOT EXISTS (SELECT 1 FROM appeals p WHERE "
-                "p.authorization_id = a.id) ELSE 0 END FROM prior_authorizations a WHERE "
+                "a.appeal_deadline > ? AND NOT EXISTS (SELECT 1 FROM appeals p WHERE "
+                "p.authorization_id = a.id) THEN 1 ELSE 0 END FROM prior_authorizations a WHERE "
                 "a.status IN ('submitted', 'pended', 'denied', 'partially_approved', 'approved') "
                 "AND a.patient_id IN " +
                     patients,
@@ -418,6 +420,22 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
   std::sort(shown.begin(), shown.end());
   shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    // Names for the screen, read with the audit records of their disclosure.
+    std::unordered_map<int64_t, std::string> names;
+    for (size_t start = 0; start < shown.size(); start += 500) {
+      size_t n = std::min<size_t>(500, shown.size() - start);
+      db::Params p(shown.begin() + static_cast<long>(start),
+                   shown.begin() + static_cast<long>(start + n));
+      CK_RETURN_IF_ERROR(
+          c.ForEachRow("SELECT id, COALESCE(preferred_name, given_name), family_name FROM patients "
+                       "WHERE id IN " +
+                           InList(n),
+                       p, [&](const db::Row& r) {
+                         names[r.Int(0)] = r.Text(1) + " " + r.Text(2);
+                         return Status::Ok();
+                       }));
+    }
+    for (Item& it : items) it.patient_name = names[it.patient_id];
     audit::Batch batch;
     for (int64_t p : shown)
       CK_RETURN_IF_ERROR(

@@ -58,6 +58,7 @@ struct Item {
   int score = 0;
   std::vector<std::string> reasons;  // why it ranks where it does, most important first
   int64_t patient_id = 0;
+  std::string patient_name;  // as the screen shows it: preferred or given name, family name
   std::optional<int64_t> case_id, task_id, alert_id, encounter_id, care_plan_id, goal_id;
   std::optional<int64_t> authorization_id, appeal_id;
   std::optional<int64_t> owner_user_id;  // whose it is (team worklists)

@@ -150,6 +150,8 @@ TEST_F(WorklistTest, RanksAMixedDayByItsRulesAndSaysWhy) {
   EXPECT_EQ(items[5]["score"], 350);
   EXPECT_EQ(items[6]["score"], 250 + 100);  // tier 1, never reached
   EXPECT_EQ(items[6]["reasons"], Json({"never reached", "risk tier 1"}));
+  EXPECT_EQ(items[6]["case_id"], c1_);  // where to log the contact
+  EXPECT_EQ(items[0]["patient_name"], "Pat Two");
   EXPECT_EQ(items[7]["reasons"], Json({"review overdue by 24 h"}));
   // A reached contact takes the patient off the "not reached" list.
   Exec(

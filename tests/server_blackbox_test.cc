@@ -112,6 +112,21 @@ TEST_F(DemoServerTest, ForbiddenIs403) {
   EXPECT_EQ(Http(port(), "GET", "/api/v1/users", "", Bearer(admin)).status, 200);
 }
 
+TEST_F(DemoServerTest, StaffNamesAreForEveryoneSignedInWithoutAccountDetails) {
+  std::string cm = Login(port(), "cm.chen", kDemoPassword);
+  HttpResponse r = Http(port(), "GET", "/api/v1/staff", "", Bearer(cm));
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json items = Json::parse(r.body)["items"];
+  ASSERT_GT(items.size(), 3u);
+  for (const Json& u : items) {
+    EXPECT_FALSE(u.contains("username")) << u.dump();
+    EXPECT_FALSE(u.contains("locked_until")) << u.dump();
+    EXPECT_NE(u["role"], "integration");
+    EXPECT_FALSE(u["display_name"].get<std::string>().empty());
+  }
+  EXPECT_EQ(Http(port(), "GET", "/api/v1/staff").status, 401);
+}
+
 TEST_F(DemoServerTest, DemoCaseloadIsThereAndScopedToTheCaseManager) {
   std::string token = Login(port(), "cm.rivera", kDemoPassword);
   HttpResponse r = Http(port(), "GET", "/api/v1/patients?limit=500", "", Bearer(token));

@@ -8,6 +8,8 @@ std::string_view AccessName(Access a) {
       return "care_team";
     case Access::kTeam:
       return "team";
+    case Access::kTriage:
+      return "triage";
     case Access::kBreakGlass:
       return "break_glass";
     case Access::kOrganisation:
@@ -83,6 +85,15 @@ Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Princi
                                    "AND u.team_id = ? LIMIT 1",
                                    {patient_id, *principal.team_id}));
     if (!team.empty()) return Access::kTeam;
+  }
+  // Supervisors triage the referrals nobody owns yet (the team worklist lists
+  // them): they may read those patients until the case is assigned.
+  if (principal.role == Role::kSupervisor) {
+    CK_ASSIGN_OR_RETURN(auto triage,
+                        conn.Query("SELECT 1 FROM cases WHERE patient_id = ? AND status = "
+                                   "'referred' AND assigned_user_id IS NULL LIMIT 1",
+                                   {patient_id}));
+    if (!triage.empty()) return Access::kTriage;
   }
   CK_ASSIGN_OR_RETURN(auto glass,
                       conn.Query("SELECT 1 FROM break_glass_grants WHERE user_id = ? AND "

@@ -21,7 +21,8 @@
 
 namespace ck::auth {
 
-enum class Access { kCareTeam, kTeam, kBreakGlass, kOrganisation };
+// kTriage: a supervisor reading a patient whose referral waits for assignment.
+enum class Access { kCareTeam, kTeam, kTriage, kBreakGlass, kOrganisation };
 std::string_view AccessName(Access a);
 
 bool RoleHas(Role role, Permission permission);

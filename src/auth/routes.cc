@@ -91,6 +91,23 @@ void RegisterRoutes(http::Router& router, Authenticator& authn, Accounts& accoun
                return http::JsonResponse(200, {{"items", items}});
              });
 
+  // Colleagues by name, for screens that show who owns what (no usernames,
+  // nothing about accounts); integration accounts are not staff.
+  router.Add(
+      http::Method::kGet, "/api/v1/staff", {.permission = P::kViewOwnAccount},
+      [&accounts](http::Request&) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(auto users, accounts.ListUsers());
+        Json items = Json::array();
+        for (const User& u : users) {
+          if (!u.active || u.role == Role::kIntegration) continue;
+          items.push_back({{"id", u.id},
+                           {"display_name", u.display_name.empty() ? u.username : u.display_name},
+                           {"role", std::string(RoleName(u.role))},
+                           {"team_id", u.team_id ? Json(*u.team_id) : Json(nullptr)}});
+        }
+        return http::JsonResponse(200, {{"items", items}});
+      });
+
   router.Add(http::Method::kPost, "/api/v1/users", {.permission = P::kManageUsers},
              [&accounts](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));

@@ -202,6 +202,39 @@ TEST_F(RouterTest, PatientAccessFollowsTheCareTeam) {
   EXPECT_EQ(Call(Method::kGet, "/probe/patient/-1", "cm.one").status, 400);
 }
 
+TEST_F(RouterTest, SupervisorsReadPatientsWhoseReferralAwaitsTriage) {
+  // Patient 2 has nobody; a referral nobody owns lets supervisors (any team's:
+  // the team worklist lists it) read the record, but not case managers.
+  EXPECT_EQ(Call(Method::kGet, "/probe/patient/2", "sup.a").status, 403);
+  int64_t referral = 0;
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(
+                        auto rows,
+                        c.Query("INSERT INTO cases (patient_id, program_id, status, "
+                                "referral_source, referral_reason, urgency, referred_at, "
+                                "triage_due_at, created_at, updated_at) VALUES (2, 1, 'referred', "
+                                "'physician', 'x', 'routine', 0, 0, 0, 0) RETURNING id"));
+                    referral = rows.at(0).Int(0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  Response r = Call(Method::kGet, "/probe/patient/2", "sup.b");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["access"], "triage");
+  EXPECT_EQ(Call(Method::kGet, "/probe/patient/2", "cm.two").status, 403);
+  // Once assigned, the referral is the new case manager's, not every supervisor's.
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) {
+                    return c
+                        .Exec("UPDATE cases SET assigned_user_id = ? WHERE id = ?",
+                              {api_.id("cm.other"), referral})
+                        .status();
+                  })
+                  .ok());
+  EXPECT_EQ(Call(Method::kGet, "/probe/patient/2", "sup.a").status, 403);
+}
+
 TEST_F(RouterTest, BreakTheGlassGivesTimeLimitedFlaggedAccess) {
   EXPECT_EQ(Call(Method::kGet, "/api/v1/patients/1", "cm.two").status, 403);
   Response no_reason =
@@ -369,6 +402,30 @@ TEST_F(RouterTest, CookieAuthenticationWorks) {
   req.path = "/probe/account.view";
   req.headers.emplace_back("cookie", "theme=dark; ck_session=" + api_.token("cm.one") + "; x=1");
   EXPECT_EQ(api_.router().Execute(req).status, 200);
+}
+
+TEST_F(RouterTest, CookieChangesFromAnotherOriginAreRefused) {
+  api_.router().Add(Method::kPost, "/probe/write", {.permission = Permission::kWritePatient},
+                    [](Request&) -> Result<Response> {
+                      return JsonResponse(200, {{"ok", 1}});
+                    });
+  auto post = [&](const char* origin, bool bearer) {
+    Request req;
+    req.method = Method::kPost;
+    req.path = "/probe/write";
+    req.headers.emplace_back("host", "casekeeper.example.org:8443");
+    if (origin) req.headers.emplace_back("origin", origin);
+    if (bearer)
+      req.headers.emplace_back("authorization", "Bearer " + api_.token("cm.one"));
+    else
+      req.headers.emplace_back("cookie", "ck_session=" + api_.token("cm.one"));
+    return api_.router().Execute(req).status;
+  };
+  EXPECT_EQ(post("https://casekeeper.example.org:8443", false), 200);
+  EXPECT_EQ(post(nullptr, false), 200);  // not a browser's cross-site request
+  EXPECT_EQ(post("https://evil.example.com", false), 403);
+  EXPECT_EQ(post("null", false), 403);
+  EXPECT_EQ(post("https://evil.example.com", true), 200);  // a bearer token is not ambient
 }
 
 }  // namespace

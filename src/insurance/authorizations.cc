@@ -92,16 +92,20 @@ Result<Json> Service::Coverages(const auth::Actor& actor, int64_t patient_id) {
     return c.ForEachRow(
         "SELECT v.id, v.payer, v.plan, v.product_type, v.member_id, v.effective_from, "
         "v.effective_to, v.priority, v.status, v.version, e.checked_at, e.result, e.method, "
-        "e.verified_by FROM coverages v LEFT JOIN eligibility_checks e ON e.id = (SELECT "
+        "e.verified_by, e.id, e.reference, e.note FROM coverages v LEFT JOIN eligibility_checks e "
+        "ON e.id = (SELECT "
         "MAX(x.id) FROM eligibility_checks x WHERE x.coverage_id = v.id) WHERE v.patient_id = ? "
         "AND v.status <> 'entered_in_error' ORDER BY v.priority, v.id",
         {patient_id}, [&](const db::Row& r) {
           Json latest = nullptr;
           bool stale = true;
           if (!r.IsNull(10)) {
-            latest = {{"checked_at", FormatTimestamp(r.Int(10))},
+            latest = {{"id", r.Int(14)},
+                      {"checked_at", FormatTimestamp(r.Int(10))},
                       {"result", r.Text(11)},
                       {"method", r.Text(12)},
+                      {"reference", Opt(r.OptText(15))},
+                      {"note", Opt(r.OptText(16))},
                       {"verified_by", OptInt(r.OptInt(13))}};
             stale = now - r.Int(10) >
                     static_cast<Timestamp>(options_.eligibility_max_age_days) * kMillisPerDay;

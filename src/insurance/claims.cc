@@ -2,6 +2,7 @@
 #include <map>
 
 #include "audit/trail.h"
+#include "core/csv.h"
 #include "core/strings.h"
 #include "insurance/claims_csv.h"
 #include "insurance/internal.h"
@@ -286,56 +287,6 @@ Result<Json> Service::ClaimsOf(const auth::Actor& actor, int64_t patient_id) {
       audit::AppendNow(db_, audit::EventBy(actor, clock_.Now(), "claim.list", "patient",
                                            std::to_string(patient_id), patient_id)));
   return out;
-}
-
-std::vector<std::vector<std::string>> ParseCsv(std::string_view text, std::vector<int>* lines) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false, any = false;
-  int line = 1, row_line = 1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char ch = text[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        if (ch == '\n') ++line;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch == '"' && field.empty()) {
-      quoted = any = true;
-    } else if (ch == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-      any = true;
-    } else if (ch == '\n' || ch == '\r') {
-      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (any || !field.empty()) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-        if (lines) lines->push_back(row_line);
-      }
-      row.clear();
-      field.clear();
-      any = false;
-      row_line = ++line;
-    } else {
-      field += ch;
-      any = true;
-    }
-  }
-  if (any || !field.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-    if (lines) lines->push_back(row_line);
-  }
-  return rows;
 }
 
 Result<ClaimImport> ImportClaimsCsv(db::Database& db, const Clock& clock, const auth::Actor& actor,

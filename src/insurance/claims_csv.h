@@ -27,8 +27,4 @@ struct ClaimImport {
 Result<ClaimImport> ImportClaimsCsv(db::Database& db, const Clock& clock, const auth::Actor& actor,
                                     std::string_view csv);
 
-// RFC 4180 fields (quotes, doubled quotes, CR LF or LF); the starting line of
-// each record in `lines`.
-std::vector<std::vector<std::string>> ParseCsv(std::string_view text, std::vector<int>* lines);
-
 }  // namespace ck::insurance

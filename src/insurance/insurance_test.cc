@@ -380,9 +380,25 @@ TEST_F(InsuranceTest, AppealLevelsDeadlinesAndThePacket) {
   EXPECT_EQ(report["prior_authorizations"]["approved_after_appeal"], 1);
   EXPECT_EQ(report["appeals_by_level"],
             Json::parse(R"([{"decided":1,"decided_within_time":1,"level":"first_level_internal",
+                             "level_name":"Reconsideration","product_type":"medicare_advantage",
                              "overturn_rate":1.0,"overturned":1,"partially_overturned":0},
                             {"decided":1,"decided_within_time":0,"level":"peer_to_peer",
+                             "level_name":"Peer-to-peer review",
+                             "product_type":"medicare_advantage",
                              "overturn_rate":0.0,"overturned":0,"partially_overturned":0}])"));
+  // Plain dates are whole days; the rules in force are public to staff.
+  auto by_date =
+      api_.Call(Method::kGet, "/api/v1/reports/insurance?from=2026-11-01&to=2026-12-01", "sup.a");
+  ASSERT_EQ(by_date.status, 200) << by_date.body;
+  EXPECT_EQ(Json::parse(by_date.body)["prior_authorizations"]["decided"], 1);
+  auto rules = api_.Call(Method::kGet, "/api/v1/insurance/rules", "cm.one");
+  ASSERT_EQ(rules.status, 200);
+  Json ma;
+  Json all_rules = Json::parse(rules.body);
+  for (const auto& p : all_rules["product_types"])
+    if (p["product_type"] == "medicare_advantage") ma = p;
+  EXPECT_EQ(ma["standard_decision"], "7 calendar days");
+  EXPECT_EQ(ma["appeals"][1]["name"], "Reconsideration");
 }
 
 TEST_F(InsuranceTest, AnUpheldReconsiderationGoesToIndependentReview) {
@@ -508,6 +524,10 @@ TEST_F(InsuranceTest, RenewalsEligibilityAndTheReport) {
   Json items = Json::parse(covs.body)["items"];
   ASSERT_EQ(items.size(), 2u);
   for (const auto& v : items) EXPECT_EQ(v["needs_verification"], v["id"] != ma_) << v.dump();
+  for (const auto& v : items)
+    if (v["id"] == ma_) {
+      EXPECT_EQ(v["latest_eligibility"]["reference"], "270-REF-1");
+    }
 
   Json a = Request(ma_, "standard");
   a = Act(a, {{"action", "approve"}, {"approved_to", "2026-11-20"}});
@@ -555,6 +575,7 @@ TEST_F(InsuranceTest, RenewalsEligibilityAndTheReport) {
   Json report = Json::parse(r.body);
   EXPECT_EQ(report["prior_authorizations"]["decided"], 3);
   EXPECT_EQ(report["prior_authorizations"]["approved"], 2);
+  EXPECT_EQ(report["prior_authorizations"]["approval_rate"], 2.0 / 3);
   EXPECT_EQ(report["prior_authorizations"]["denied"], 1);
   EXPECT_EQ(report["prior_authorizations"]["decided_within_time"], 2);
   EXPECT_EQ(report["cms_0057_f"]["standard"]["decided"], 3);

@@ -39,7 +39,8 @@ struct Tally {
               {"denied", denied},
               {"approved_after_appeal", on_appeal},
               {"extended", extended},
-              {"approval_rate", Rate(approved + partially, decided)},
+              {"approval_rate", Rate(approved, decided)},
+              {"partial_approval_rate", Rate(partially, decided)},
               {"denial_rate", Rate(denied, decided)},
               {"extended_share", Rate(extended, decided)},
               {"decided_within_time", on_time},
@@ -109,21 +110,29 @@ Result<Json> Service::Report(const auth::Actor& actor, Timestamp from, Timestamp
                           {"denied", counts.second},
                           {"denial_rate", Rate(counts.second, counts.first)}});
     // Appeals decided in the period, by level.
-    std::map<std::string, std::array<int64_t, 4>> levels;  // decided, overturned, partial, on time
+    // By product type and level: "first_level_internal" is a reconsideration
+    // for Medicare Advantage and a plan appeal for Medicaid managed care.
+    std::map<std::pair<std::string, std::string>, std::array<int64_t, 4>>
+        levels;  // decided, overturned, partial, on time
+    std::map<std::pair<std::string, std::string>, std::string> level_names;
     CK_RETURN_IF_ERROR(c.ForEachRow(
-        "SELECT level, outcome, decided_at, decision_due_at FROM appeals WHERE status = "
-        "'decided' AND decided_at >= ? AND decided_at < ?",
+        "SELECT product_type, level, outcome, decided_at, decision_due_at, level_name FROM "
+        "appeals WHERE status = 'decided' AND decided_at >= ? AND decided_at < ?",
         {from, to}, [&](const db::Row& r) {
-          auto& l = levels[r.Text(0)];
+          auto key = std::make_pair(r.Text(0), r.Text(1));
+          level_names[key] = r.Text(5);
+          auto& l = levels[key];
           ++l[0];
-          if (r.Text(1) == "overturned") ++l[1];
-          if (r.Text(1) == "partially_overturned") ++l[2];
-          if (!r.IsNull(3) && r.Int(2) <= r.Int(3)) ++l[3];
+          if (r.Text(2) == "overturned") ++l[1];
+          if (r.Text(2) == "partially_overturned") ++l[2];
+          if (!r.IsNull(4) && r.Int(3) <= r.Int(4)) ++l[3];
           return Status::Ok();
         }));
     Json appeals = Json::array();
-    for (const auto& [level, l] : levels)
-      appeals.push_back({{"level", level},
+    for (const auto& [key, l] : levels)
+      appeals.push_back({{"product_type", key.first},
+                         {"level", key.second},
+                         {"level_name", level_names[key]},
                          {"decided", l[0]},
                          {"overturned", l[1]},
                          {"partially_overturned", l[2]},

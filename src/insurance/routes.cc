@@ -154,16 +154,56 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                                                {"errors", errors}});
              });
 
-  router.Add(http::Method::kGet, "/api/v1/reports/insurance", {.permission = P::kReadReports},
-             [&insurance](http::Request& req) -> Result<http::Response> {
-               auto from_s = req.Query("from"), to_s = req.Query("to");
-               if (!from_s) return InvalidArgument("is required (an ISO-8601 time)", "from");
-               if (!to_s) return InvalidArgument("is required (an ISO-8601 time)", "to");
-               CK_ASSIGN_OR_RETURN(Timestamp from, ParseTimestamp(*from_s, "from"));
-               CK_ASSIGN_OR_RETURN(Timestamp to, ParseTimestamp(*to_s, "to"));
-               CK_ASSIGN_OR_RETURN(Json report, insurance.Report(req.Actor(), from, to));
-               return http::JsonResponse(200, report);
+  // The payer rules in force, for screens that offer appeal levels and show clocks.
+  router.Add(http::Method::kGet, "/api/v1/insurance/rules", {.permission = P::kViewOwnAccount},
+             [&insurance](http::Request&) -> Result<http::Response> {
+               auto span = [](const std::optional<Span>& s) {
+                 return s ? Json(s->Describe()) : Json(nullptr);
+               };
+               Json products = Json::array();
+               for (const auto& [type, p] : insurance.rules().all()) {
+                 Json levels = Json::array();
+                 for (const AppealLevel& l : p.appeals)
+                   levels.push_back({{"level", l.level},
+                                     {"name", l.name},
+                                     {"filing", span(l.filing)},
+                                     {"filing_from", l.filing_from},
+                                     {"presumed_receipt_days", l.presumed_receipt_days},
+                                     {"expedited", span(l.expedited)},
+                                     {"standard", span(l.standard)},
+                                     {"post_service", span(l.post_service)},
+                                     {"part_b_drug", span(l.part_b_drug)}});
+                 products.push_back({{"product_type", type},
+                                     {"name", p.name},
+                                     {"prior_auth", p.prior_auth},
+                                     {"expedited_decision", span(p.expedited_decision)},
+                                     {"standard_decision", span(p.standard_decision)},
+                                     {"extension", span(p.extension)},
+                                     {"appeals", levels}});
+               }
+               return http::JsonResponse(
+                   200, {{"version", insurance.rules().version()}, {"product_types", products}});
              });
+  router.Add(
+      http::Method::kGet, "/api/v1/reports/insurance", {.permission = P::kReadReports},
+      [&insurance](http::Request& req) -> Result<http::Response> {
+        // A time, or a date (its UTC midnight): to=2026-12-01 ends the period
+        // before the 1st.
+        auto bound = [&](const char* name) -> Result<Timestamp> {
+          auto v = req.Query(name);
+          if (!v) return InvalidArgument("is required (a date or an ISO-8601 time)", name);
+          if (v->size() == 10) {
+            CK_ASSIGN_OR_RETURN(Date d, ParseDate(*v, name));
+            return static_cast<Timestamp>(std::chrono::sys_days{d}.time_since_epoch().count()) *
+                   kMillisPerDay;
+          }
+          return ParseTimestamp(*v, name);
+        };
+        CK_ASSIGN_OR_RETURN(Timestamp from, bound("from"));
+        CK_ASSIGN_OR_RETURN(Timestamp to, bound("to"));
+        CK_ASSIGN_OR_RETURN(Json report, insurance.Report(req.Actor(), from, to));
+        return http::JsonResponse(200, report);
+      });
 }
 
 }  // namespace ck::insurance

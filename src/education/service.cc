@@ -9,6 +9,7 @@
 #include "audit/trail.h"
 #include "cases/store.h"
 #include "core/strings.h"
+#include "social/domains.h"
 #include "tasks/service.h"
 
 namespace ck::education {
@@ -101,19 +102,6 @@ bool IsIcd10Prefix(const std::string& s) {
   return std::isdigit(static_cast<unsigned char>(s[1]));
 }
 
-const std::initializer_list<std::string_view> kBarrierDomains = {"housing",
-                                                                 "food",
-                                                                 "transportation",
-                                                                 "utilities",
-                                                                 "safety",
-                                                                 "financial",
-                                                                 "social_isolation",
-                                                                 "health_literacy",
-                                                                 "language",
-                                                                 "caregiver_support",
-                                                                 "behavioral_health",
-                                                                 "substance_use"};
-
 Status Validate(Material& m) {
   auto text = [](const std::string& v, const char* field, size_t max) -> Status {
     if (v.empty() || v.size() > max)
@@ -149,7 +137,7 @@ Status Validate(Material& m) {
       return InvalidArgument("'" + code + "' is not an ICD-10-CM code or prefix (I50, E11.6)",
                              "conditions");
   for (const auto& b : m.barriers)
-    if (!OneOf(b, kBarrierDomains))
+    if (!social::IsBarrierDomain(b))
       return InvalidArgument("'" + b + "' is not a barrier domain", "barriers");
   std::sort(m.conditions.begin(), m.conditions.end());
   m.conditions.erase(std::unique(m.conditions.begin(), m.conditions.end()), m.conditions.end());

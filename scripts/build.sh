@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-release}
 jobs=${CK_JOBS:-$(nproc)}
+# ccache across checkouts (CI builds a fresh clone every time): paths taken
+# relative to the checkout, and compilations that use the precompiled header
+# are cached too.
+export CCACHE_BASEDIR="$PWD"
+export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 case "$kind" in
   release)
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

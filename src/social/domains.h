@@ -10,10 +10,9 @@
 namespace ck::social {
 
 inline constexpr std::array<std::string_view, 13> kBarrierDomains = {
-    "housing_instability", "housing_quality",  "food_insecurity",   "transportation",
-    "utilities",           "interpersonal_safety", "financial_strain", "social_isolation",
-    "health_literacy",     "language",         "caregiver_support", "behavioral_health",
-    "substance_use"};
+    "housing_instability",  "housing_quality",   "food_insecurity",  "transportation",  "utilities",
+    "interpersonal_safety", "financial_strain",  "social_isolation", "health_literacy", "language",
+    "caregiver_support",    "behavioral_health", "substance_use"};
 
 inline bool IsBarrierDomain(std::string_view d) {
   return std::find(kBarrierDomains.begin(), kBarrierDomains.end(), d) != kBarrierDomains.end();

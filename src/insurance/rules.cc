@@ -105,7 +105,9 @@ Result<Span> ParseSpan(const Json& j, const std::string& path) {
         "must be one of {\"hours\": N}, {\"calendar_days\": N}, "
         "{\"business_days\": N}, {\"months\": N}",
         path);
-  const auto& [key, value] = *j.items().begin();
+  // (Not a structured binding of *j.items().begin(): that proxy dies with the statement.)
+  const std::string key = j.begin().key();
+  const Json& value = j.begin().value();
   static const std::map<std::string, std::pair<Span::Unit, int>> kUnits = {
       {"hours", {Span::Unit::kHours, 24 * 366}},
       {"calendar_days", {Span::Unit::kCalendarDays, 3660}},

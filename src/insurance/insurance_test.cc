@@ -320,6 +320,17 @@ TEST_F(InsuranceTest, AppealLevelsDeadlinesAndThePacket) {
   EXPECT_EQ(recon["filing_deadline_rule"],
             "60 calendar days from receipt on 2026-11-09 (Reconsideration)");
   ActAppeal(recon, {{"action", "evidence"}, {"evidence", {{{"kind", "note"}, {"id", 999}}}}}, 400);
+  ASSERT_TRUE(api_.db()
+                  .Write([&](db::Connection& c) {
+                    return c
+                        .Exec(
+                            "INSERT INTO case_notes (case_id, patient_id, note_type, body, status, "
+                            "author_id, created_at, updated_at, signed_at) VALUES (?, ?, "
+                            "'progress', 'Unselected: transport arranged', 'signed', ?, 0, 0, 0)",
+                            {case_, patient_, api_.id("cm.one")})
+                        .status();
+                  })
+                  .ok());
   recon = ActAppeal(
       recon, {{"action", "evidence"},
               {"evidence",
@@ -352,9 +363,8 @@ TEST_F(InsuranceTest, AppealLevelsDeadlinesAndThePacket) {
         "PD-L1 expression 80 percent", "NCCN category 1", "Page 1 of"})
     EXPECT_NE(text.find(want), std::string::npos) << "missing from the packet: " << want << "\n"
                                                   << text;
-  // Not selected, not shown.
-  EXPECT_EQ(text.find("Chemotherapy infusion, first hour: 8 units, 2026-11-01 to 2027-04-30 X"),
-            std::string::npos);
+  // Evidence not selected stays out: the second signed note is the patient's too.
+  EXPECT_EQ(text.find("Unselected: transport arranged"), std::string::npos) << text;
 
   // Overturned: the request is approved after appeal.
   recon = ActAppeal(recon, {{"action", "decide"}, {"outcome", "overturned"}});

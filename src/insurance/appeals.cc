@@ -2,6 +2,7 @@
 // outcomes carried back to the authorization.
 #include "audit/trail.h"
 #include "core/strings.h"
+#include "http/json.h"
 #include "insurance/internal.h"
 #include "insurance/service.h"
 
@@ -9,8 +10,6 @@ namespace ck::insurance {
 namespace {
 
 using namespace internal;
-
-Date PlusDays(Date d, int n) { return Date(std::chrono::sys_days{d} + std::chrono::days{n}); }
 
 const std::vector<std::string> kLevelOrder = {"peer_to_peer", "first_level_internal",
                                               "second_level_internal", "external_review",
@@ -30,14 +29,14 @@ std::optional<Span> DecisionSpan(const AppealLevel& l, const std::string& kind,
 Result<Json> Service::OpenAppeal(const auth::Principal& who, const auth::Actor& actor,
                                  std::optional<int64_t> authorization_id,
                                  std::optional<int64_t> claim_id, const Json& body) {
-  CK_RETURN_IF_ERROR(OnlyFields(
+  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
       body, {"level", "urgency", "kind", "notice_date", "notice_received_on", "argument"}));
-  CK_ASSIGN_OR_RETURN(std::string level, Text(body, "level", 40));
-  CK_ASSIGN_OR_RETURN(auto urgency_in, OptText(body, "urgency", 20));
+  CK_ASSIGN_OR_RETURN(std::string level, http::RequiredString(body, "level", 40));
+  CK_ASSIGN_OR_RETURN(auto urgency_in, http::OptionalString(body, "urgency", 20));
   std::string urgency = urgency_in.value_or("standard");
   if (!OneOf(urgency, {"expedited", "standard"}))
     return InvalidArgument("must be expedited or standard", "urgency");
-  CK_ASSIGN_OR_RETURN(auto kind_in, OptText(body, "kind", 20));
+  CK_ASSIGN_OR_RETURN(auto kind_in, http::OptionalString(body, "kind", 20));
   std::string kind = kind_in.value_or(claim_id ? "post_service" : "pre_service");
   if (!OneOf(kind, {"pre_service", "post_service", "part_b_drug"}))
     return InvalidArgument("must be pre_service, post_service or part_b_drug", "kind");
@@ -45,7 +44,7 @@ Result<Json> Service::OpenAppeal(const auth::Principal& who, const auth::Actor& 
     return InvalidArgument("a payment appeal is never expedited", "urgency");
   CK_ASSIGN_OR_RETURN(auto notice, OptDate(body, "notice_date"));
   CK_ASSIGN_OR_RETURN(auto received, OptDate(body, "notice_received_on"));
-  CK_ASSIGN_OR_RETURN(auto argument, OptText(body, "argument", 8000));
+  CK_ASSIGN_OR_RETURN(auto argument, http::OptionalString(body, "argument", 8000));
   Timestamp now = clock_.Now();
   Date today = deadlines_.time_zone().LocalDate(now);
   if (notice && *notice > today) return InvalidArgument("is in the future", "notice_date");
@@ -114,23 +113,12 @@ Result<Json> Service::OpenAppeal(const auth::Principal& who, const auth::Actor& 
         return FailedPrecondition("a higher level (" + r.Text(0) + ") was decided already");
     Date notice_date =
         notice.value_or(decided ? deadlines_.time_zone().LocalDate(*decided) : today);
+    auto deadline = deadlines_.FilingDeadline(*l, notice_date, received);
     std::optional<Timestamp> filing;
     std::optional<std::string> filing_rule;
-    if (l->filing) {
-      Date from = notice_date;
-      std::string basis = "the notice of " + FormatDate(notice_date);
-      if (l->filing_from == "receipt") {
-        if (received) {
-          from = *received;
-          basis = "receipt on " + FormatDate(*received);
-        } else {
-          from = PlusDays(notice_date, l->presumed_receipt_days);
-          basis = "receipt presumed " + std::to_string(l->presumed_receipt_days) +
-                  " days after the notice of " + FormatDate(notice_date);
-        }
-      }
-      filing = deadlines_.AfterDate(from, *l->filing);
-      filing_rule = l->filing->Describe() + " from " + basis + " (" + l->name + ")";
+    if (deadline) {
+      filing = deadline->at;
+      filing_rule = deadline->rule;
     }
     CK_ASSIGN_OR_RETURN(
         auto rows,
@@ -168,18 +156,19 @@ Result<Json> Service::GetAppeal(const auth::Actor& actor, int64_t id) {
 
 Result<Json> Service::ActOnAppeal(const auth::Principal& who, const auth::Actor& actor, int64_t id,
                                   const Json& body) {
-  CK_RETURN_IF_ERROR(OnlyFields(body, {"action", "version", "filed_at", "late_reason", "outcome",
+  CK_RETURN_IF_ERROR(
+      http::RejectUnknownFields(body, {"action", "version", "filed_at", "late_reason", "outcome",
                                        "note", "evidence", "argument", "decided_at"}));
-  CK_ASSIGN_OR_RETURN(std::string action, Text(body, "action", 20));
+  CK_ASSIGN_OR_RETURN(std::string action, http::RequiredString(body, "action", 20));
   if (!OneOf(action, {"file", "decide", "withdraw", "evidence"}))
     return InvalidArgument("must be file, decide, withdraw or evidence", "action");
-  CK_ASSIGN_OR_RETURN(int version, Version(body));
-  CK_ASSIGN_OR_RETURN(auto filed_at, OptTimestamp(body, "filed_at"));
-  CK_ASSIGN_OR_RETURN(auto decided_at, OptTimestamp(body, "decided_at"));
-  CK_ASSIGN_OR_RETURN(auto late_reason, OptText(body, "late_reason", 2000));
-  CK_ASSIGN_OR_RETURN(auto outcome, OptText(body, "outcome", 30));
-  CK_ASSIGN_OR_RETURN(auto note, OptText(body, "note", 4000));
-  CK_ASSIGN_OR_RETURN(auto argument, OptText(body, "argument", 8000));
+  CK_ASSIGN_OR_RETURN(int version, http::RequiredVersion(body));
+  CK_ASSIGN_OR_RETURN(auto filed_at, http::OptionalTime(body, "filed_at"));
+  CK_ASSIGN_OR_RETURN(auto decided_at, http::OptionalTime(body, "decided_at"));
+  CK_ASSIGN_OR_RETURN(auto late_reason, http::OptionalString(body, "late_reason", 2000));
+  CK_ASSIGN_OR_RETURN(auto outcome, http::OptionalString(body, "outcome", 30));
+  CK_ASSIGN_OR_RETURN(auto note, http::OptionalString(body, "note", 4000));
+  CK_ASSIGN_OR_RETURN(auto argument, http::OptionalString(body, "argument", 8000));
   Timestamp now = clock_.Now();
   if (filed_at && *filed_at > now) return InvalidArgument("is in the future", "filed_at");
   if (decided_at && *decided_at > now) return InvalidArgument("is in the future", "decided_at");

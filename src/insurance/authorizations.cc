@@ -3,6 +3,7 @@
 
 #include "audit/trail.h"
 #include "core/strings.h"
+#include "http/json.h"
 #include "insurance/internal.h"
 #include "insurance/service.h"
 #include "patients/clinical.h"
@@ -42,19 +43,19 @@ std::optional<std::string> ProcedureCodeSystem(std::string_view code) {
 
 Result<Json> Service::RecordEligibility(const auth::Principal& who, const auth::Actor& actor,
                                         int64_t patient_id, const Json& body) {
-  CK_RETURN_IF_ERROR(
-      OnlyFields(body, {"coverage_id", "result", "method", "reference", "note", "checked_at"}));
+  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+      body, {"coverage_id", "result", "method", "reference", "note", "checked_at"}));
   CK_ASSIGN_OR_RETURN(auto coverage, OptInteger(body, "coverage_id", 1, INT64_MAX));
   if (!coverage) return InvalidArgument("is required", "coverage_id");
-  CK_ASSIGN_OR_RETURN(std::string result, Text(body, "result", 20));
+  CK_ASSIGN_OR_RETURN(std::string result, http::RequiredString(body, "result", 20));
   if (!OneOf(result, {"eligible", "not_eligible", "pending", "error"}))
     return InvalidArgument("must be eligible, not_eligible, pending or error", "result");
-  CK_ASSIGN_OR_RETURN(std::string method, Text(body, "method", 20));
+  CK_ASSIGN_OR_RETURN(std::string method, http::RequiredString(body, "method", 20));
   if (!OneOf(method, {"portal", "phone", "x12_270_271", "other"}))
     return InvalidArgument("must be portal, phone, x12_270_271 or other", "method");
-  CK_ASSIGN_OR_RETURN(auto reference, OptText(body, "reference", 100));
-  CK_ASSIGN_OR_RETURN(auto note, OptText(body, "note", 1000));
-  CK_ASSIGN_OR_RETURN(auto checked, OptTimestamp(body, "checked_at"));
+  CK_ASSIGN_OR_RETURN(auto reference, http::OptionalString(body, "reference", 100));
+  CK_ASSIGN_OR_RETURN(auto note, http::OptionalString(body, "note", 1000));
+  CK_ASSIGN_OR_RETURN(auto checked, http::OptionalTime(body, "checked_at"));
   Timestamp now = clock_.Now();
   if (checked && *checked > now) return InvalidArgument("is in the future", "checked_at");
   Json out;
@@ -132,18 +133,19 @@ Result<Json> Service::Coverages(const auth::Actor& actor, int64_t patient_id) {
 
 Result<Json> Service::CreateAuthorization(const auth::Principal& who, const auth::Actor& actor,
                                           int64_t patient_id, const Json& body) {
-  CK_RETURN_IF_ERROR(OnlyFields(
+  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
       body, {"coverage_id", "case_id", "urgency", "requesting_provider", "servicing_provider",
              "diagnosis_codes", "services", "clinical_summary", "submit", "received_at"}));
   CK_ASSIGN_OR_RETURN(auto coverage, OptInteger(body, "coverage_id", 1, INT64_MAX));
   if (!coverage) return InvalidArgument("is required", "coverage_id");
   CK_ASSIGN_OR_RETURN(auto case_id, OptInteger(body, "case_id", 1, INT64_MAX));
-  CK_ASSIGN_OR_RETURN(std::string urgency, Text(body, "urgency", 20));
+  CK_ASSIGN_OR_RETURN(std::string urgency, http::RequiredString(body, "urgency", 20));
   if (!OneOf(urgency, {"expedited", "standard"}))
     return InvalidArgument("must be expedited or standard", "urgency");
-  CK_ASSIGN_OR_RETURN(std::string requesting, Text(body, "requesting_provider", 200));
-  CK_ASSIGN_OR_RETURN(auto servicing, OptText(body, "servicing_provider", 200));
-  CK_ASSIGN_OR_RETURN(auto summary, OptText(body, "clinical_summary", 4000));
+  CK_ASSIGN_OR_RETURN(std::string requesting,
+                      http::RequiredString(body, "requesting_provider", 200));
+  CK_ASSIGN_OR_RETURN(auto servicing, http::OptionalString(body, "servicing_provider", 200));
+  CK_ASSIGN_OR_RETURN(auto summary, http::OptionalString(body, "clinical_summary", 4000));
   if (!body.contains("diagnosis_codes") || !body["diagnosis_codes"].is_array() ||
       body["diagnosis_codes"].empty() || body["diagnosis_codes"].size() > 12)
     return InvalidArgument("give 1 to 12 ICD-10-CM codes", "diagnosis_codes");
@@ -199,7 +201,7 @@ Result<Json> Service::CreateAuthorization(const auth::Principal& who, const auth
     services.push_back(std::move(v));
   }
   bool submit = body.value("submit", false);
-  CK_ASSIGN_OR_RETURN(auto received, OptTimestamp(body, "received_at"));
+  CK_ASSIGN_OR_RETURN(auto received, http::OptionalTime(body, "received_at"));
   Timestamp now = clock_.Now();
   if (received && *received > now) return InvalidArgument("is in the future", "received_at");
   Json out;
@@ -295,25 +297,26 @@ Result<Json> Service::AuthorizationsOf(const auth::Actor& actor, int64_t patient
 
 Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth::Actor& actor,
                                          int64_t id, const Json& body) {
-  CK_RETURN_IF_ERROR(OnlyFields(body, {"action", "version", "reason", "payer_reference",
-                                       "denial_reason", "denial_code", "services", "approved_from",
-                                       "approved_to", "decided_at", "received_at", "document_id"}));
-  CK_ASSIGN_OR_RETURN(std::string action, Text(body, "action", 30));
+  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+      body,
+      {"action", "version", "reason", "payer_reference", "denial_reason", "denial_code", "services",
+       "approved_from", "approved_to", "decided_at", "received_at", "document_id"}));
+  CK_ASSIGN_OR_RETURN(std::string action, http::RequiredString(body, "action", 30));
   if (!OneOf(action, {"submit", "pend", "approve", "partially_approve", "deny", "withdraw",
                       "expire", "extend", "pause_clock", "resume_clock", "attach_document"}))
     return InvalidArgument(
         "must be submit, pend, approve, partially_approve, deny, withdraw, expire, extend, "
         "pause_clock, resume_clock or attach_document",
         "action");
-  CK_ASSIGN_OR_RETURN(int version, Version(body));
-  CK_ASSIGN_OR_RETURN(auto reason, OptText(body, "reason", 2000));
-  CK_ASSIGN_OR_RETURN(auto reference, OptText(body, "payer_reference", 100));
-  CK_ASSIGN_OR_RETURN(auto denial_reason, OptText(body, "denial_reason", 2000));
-  CK_ASSIGN_OR_RETURN(auto denial_code, OptText(body, "denial_code", 30));
+  CK_ASSIGN_OR_RETURN(int version, http::RequiredVersion(body));
+  CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 2000));
+  CK_ASSIGN_OR_RETURN(auto reference, http::OptionalString(body, "payer_reference", 100));
+  CK_ASSIGN_OR_RETURN(auto denial_reason, http::OptionalString(body, "denial_reason", 2000));
+  CK_ASSIGN_OR_RETURN(auto denial_code, http::OptionalString(body, "denial_code", 30));
   CK_ASSIGN_OR_RETURN(auto approved_from, OptDate(body, "approved_from"));
   CK_ASSIGN_OR_RETURN(auto approved_to, OptDate(body, "approved_to"));
-  CK_ASSIGN_OR_RETURN(auto decided_at, OptTimestamp(body, "decided_at"));
-  CK_ASSIGN_OR_RETURN(auto received, OptTimestamp(body, "received_at"));
+  CK_ASSIGN_OR_RETURN(auto decided_at, http::OptionalTime(body, "decided_at"));
+  CK_ASSIGN_OR_RETURN(auto received, http::OptionalTime(body, "received_at"));
   CK_ASSIGN_OR_RETURN(auto document, OptInteger(body, "document_id", 1, INT64_MAX));
   Timestamp now = clock_.Now();
   if (decided_at && *decided_at > now) return InvalidArgument("is in the future", "decided_at");
@@ -433,12 +436,11 @@ Result<Json> Service::ActOnAuthorization(const auth::Principal& who, const auth:
         // The first appeal level's filing deadline, from the notice (the decision's day).
         if (rules) {
           for (const AppealLevel& l : rules->appeals) {
-            if (l.level == "peer_to_peer" || !l.filing) continue;
-            Date notice = deadlines_.time_zone().LocalDate(when);
-            if (l.filing_from == "receipt")
-              notice =
-                  Date(std::chrono::sys_days{notice} + std::chrono::days{l.presumed_receipt_days});
-            set.emplace_back("appeal_deadline", deadlines_.AfterDate(notice, *l.filing));
+            if (l.level == "peer_to_peer") continue;
+            auto deadline =
+                deadlines_.FilingDeadline(l, deadlines_.time_zone().LocalDate(when), std::nullopt);
+            if (!deadline) continue;
+            set.emplace_back("appeal_deadline", deadline->at);
             break;
           }
         }

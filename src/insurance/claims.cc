@@ -4,6 +4,7 @@
 #include "audit/trail.h"
 #include "core/csv.h"
 #include "core/strings.h"
+#include "http/json.h"
 #include "insurance/claims_csv.h"
 #include "insurance/internal.h"
 #include "insurance/service.h"
@@ -126,15 +127,6 @@ Json ClaimJson(const db::Row& r) {
   auto money = [](const std::optional<int64_t>& c) {
     return c ? Json(static_cast<double>(*c) / 100.0) : Json(nullptr);
   };
-  Json codes = Json::array();
-  std::string all = r.Text(13);
-  for (size_t s = 0; s < all.size();) {
-    size_t sp = all.find(' ', s);
-    if (sp == std::string::npos) sp = all.size();
-    std::string code = all.substr(s, sp - s);
-    codes.push_back({{"code", code}, {"description", Opt(AdjustmentCodeDescription(code))}});
-    s = sp + 1;
-  }
   return {{"id", r.Int(0)},
           {"patient_id", r.Int(1)},
           {"coverage_id", OptInt(r.OptInt(2))},
@@ -148,7 +140,7 @@ Json ClaimJson(const db::Row& r) {
           {"billed", money(r.OptInt(10))},
           {"allowed", money(r.OptInt(11))},
           {"paid", money(r.OptInt(12))},
-          {"adjustment_codes", codes},
+          {"adjustment_codes", AdjustmentCodesJson(r.Text(13))},
           {"status", r.Text(14)},
           {"updated_at", FormatTimestamp(r.Int(15))},
           {"version", r.Int(16)}};
@@ -162,19 +154,19 @@ constexpr const char* kClaimColumns =
 // Validates and upserts one claim in the caller's transaction; returns its id.
 Result<int64_t> UpsertClaim(db::Connection& c, int64_t patient_id, const Json& body,
                             Timestamp now) {
-  CK_RETURN_IF_ERROR(
-      OnlyFields(body, {"claim_number", "payer", "coverage_id", "authorization_id", "service_from",
-                        "service_to", "service_code", "units", "billed", "allowed", "paid",
-                        "status", "adjustment_codes", "member_id", "payer_reference"}));
-  CK_ASSIGN_OR_RETURN(std::string number, Text(body, "claim_number", 50));
-  CK_ASSIGN_OR_RETURN(std::string payer, Text(body, "payer", 200));
+  CK_RETURN_IF_ERROR(http::RejectUnknownFields(
+      body, {"claim_number", "payer", "coverage_id", "authorization_id", "service_from",
+             "service_to", "service_code", "units", "billed", "allowed", "paid", "status",
+             "adjustment_codes", "member_id", "payer_reference"}));
+  CK_ASSIGN_OR_RETURN(std::string number, http::RequiredString(body, "claim_number", 50));
+  CK_ASSIGN_OR_RETURN(std::string payer, http::RequiredString(body, "payer", 200));
   CK_ASSIGN_OR_RETURN(auto coverage, OptInteger(body, "coverage_id", 1, INT64_MAX));
   CK_ASSIGN_OR_RETURN(auto auth, OptInteger(body, "authorization_id", 1, INT64_MAX));
   CK_ASSIGN_OR_RETURN(auto from, OptDate(body, "service_from"));
   if (!from) return InvalidArgument("is required (YYYY-MM-DD)", "service_from");
   CK_ASSIGN_OR_RETURN(auto to, OptDate(body, "service_to"));
   if (to && *to < *from) return InvalidArgument("is before service_from", "service_to");
-  CK_ASSIGN_OR_RETURN(auto code, OptText(body, "service_code", 5));
+  CK_ASSIGN_OR_RETURN(auto code, http::OptionalString(body, "service_code", 5));
   if (code && !ProcedureCodeSystem(*code))
     return InvalidArgument("is not a CPT or HCPCS code", "service_code");
   CK_ASSIGN_OR_RETURN(auto units, OptInteger(body, "units", 0, 10000));
@@ -184,12 +176,12 @@ Result<int64_t> UpsertClaim(db::Connection& c, int64_t patient_id, const Json& b
   CK_ASSIGN_OR_RETURN(auto paid, Cents(body, "paid"));
   if (paid && allowed && *paid > *allowed) return InvalidArgument("exceeds allowed", "paid");
   if (allowed && *allowed > *billed) return InvalidArgument("exceeds billed", "allowed");
-  CK_ASSIGN_OR_RETURN(std::string status, Text(body, "status", 20));
+  CK_ASSIGN_OR_RETURN(std::string status, http::RequiredString(body, "status", 20));
   if (!OneOf(status,
              {"received", "pending", "paid", "partially_paid", "denied", "adjusted", "voided"}))
     return InvalidArgument(
         "must be received, pending, paid, partially_paid, denied, adjusted or voided", "status");
-  CK_ASSIGN_OR_RETURN(auto codes_text, OptText(body, "adjustment_codes", 500));
+  CK_ASSIGN_OR_RETURN(auto codes_text, http::OptionalString(body, "adjustment_codes", 500));
   CK_ASSIGN_OR_RETURN(std::string codes,
                       NormalizeCodes(codes_text.value_or(""), "adjustment_codes"));
   if (status == "denied" && codes.empty())
@@ -254,6 +246,22 @@ std::optional<std::string> AdjustmentCodeDescription(std::string_view code) {
   if (it == AdjustmentCodes().end()) return std::nullopt;
   return it->second;
 }
+
+namespace internal {
+
+Json AdjustmentCodesJson(const std::string& codes) {
+  Json out = Json::array();
+  for (size_t s = 0; s < codes.size();) {
+    size_t sp = codes.find(' ', s);
+    if (sp == std::string::npos) sp = codes.size();
+    std::string code = codes.substr(s, sp - s);
+    out.push_back({{"code", code}, {"description", Opt(AdjustmentCodeDescription(code))}});
+    s = sp + 1;
+  }
+  return out;
+}
+
+}  // namespace internal
 
 Result<Json> Service::RecordClaim(const auth::Principal& who, const auth::Actor& actor,
                                   int64_t patient_id, const Json& body) {

@@ -35,4 +35,23 @@ Timestamp Deadlines::AfterDate(Date start, const Span& span) const {
   return 0;
 }
 
+std::optional<Deadlines::Due> Deadlines::FilingDeadline(const AppealLevel& level, Date notice,
+                                                        std::optional<Date> received) const {
+  if (!level.filing) return std::nullopt;
+  Date from = notice;
+  std::string basis = "the notice of " + FormatDate(notice);
+  if (level.filing_from == "receipt") {
+    if (received) {
+      from = *received;
+      basis = "receipt on " + FormatDate(*received);
+    } else {
+      from = AddDays(notice, level.presumed_receipt_days);
+      basis = "receipt presumed " + std::to_string(level.presumed_receipt_days) +
+              " days after the notice of " + FormatDate(notice);
+    }
+  }
+  return Due{AfterDate(from, *level.filing),
+             level.filing->Describe() + " from " + basis + " (" + level.name + ")"};
+}
+
 }  // namespace ck::insurance

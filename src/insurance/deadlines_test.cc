@@ -79,10 +79,7 @@ TEST_F(DeadlinesTest, AppealFilingDeadlinesFromTheNotice) {
   auto filing = [&](const char* product, const char* level) {
     const AppealLevel* l = rules_.Find(product)->Level(level);
     EXPECT_NE(l, nullptr) << product << " " << level;
-    Date from = notice;
-    if (l->filing_from == "receipt")
-      from = Date(std::chrono::sys_days{notice} + std::chrono::days{l->presumed_receipt_days});
-    return FormatTimestamp(clocks_.AfterDate(from, *l->filing));
+    return FormatTimestamp(clocks_.FilingDeadline(*l, notice, std::nullopt)->at);
   };
   // Medicare Advantage reconsideration: 60 days from receipt presumed 5 days
   // after the notice: notice + 65 = 6 January 2027.
@@ -95,8 +92,15 @@ TEST_F(DeadlinesTest, AppealFilingDeadlinesFromTheNotice) {
   // Commercial: 180 days internal; external review 4 months (to 2 March).
   EXPECT_EQ(filing("commercial", "first_level_internal"), "2027-05-02T03:59:59.999Z");
   EXPECT_EQ(filing("commercial", "external_review"), "2027-03-03T04:59:59.999Z");
+  // An actual receipt replaces the presumed one, and the rule says which counted.
+  auto actual =
+      clocks_.FilingDeadline(*rules_.Find("medicare_advantage")->Level("first_level_internal"),
+                             notice, *ParseDate("2026-11-12"));
+  EXPECT_EQ(FormatTimestamp(actual->at), "2027-01-12T04:59:59.999Z");
+  EXPECT_EQ(actual->rule, "60 calendar days from receipt on 2026-11-12 (Reconsideration)");
   // Medicare Advantage's independent review is forwarded: nothing to file.
-  EXPECT_FALSE(rules_.Find("medicare_advantage")->Level("external_review")->filing.has_value());
+  EXPECT_FALSE(clocks_.FilingDeadline(*rules_.Find("medicare_advantage")->Level("external_review"),
+                                      notice, std::nullopt));
   // A month later than the 31st lands on the month's last day.
   EXPECT_EQ(FormatTimestamp(clocks_.AfterDate(*ParseDate("2026-10-31"), {Span::Unit::kMonths, 4})),
             "2027-03-01T04:59:59.999Z");

@@ -5,25 +5,6 @@
 
 namespace ck::insurance::internal {
 
-Result<std::string> Text(const Json& body, const char* field, size_t max) {
-  if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty())
-    return InvalidArgument("is required (text)", field);
-  std::string v = body[field];
-  if (v.size() > max)
-    return InvalidArgument("must be at most " + std::to_string(max) + " bytes", field);
-  return v;
-}
-
-Result<std::optional<std::string>> OptText(const Json& body, const char* field, size_t max) {
-  if (!body.contains(field) || body[field].is_null()) return std::optional<std::string>();
-  if (!body[field].is_string()) return InvalidArgument("must be text", field);
-  std::string v = body[field];
-  if (v.size() > max)
-    return InvalidArgument("must be at most " + std::to_string(max) + " bytes", field);
-  if (v.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(std::move(v));
-}
-
 Result<std::optional<int64_t>> OptInteger(const Json& body, const char* field, int64_t lo,
                                           int64_t hi) {
   if (!body.contains(field) || body[field].is_null()) return std::optional<int64_t>();
@@ -34,34 +15,11 @@ Result<std::optional<int64_t>> OptInteger(const Json& body, const char* field, i
   return std::optional<int64_t>(body[field].get<int64_t>());
 }
 
-Result<std::optional<Timestamp>> OptTimestamp(const Json& body, const char* field) {
-  if (!body.contains(field) || body[field].is_null()) return std::optional<Timestamp>();
-  if (!body[field].is_string()) return InvalidArgument("must be an ISO-8601 time", field);
-  CK_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(body[field].get<std::string>(), field));
-  return std::optional<Timestamp>(t);
-}
-
 Result<std::optional<Date>> OptDate(const Json& body, const char* field) {
   if (!body.contains(field) || body[field].is_null()) return std::optional<Date>();
   if (!body[field].is_string()) return InvalidArgument("must be a date YYYY-MM-DD", field);
   CK_ASSIGN_OR_RETURN(Date d, ParseDate(body[field].get<std::string>(), field));
   return std::optional<Date>(d);
-}
-
-Result<int> Version(const Json& body) {
-  if (!body.contains("version") || !body["version"].is_number_integer() ||
-      body["version"].get<int64_t>() < 1 || body["version"].get<int64_t>() > 2147483647)
-    return InvalidArgument("is required: the version the change is based on", "version");
-  return body["version"].get<int>();
-}
-
-Status OnlyFields(const Json& body, std::initializer_list<const char*> allowed) {
-  for (const auto& [k, _] : body.items()) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || k == a;
-    if (!ok) return InvalidArgument("is not a field of this request", k);
-  }
-  return Status::Ok();
 }
 
 Result<Json> LoadAuthorization(db::Connection& c, int64_t id) {

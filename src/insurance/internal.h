@@ -18,16 +18,14 @@ inline Json OptTime(const std::optional<int64_t>& v) {
   return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
 }
 
-// A string member: required (InvalidArgument naming it when absent, empty or
-// longer than `max`) or optional.
-Result<std::string> Text(const Json& body, const char* field, size_t max);
-Result<std::optional<std::string>> OptText(const Json& body, const char* field, size_t max);
+// An integer member from `lo` to `hi` (InvalidArgument naming it otherwise);
+// the strings, times and versions use http/json.h.
 Result<std::optional<int64_t>> OptInteger(const Json& body, const char* field, int64_t lo,
                                           int64_t hi);
-Result<std::optional<Timestamp>> OptTimestamp(const Json& body, const char* field);
 Result<std::optional<Date>> OptDate(const Json& body, const char* field);
-Result<int> Version(const Json& body);
-Status OnlyFields(const Json& body, std::initializer_list<const char*> allowed);
+
+// "CARC:50 RARC:N115" as [{"code", "description"}].
+Json AdjustmentCodesJson(const std::string& codes);
 
 // The authorization as a document: its columns, services, units used, history and appeals.
 Result<Json> LoadAuthorization(db::Connection& c, int64_t id);

@@ -295,15 +295,6 @@ Result<Json> Service::PacketContent(const auth::Actor& actor, int64_t appeal_id)
       auto money = [&](size_t i) {
         return r.IsNull(i) ? Json(nullptr) : Json(static_cast<double>(r.Int(i)) / 100.0);
       };
-      Json codes = Json::array();
-      std::string all = r.Text(8);
-      for (size_t s = 0; s < all.size();) {
-        size_t sp = all.find(' ', s);
-        if (sp == std::string::npos) sp = all.size();
-        std::string code = all.substr(s, sp - s);
-        codes.push_back({{"code", code}, {"description", Opt(AdjustmentCodeDescription(code))}});
-        s = sp + 1;
-      }
       out["claim"] = {{"claim_number", r.Text(0)},
                       {"status", r.Text(1)},
                       {"service_code", Opt(r.OptText(2))},
@@ -312,7 +303,7 @@ Result<Json> Service::PacketContent(const auth::Actor& actor, int64_t appeal_id)
                       {"billed", money(5)},
                       {"allowed", money(6)},
                       {"paid", money(7)},
-                      {"adjustment_codes", codes}};
+                      {"adjustment_codes", AdjustmentCodesJson(r.Text(8))}};
       coverage = r.OptInt(9);
     }
     CK_RETURN_IF_ERROR(c.ForEachRow(

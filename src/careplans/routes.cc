@@ -8,13 +8,6 @@ namespace {
 
 using P = auth::Permission;
 
-Result<int64_t> PatientOfPlan(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM care_plans WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no care plan " + std::to_string(id), "plan_id");
-  return rows.at(0).Int(0);
-}
-
 Result<std::optional<double>> OptionalNumber(const Json& body, const char* field) {
   if (!body.contains(field) || body[field].is_null()) return std::optional<double>();
   if (!body[field].is_number()) return InvalidArgument("must be a number", field);
@@ -28,7 +21,8 @@ void PlanRoute(http::Router& router, http::Method method, const std::string& suf
                std::initializer_list<const char*> fields, Handler handler, int status = 200) {
   std::vector<const char*> allowed(fields);
   router.Add(method, "/api/v1/care-plans/{plan_id}" + suffix,
-             {.permission = P::kWritePatient, .patient_of = PatientOfPlan},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [handler, allowed, status](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -67,14 +61,16 @@ void RegisterRoutes(http::Router& router, Service& plans) {
                return http::JsonResponse(200, {{"items", list}});
              });
   router.Add(http::Method::kGet, "/api/v1/care-plans/{plan_id}",
-             {.permission = P::kReadPatient, .patient_of = PatientOfPlan},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(Json plan, plans.Get(req.Actor(), id));
                return http::JsonResponse(200, plan);
              });
   router.Add(http::Method::kGet, "/api/v1/care-plans/{plan_id}/versions",
-             {.permission = P::kReadPatient, .patient_of = PatientOfPlan},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(Json list, plans.Versions(req.Actor(), id));
@@ -111,7 +107,8 @@ void RegisterRoutes(http::Router& router, Service& plans) {
       },
       201);
   router.Add(http::Method::kPatch, "/api/v1/care-plans/{plan_id}/goals/{goal_id}",
-             {.permission = P::kWritePatient, .patient_of = PatientOfPlan},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(int64_t goal, req.IdParam("goal_id"));
@@ -124,7 +121,8 @@ void RegisterRoutes(http::Router& router, Service& plans) {
                return http::JsonResponse(200, plan);
              });
   router.Add(http::Method::kPost, "/api/v1/care-plans/{plan_id}/goals/{goal_id}/progress",
-             {.permission = P::kWritePatient, .patient_of = PatientOfPlan},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(int64_t goal, req.IdParam("goal_id"));
@@ -153,7 +151,8 @@ void RegisterRoutes(http::Router& router, Service& plans) {
       },
       201);
   router.Add(http::Method::kPatch, "/api/v1/care-plans/{plan_id}/interventions/{intervention_id}",
-             {.permission = P::kWritePatient, .patient_of = PatientOfPlan},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("care_plans", "plan_id", "care plan")},
              [&plans](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("plan_id"));
                CK_ASSIGN_OR_RETURN(int64_t iv, req.IdParam("intervention_id"));

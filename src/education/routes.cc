@@ -126,15 +126,6 @@ Result<Material> MaterialFrom(const Json& body, Material base, bool create) {
   return m;
 }
 
-Result<int64_t> PatientOfAssignment(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("assignment_id"));
-  CK_ASSIGN_OR_RETURN(auto rows,
-                      c.Query("SELECT patient_id FROM education_assignments WHERE id = ?", {id}));
-  if (rows.empty())
-    return NotFound("no education assignment " + std::to_string(id), "assignment_id");
-  return rows.at(0).Int(0);
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& education) {
@@ -231,7 +222,9 @@ void RegisterRoutes(http::Router& router, Service& education) {
       });
   router.Add(
       http::Method::kPost, "/api/v1/education/assignments/{assignment_id}/delivery",
-      {.permission = P::kWritePatient, .patient_of = PatientOfAssignment},
+      {.permission = P::kWritePatient,
+       .patient_of =
+           http::PatientOfRecord("education_assignments", "assignment_id", "education assignment")},
       [&education](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("assignment_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -257,7 +250,9 @@ void RegisterRoutes(http::Router& router, Service& education) {
       });
   router.Add(
       http::Method::kPost, "/api/v1/education/assignments/{assignment_id}/teach-back",
-      {.permission = P::kWritePatient, .patient_of = PatientOfAssignment},
+      {.permission = P::kWritePatient,
+       .patient_of =
+           http::PatientOfRecord("education_assignments", "assignment_id", "education assignment")},
       [&education](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("assignment_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -280,7 +275,9 @@ void RegisterRoutes(http::Router& router, Service& education) {
         return http::JsonResponse(200, ToJson(a));
       });
   router.Add(http::Method::kPost, "/api/v1/education/assignments/{assignment_id}/status",
-             {.permission = P::kWritePatient, .patient_of = PatientOfAssignment},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("education_assignments", "assignment_id",
+                                                  "education assignment")},
              [&education](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("assignment_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));

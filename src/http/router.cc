@@ -27,6 +27,19 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 }  // namespace
 
+std::function<Result<int64_t>(db::Connection&, const Request&)> PatientOfRecord(std::string table,
+                                                                                std::string param,
+                                                                                std::string what) {
+  std::string sql = "SELECT patient_id FROM " + table + " WHERE id = ?";
+  return [sql = std::move(sql), param = std::move(param), what = std::move(what)](
+             db::Connection& c, const Request& req) -> Result<int64_t> {
+    CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam(param));
+    CK_ASSIGN_OR_RETURN(auto rows, c.Query(sql, {id}));
+    if (rows.empty()) return NotFound("no " + what + " " + std::to_string(id), param);
+    return rows.at(0).Int(0);
+  };
+}
+
 std::string TokenOf(const Request& req) {
   std::string_view auth = req.Header("authorization");
   if (auth.size() > 7 && (auth.starts_with("Bearer ") || auth.starts_with("bearer ")))

@@ -88,6 +88,13 @@ class Router {
   Handler fallback_;
 };
 
+// A RouteOptions::patient_of for routes about one row of `table` named by the
+// path parameter `param`: the row's patient_id; NotFound ("no <what> N").
+//   {.permission = P::kWritePatient, .patient_of = PatientOfRecord("tasks", "task_id", "task")}
+std::function<Result<int64_t>(db::Connection&, const Request&)> PatientOfRecord(std::string table,
+                                                                                std::string param,
+                                                                                std::string what);
+
 // The bearer token of a request: "Authorization: Bearer X", else the session cookie.
 std::string TokenOf(const Request& req);
 

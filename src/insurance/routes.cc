@@ -9,25 +9,6 @@ namespace {
 
 using P = auth::Permission;
 
-Result<int64_t> PatientOf(db::Connection& c, const http::Request& req, const char* param,
-                          const char* table) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam(param));
-  CK_ASSIGN_OR_RETURN(
-      auto rows, c.Query(std::string("SELECT patient_id FROM ") + table + " WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no such record " + std::to_string(id), param);
-  return rows.at(0).Int(0);
-}
-
-Result<int64_t> PatientOfAuthorization(db::Connection& c, const http::Request& req) {
-  return PatientOf(c, req, "authorization_id", "prior_authorizations");
-}
-Result<int64_t> PatientOfAppeal(db::Connection& c, const http::Request& req) {
-  return PatientOf(c, req, "appeal_id", "appeals");
-}
-Result<int64_t> PatientOfClaim(db::Connection& c, const http::Request& req) {
-  return PatientOf(c, req, "claim_id", "claims");
-}
-
 http::Response Items(const Json& items) { return http::JsonResponse(200, {{"items", items}}); }
 
 }  // namespace
@@ -64,14 +45,18 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                return Items(list);
              });
   router.Add(http::Method::kGet, "/api/v1/authorizations/{authorization_id}",
-             {.permission = P::kReadPatient, .patient_of = PatientOfAuthorization},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("prior_authorizations", "authorization_id",
+                                                  "authorization")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
                CK_ASSIGN_OR_RETURN(Json a, insurance.GetAuthorization(req.Actor(), id));
                return http::JsonResponse(200, a);
              });
   router.Add(http::Method::kPost, "/api/v1/authorizations/{authorization_id}/actions",
-             {.permission = P::kWritePatient, .patient_of = PatientOfAuthorization},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("prior_authorizations", "authorization_id",
+                                                  "authorization")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -80,7 +65,9 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                return http::JsonResponse(200, a);
              });
   router.Add(http::Method::kPost, "/api/v1/authorizations/{authorization_id}/appeals",
-             {.permission = P::kWritePatient, .patient_of = PatientOfAuthorization},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("prior_authorizations", "authorization_id",
+                                                  "authorization")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("authorization_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -89,7 +76,8 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                return http::JsonResponse(201, p);
              });
   router.Add(http::Method::kPost, "/api/v1/claims/{claim_id}/appeals",
-             {.permission = P::kWritePatient, .patient_of = PatientOfClaim},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("claims", "claim_id", "claim")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("claim_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -98,14 +86,16 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                return http::JsonResponse(201, p);
              });
   router.Add(http::Method::kGet, "/api/v1/appeals/{appeal_id}",
-             {.permission = P::kReadPatient, .patient_of = PatientOfAppeal},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("appeals", "appeal_id", "appeal")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
                CK_ASSIGN_OR_RETURN(Json p, insurance.GetAppeal(req.Actor(), id));
                return http::JsonResponse(200, p);
              });
   router.Add(http::Method::kPost, "/api/v1/appeals/{appeal_id}/actions",
-             {.permission = P::kWritePatient, .patient_of = PatientOfAppeal},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("appeals", "appeal_id", "appeal")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -114,7 +104,8 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
                return http::JsonResponse(200, p);
              });
   router.Add(http::Method::kGet, "/api/v1/appeals/{appeal_id}/packet.pdf",
-             {.permission = P::kReadPatient, .patient_of = PatientOfAppeal},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("appeals", "appeal_id", "appeal")},
              [&insurance](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appeal_id"));
                CK_ASSIGN_OR_RETURN(Json content, insurance.PacketContent(req.Actor(), id));

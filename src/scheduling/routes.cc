@@ -33,13 +33,6 @@ Json ToJson(const Appointment& a) {
       {"version", a.version}};
 }
 
-Result<int64_t> PatientOfAppointment(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appointment_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM appointments WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no appointment " + std::to_string(id), "appointment_id");
-  return rows.at(0).Int(0);
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& appointments) {
@@ -88,7 +81,8 @@ void RegisterRoutes(http::Router& router, Service& appointments) {
              });
   router.Add(
       http::Method::kPatch, "/api/v1/appointments/{appointment_id}",
-      {.permission = P::kWritePatient, .patient_of = PatientOfAppointment},
+      {.permission = P::kWritePatient,
+       .patient_of = http::PatientOfRecord("appointments", "appointment_id", "appointment")},
       [&appointments](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("appointment_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));

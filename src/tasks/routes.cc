@@ -49,13 +49,6 @@ Result<std::optional<int>> OptionalSmallInt(const Json& body, const char* field)
   return std::optional<int>(static_cast<int>(*v));
 }
 
-Result<int64_t> PatientOfTask(db::Connection& c, const http::Request& req) {
-  CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("task_id"));
-  CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT patient_id FROM tasks WHERE id = ?", {id}));
-  if (rows.empty()) return NotFound("no task " + std::to_string(id), "task_id");
-  return rows.at(0).Int(0);
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& tasks) {
@@ -112,7 +105,8 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
              });
 
   router.Add(http::Method::kGet, "/api/v1/tasks/{task_id}",
-             {.permission = P::kReadPatient, .patient_of = PatientOfTask},
+             {.permission = P::kReadPatient,
+              .patient_of = http::PatientOfRecord("tasks", "task_id", "task")},
              [&tasks](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("task_id"));
                CK_ASSIGN_OR_RETURN(Task t, tasks.Get(req.Actor(), id));
@@ -132,7 +126,8 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
 
   router.Add(
       http::Method::kPatch, "/api/v1/tasks/{task_id}",
-      {.permission = P::kWritePatient, .patient_of = PatientOfTask},
+      {.permission = P::kWritePatient,
+       .patient_of = http::PatientOfRecord("tasks", "task_id", "task")},
       [&tasks](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("task_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -163,7 +158,8 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
 
   router.Add(
       http::Method::kPost, "/api/v1/tasks/{task_id}/status",
-      {.permission = P::kWritePatient, .patient_of = PatientOfTask},
+      {.permission = P::kWritePatient,
+       .patient_of = http::PatientOfRecord("tasks", "task_id", "task")},
       [&tasks](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("task_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
@@ -178,7 +174,8 @@ void RegisterRoutes(http::Router& router, Service& tasks) {
       });
 
   router.Add(http::Method::kPost, "/api/v1/tasks/{task_id}/attempts",
-             {.permission = P::kWritePatient, .patient_of = PatientOfTask},
+             {.permission = P::kWritePatient,
+              .patient_of = http::PatientOfRecord("tasks", "task_id", "task")},
              [&tasks](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("task_id"));
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));

@@ -555,14 +555,28 @@ Result<int> Service::CheckRenewals() {
                                    std::to_string(r.Int(0)), r.Int(1))));
     }
     // Approvals ending soon or mostly used: one renewal task each.
-    CK_ASSIGN_OR_RETURN(auto live, c.Query("SELECT id, patient_id, case_id, approved_to FROM "
-                                           "prior_authorizations WHERE status IN ('approved', "
-                                           "'partially_approved') AND renewal_task_id IS NULL"));
+    // Units used, over-counted (visits a claim also covers count twice) so
+    // that only the few near their limit need the exact count.
+    CK_ASSIGN_OR_RETURN(
+        auto live,
+        c.Query("SELECT a.id, a.patient_id, a.case_id, a.approved_to, (SELECT "
+                "COALESCE(SUM(s.units_approved), 0) FROM authorization_services s WHERE "
+                "s.authorization_id = a.id), (SELECT COALESCE(SUM(k.units), 0) FROM claims k "
+                "WHERE k.authorization_id = a.id AND k.status NOT IN ('denied', 'voided')) + "
+                "(SELECT COUNT(*) FROM appointments p WHERE p.authorization_id = a.id AND "
+                "p.status = 'completed') FROM prior_authorizations a WHERE a.status IN "
+                "('approved', 'partially_approved') AND a.renewal_task_id IS NULL"));
     for (const db::Row& r : live) {
-      CK_ASSIGN_OR_RETURN(Json a, LoadAuthorization(c, r.Int(0)));
-      int64_t approved = a["units_approved"], used = a["units_used"];
+      int64_t approved = r.Int(4), used = r.Int(5);
       bool ending = r.Text(3) <= soon;
-      bool used_up = approved > 0 && used * 100 >= approved * options_.renewal_units_percent;
+      auto near_limit = [&] {
+        return approved > 0 && used * 100 >= approved * options_.renewal_units_percent;
+      };
+      if (!ending && near_limit()) {
+        CK_ASSIGN_OR_RETURN(Json a, LoadAuthorization(c, r.Int(0)));
+        used = a["units_used"];
+      }
+      bool used_up = near_limit();
       if (!ending && !used_up) continue;
       std::string why = ending ? "approval ends " + r.Text(3)
                                : std::to_string(used) + " of " + std::to_string(approved) +

@@ -20,6 +20,9 @@ namespace {
 using http::Json;
 using http::Method;
 
+// Completed visits on days no claim covers, so each counts as a unit used.
+constexpr Timestamp kVisitsFrom = 1792504800000;  // 2026-10-20T14:00:00Z
+
 class InsuranceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -596,6 +599,60 @@ TEST_F(InsuranceTest, RenewalsEligibilityAndTheReport) {
                       "cm.one")
                 .status,
             403);
+}
+
+TEST_F(InsuranceTest, RenewalsForUnitsNearlyUsedAndCoverageEnding) {
+  Json a = Request(commercial_, "standard");
+  a = Act(a, {{"action", "approve"}, {"approved_to", "2027-04-30"}});  // far off
+  // 320 units billed (78 %) and 10 visits no claim covers: 330 of 408 (81 %).
+  Post(P("/claims"),
+       {{"claim_number", "CLM-90"},
+        {"payer", "Acme commercial"},
+        {"authorization_id", a["id"]},
+        {"service_from", "2026-11-02"},
+        {"units", 320},
+        {"billed", 100},
+        {"status", "paid"}},
+       201);
+  ASSERT_TRUE(
+      api_.db()
+          .Write([&](db::Connection& c) -> Status {
+            for (int d = 0; d < 10; ++d)
+              CK_RETURN_IF_ERROR(
+                  c.Exec("INSERT INTO appointments (case_id, patient_id, kind, reason, "
+                         "location, starts_at, ends_at, status, created_at, updated_at, "
+                         "authorization_id) VALUES (?, ?, 'therapy_session', 'Infusion', "
+                         "'Riverside', ?, ?, 'completed', 0, 0, ?)",
+                         {case_, patient_, kVisitsFrom + d * kMillisPerDay,
+                          kVisitsFrom + d * kMillisPerDay + kMillisPerHour, a["id"].get<int64_t>()})
+                      .status());
+            // The Medicare Advantage coverage ends in 20 days; both were verified.
+            CK_RETURN_IF_ERROR(
+                c.Exec("UPDATE coverages SET effective_to = '2026-11-22' WHERE id = ?", {ma_})
+                    .status());
+            return c
+                .Exec(
+                    "INSERT INTO eligibility_checks (coverage_id, patient_id, "
+                    "checked_at, result, method, created_at) SELECT id, patient_id, ?, "
+                    "'eligible', 'portal', 0 FROM coverages",
+                    {*ParseTimestamp("2026-11-01T12:00:00Z")})
+                .status();
+          })
+          .ok());
+  ASSERT_EQ(*insurance_.CheckRenewals(), 2);
+  std::vector<std::string> titles;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) {
+                    return c.ForEachRow("SELECT title FROM tasks ORDER BY id", {},
+                                        [&](const db::Row& r) {
+                                          titles.push_back(r.Text(0));
+                                          return Status::Ok();
+                                        });
+                  })
+                  .ok());
+  EXPECT_EQ(titles, (std::vector<std::string>{
+                        "Renew authorization 1: 330 of 408 approved units used",
+                        "Coverage ending: Acme medicare_advantage coverage ends 2026-11-22"}));
 }
 
 }  // namespace

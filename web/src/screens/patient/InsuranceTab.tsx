@@ -824,8 +824,8 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
     e.preventDefault();
     setError(null);
     const body: Record<string, unknown> = { action: act, version: a.version };
-    if (needsReason) body.reason = f.reason.trim();
-    if (needsDenial) body.denial_reason = f.denial_reason.trim();
+    if (needsReason && f.reason.trim()) body.reason = f.reason.trim();
+    if (needsDenial && f.denial_reason.trim()) body.denial_reason = f.denial_reason.trim();
     if (act === 'deny' && f.denial_code.trim()) body.denial_code = f.denial_code.trim();
     if ((approving || act === 'submit') && f.payer_reference.trim() && f.payer_reference.trim() !== (a.payer_reference ?? '')) body.payer_reference = f.payer_reference.trim();
     if ((approving || act === 'deny') && f.decided_at) {
@@ -1245,7 +1245,7 @@ function AppealActionDialog(props: { appeal: Appeal; action: 'file' | 'decide' |
     const body: Record<string, unknown> = { action: props.action, version: ap.version };
     if (props.action === 'decide') body.outcome = f.outcome;
     if (f.note.trim()) body.note = f.note.trim();
-    if (late || f.late_reason.trim()) body.late_reason = f.late_reason.trim();
+    if (f.late_reason.trim()) body.late_reason = f.late_reason.trim();
     try {
       const r = await api.appealAction(ap.id, body);
       props.onDone(

@@ -148,6 +148,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
        .renewal_units_percent = cfg.insurance.renewal_units_percent,
        .eligibility_max_age_days = cfg.insurance.eligibility_max_age_days,
        .coverage_ending_days = cfg.insurance.coverage_ending_days});
+  social::Service social_service(db, clock, calendar,
+                                 {.answer_business_days = cfg.social.referral_answer_business_days,
+                                  .link_days = cfg.social.referral_link_days});
+  social::Directory resources(db, clock);
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
@@ -196,6 +200,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     appointments,
                     education,
                     insurance_service,
+                    social_service,
+                    resources,
+                    cfg.social.partner_url,
                     metrics};
   MountRoutes(router, services);
   http::ServerOptions so;

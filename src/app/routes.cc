@@ -13,6 +13,7 @@
 #include "patients/routes.h"
 #include "risk/routes.h"
 #include "scheduling/routes.h"
+#include "social/routes.h"
 #include "tasks/routes.h"
 #include "worklist/routes.h"
 
@@ -48,6 +49,7 @@ void MountRoutes(http::Router& router, Services& s) {
   scheduling::RegisterRoutes(router, s.appointments);
   education::RegisterRoutes(router, s.education);
   insurance::RegisterRoutes(router, s.insurance);
+  social::RegisterRoutes(router, s.social, s.resources, s.partner_url);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

@@ -20,6 +20,8 @@
 #include "patients/service.h"
 #include "risk/rules.h"
 #include "scheduling/service.h"
+#include "social/resources.h"
+#include "social/service.h"
 #include "tasks/service.h"
 #include "worklist/worklist.h"
 
@@ -45,6 +47,9 @@ struct Services {
   scheduling::Service& appointments;
   education::Service& education;
   insurance::Service& insurance;
+  social::Service& social;
+  social::Directory& resources;
+  std::string partner_url;
   http::Metrics& metrics;
 };
 

@@ -8,6 +8,7 @@
 #include "assessments/alerts.h"
 #include "audit/trail.h"
 #include "events/outbox.h"
+#include "social/service.h"
 
 namespace ck::assessments {
 namespace {
@@ -191,6 +192,14 @@ Result<Assessment> Service::Finish(db::Connection& c, const auth::Principal& who
   CK_RETURN_IF_ERROR(
       audit::Append(c, audit::EventBy(actor, now, "assessment.complete", "assessment",
                                       std::to_string(a.id), a.patient_id, a.instrument_id)));
+  // A positive social-needs domain opens a barrier on the case.
+  CK_ASSIGN_OR_RETURN(auto barriers,
+                      social::OpenBarriersFromScreening(c, a.patient_id, a.case_id, a.id,
+                                                        e.positive_domains, who.user_id, now));
+  for (int64_t b : barriers)
+    CK_RETURN_IF_ERROR(audit::Append(
+        c, audit::EventBy(actor, now, "barrier.identify", "barrier", std::to_string(b),
+                          a.patient_id, "from assessment " + std::to_string(a.id))));
   // For programs that act on results (a counselling referral when PHQ-9 >= 10).
   CK_RETURN_IF_ERROR(events::Raise(
       c,

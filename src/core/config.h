@@ -89,6 +89,13 @@ struct Config {
     int coverage_ending_days = 30;      // coverage ending within this many days: a task
     int check_minutes = 60;             // how often `serve` looks for these
   } insurance;
+  struct Social {
+    int referral_answer_business_days = 3;  // a sent referral unanswered after this: worklist
+    int referral_link_days = 30;            // the organisation's link expires after this
+    // The web app's page for organisations; links are <partner_url>#token=... Set
+    // the full address (https://casekeeper.example.org/partner) so links work in email.
+    std::string partner_url = "/partner";
+  } social;
   struct Web {
     // The built web app (index.html and assets/); a relative path is taken from the
     // working directory. Missing: the API is served without the app.

@@ -380,6 +380,28 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       }
       items.push_back(std::move(it));
     }
+    // Community referrals the organisation has not answered in time.
+    CK_ASSIGN_OR_RETURN(
+        auto unanswered,
+        c.Query("SELECT f.id, f.case_id, f.patient_id, r.organization, r.service, "
+                "f.answer_due_at FROM resource_referrals f JOIN community_resources r ON r.id = "
+                "f.resource_id WHERE f.status = 'sent' AND f.answer_due_at < ? AND f.patient_id "
+                "IN " +
+                    patients,
+                After(now)));
+    for (const db::Row& r : unanswered) {
+      Item it;
+      it.kind = "referral_unanswered";
+      it.referral_id = r.Int(0);
+      it.case_id = r.Int(1);
+      it.patient_id = r.Int(2);
+      it.due_at = r.Int(5);
+      it.title = "No answer from " + r.Text(3) + " (" + r.Text(4) + ")";
+      it.score = R.weight.at(it.kind);
+      it.reasons.push_back("referral unanswered; the answer was due " + Hours(now - r.Int(5)) +
+                           " ago");
+      items.push_back(std::move(it));
+    }
     // The patients' tiers: the same work ranks higher for a higher-risk patient.
     std::vector<int64_t> ids;
     for (const Item& it : items) ids.push_back(it.patient_id);

@@ -5,7 +5,7 @@
 // discharges of one's patients in the last 24 hours, new referrals awaiting
 // triage, high-risk patients not reached lately, care plan reviews due, goals
 // past their target date, payer decisions due, appeal deadlines near and
-// approvals ending (docs/worklist.md).
+// approvals ending, and community referrals unanswered (docs/worklist.md).
 //
 //   Worklist worklist(db, clock, {});
 //   CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(who, actor, who.user_id, 100));
@@ -37,7 +37,8 @@ struct RankingRules {
       {"goal_past_target", 100},
       {"authorization_decision_due", 420},  // a payer decision overdue or due soon
       {"appeal_deadline", 380},             // a filing deadline near, or the payer late
-      {"authorization_expiring", 220}};     // an approval ending: renew in time
+      {"authorization_expiring", 220},      // an approval ending: renew in time
+      {"referral_unanswered", 240}};        // a community organisation has not answered
   int overdue_decision_bonus = 100;         // the payer's (or our filing) deadline has passed
   Timestamp decision_horizon = 48 * kMillisPerHour;
   int appeal_horizon_days = 10;    // denials and draft appeals with a filing deadline this close
@@ -61,6 +62,7 @@ struct Item {
   std::string patient_name;  // as the screen shows it: preferred or given name, family name
   std::optional<int64_t> case_id, task_id, alert_id, encounter_id, care_plan_id, goal_id;
   std::optional<int64_t> authorization_id, appeal_id;
+  std::optional<int64_t> referral_id;    // a community resource referral
   std::optional<int64_t> owner_user_id;  // whose it is (team worklists)
   std::string title;
   std::optional<Timestamp> due_at;  // or when it happened

@@ -171,6 +171,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       if (!seeded.ok()) return Fail(seeded.status());
       if (Status st = demo::SeedAssessments(db, assessment_service); !st.ok()) return Fail(st);
       if (Status st = demo::SeedInsurance(db, insurance_service, clock); !st.ok()) return Fail(st);
+      if (Status st = demo::SeedSocial(db, social_service, resources, clock); !st.ok())
+        return Fail(st);
       auto run = risk::Stratify(db, clock, *tier_rules, {.trigger = "demo"});
       if (!run.ok()) return Fail(run.status());
       spdlog::info("demo data created; {} patients stratified", run->patients);

@@ -11,6 +11,8 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "insurance/service.h"
+#include "social/resources.h"
+#include "social/service.h"
 
 namespace ck::demo {
 
@@ -38,6 +40,12 @@ Status SeedAssessments(db::Database& db, assessments::Service& service);
 // The demo's insurance work (requests, denials, appeals, approvals ending,
 // claims), made through `insurance` as case managers would. Run after Seed().
 Status SeedInsurance(db::Database& db, insurance::Service& insurance, const Clock& clock);
+
+// The community resource directory (imported from CSV, with ZIP centroids)
+// and referrals from the barriers the demo's screens opened, in every state.
+// Run after SeedAssessments().
+Status SeedSocial(db::Database& db, social::Service& social, social::Directory& directory,
+                  const Clock& clock);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

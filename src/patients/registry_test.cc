@@ -8,6 +8,7 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "patients/routes.h"
+#include "patients/store.h"
 #include "testing/api_harness.h"
 
 namespace ck::patients {
@@ -382,6 +383,35 @@ TEST_F(RegistryTest, ConcurrentEditorsOfOneVersionGetOneWinner) {
   Json now = Json::parse(Call(Method::kGet, path, "cm.one").body);
   EXPECT_EQ(now["version"], 2);
   EXPECT_TRUE(now["preferred_name"].get<std::string>().starts_with("Editor "));
+}
+
+// Every table that holds a patient's rows follows a merge: a new table with a
+// patient_id column must join TablesMovedByMerge() or be one of the exceptions.
+TEST_F(RegistryTest, MergeCoversEveryTableWithAPatientColumn) {
+  std::vector<std::string> tables;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    const char* sql =
+                        c.backend() == db::Backend::kSqlite
+                            ? "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+                              "WHERE m.type = 'table' AND p.name = 'patient_id' ORDER BY 1"
+                            : "SELECT table_name FROM information_schema.columns WHERE "
+                              "column_name = 'patient_id' AND table_schema = current_schema() "
+                              "ORDER BY 1";
+                    return c.ForEachRow(sql, {}, [&](const db::Row& r) {
+                      tables.push_back(r.Text(0));
+                      return Status::Ok();
+                    });
+                  })
+                  .ok());
+  ASSERT_GT(tables.size(), 30u);
+  const auto& moved = TablesMovedByMerge();
+  for (const std::string& t : tables) {
+    bool excepted =
+        t == "audit_log" || t == "care_team_members" || t == "patient_races" || t == "patient_risk";
+    EXPECT_TRUE(excepted || std::find(moved.begin(), moved.end(), t) != moved.end())
+        << t << " has a patient_id column but a merge leaves its rows behind";
+  }
 }
 
 }  // namespace

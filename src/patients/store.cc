@@ -464,6 +464,59 @@ Status DeleteRelationship(db::Connection& c, int64_t patient_id, int64_t relatio
   return Status::Ok();
 }
 
+const std::vector<std::string>& TablesMovedByMerge() {
+  static const std::vector<std::string> kTables = {
+      "patient_identifiers",
+      "patient_phones",
+      "patient_relationships",
+      "break_glass_grants",
+      "cases",
+      "case_status_changes",
+      "case_assignments",
+      "case_notes",
+      "case_contacts",
+      "conditions",
+      "medications",
+      "allergies",
+      "encounters",
+      "coverages",
+      "consents",
+      "documents",
+      "case_team_members",
+      "assessments",
+      "alerts",
+      "notifications",
+      "risk_scores",
+      "hl7_messages",
+      "domain_events",
+      "observations",
+      "procedures",
+      "external_care_plans",
+      "external_goals",
+      "tasks",
+      "task_events",
+      "care_plans",
+      "care_plan_versions",
+      "care_plan_problems",
+      "care_plan_goals",
+      "care_plan_goal_progress",
+      "care_plan_interventions",
+      "appointments",
+      "education_assignments",
+      "education_events",
+      "eligibility_checks",
+      "prior_authorizations",
+      "authorization_services",
+      "authorization_events",
+      "claims",
+      "appeals",
+      "appeal_events",
+      "barriers",
+      "resource_referrals",
+  };
+  return kTables;
+}
+
 Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timestamp now) {
   if (survivor == merged)
     return InvalidArgument("a patient cannot be merged into itself", "merged_patient_id");
@@ -478,42 +531,7 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
   if (m->merged_into_id) return FailedPrecondition("that record was already merged");
   // Everything that belongs to the merged record moves to the survivor. Tables
   // added by later modules join this list.
-  for (const char* table : {"patient_identifiers",
-                            "patient_phones",
-                            "patient_relationships",
-                            "break_glass_grants",
-                            "cases",
-                            "case_status_changes",
-                            "case_assignments",
-                            "case_notes",
-                            "case_contacts",
-                            "conditions",
-                            "medications",
-                            "allergies",
-                            "encounters",
-                            "coverages",
-                            "consents",
-                            "documents",
-                            "case_team_members",
-                            "assessments",
-                            "alerts",
-                            "notifications",
-                            "risk_scores",
-                            "hl7_messages",
-                            "domain_events",
-                            "observations",
-                            "procedures",
-                            "external_care_plans",
-                            "external_goals",
-                            "tasks",
-                            "task_events",
-                            "care_plans",
-                            "care_plan_versions",
-                            "care_plan_problems",
-                            "care_plan_goals",
-                            "care_plan_goal_progress",
-                            "care_plan_interventions",
-                            "appointments"}) {
+  for (const std::string& table : TablesMovedByMerge()) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

@@ -40,6 +40,10 @@ Status DeleteRelationship(db::Connection& c, int64_t patient_id, int64_t relatio
 
 // Moves everything of `merged` to `survivor` and marks `merged` as merged into it.
 Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timestamp now);
+// The tables whose rows follow a merged patient to the survivor: every table
+// with a patient_id column but the audit trail (history as it happened),
+// care_team_members, patient_races and patient_risk (merged by their own rules).
+const std::vector<std::string>& TablesMovedByMerge();
 
 Result<int64_t> InsertCareTeamMember(db::Connection& c, int64_t patient_id, int64_t user_id,
                                      const std::string& member_role, Timestamp now);

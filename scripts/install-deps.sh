@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk curl ca-certificates
   clang libclang-rt-14-dev
-  libhpdf-dev poppler-utils tzdata
+  libhpdf-dev libxlsxwriter-dev poppler-utils tzdata
   nodejs
   chromium fonts-liberation # the web app's browser tests (web/run-tests.sh)
 )

@@ -11,6 +11,7 @@
 #include "insurance/routes.h"
 #include "interop/fhir/routes.h"
 #include "patients/routes.h"
+#include "reports/routes.h"
 #include "risk/routes.h"
 #include "scheduling/routes.h"
 #include "social/routes.h"
@@ -50,6 +51,7 @@ void MountRoutes(http::Router& router, Services& s) {
   education::RegisterRoutes(router, s.education);
   insurance::RegisterRoutes(router, s.insurance);
   social::RegisterRoutes(router, s.social, s.resources, s.partner_url);
+  reports::RegisterRoutes(router, s.db, s.clock);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

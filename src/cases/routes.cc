@@ -5,6 +5,7 @@
 
 #include "cases/store.h"
 #include "http/json.h"
+#include "reports/respond.h"
 
 namespace ck::cases {
 namespace {
@@ -385,7 +386,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
                                   {"display_name", l.display_name},
                                   {"open_cases", l.open_cases},
                                   {"acuity_weighted_load", l.weighted_load}});
-               return http::JsonResponse(200, {{"items", items}});
+               return reports::Respond(req, {{"items", items}}, "caseloads");
              });
 }
 

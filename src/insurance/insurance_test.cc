@@ -13,6 +13,7 @@
 #include "http/json.h"
 #include "insurance/routes.h"
 #include "testing/api_harness.h"
+#include "testing/pdf_text.h"
 
 namespace ck::insurance {
 namespace {
@@ -347,18 +348,9 @@ TEST_F(InsuranceTest, AppealLevelsDeadlinesAndThePacket) {
   ASSERT_EQ(pdf.status, 200) << pdf.body;
   EXPECT_EQ(pdf.content_type, "application/pdf");
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("ck-packet-" + std::to_string(::getpid()) + ".pdf"))
-                         .string();
-  std::ofstream(path, std::ios::binary) << pdf.body;
-  std::string text;
-  FILE* f = ::popen(("pdftotext -layout " + path + " - 2>/dev/null").c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  ASSERT_EQ(::pclose(f), 0) << "pdftotext is needed (poppler-utils)";
-  std::filesystem::remove(path);
+  auto extracted = testing::PdfText(pdf.body);
+  ASSERT_TRUE(extracted.ok()) << extracted.status().ToString();
+  const std::string& text = *extracted;
   for (const char* want :
        {"CONFIDENTIAL", "Reconsideration", "Ines Okafor", "1958-04-12", "Acme medicare_advantage",
         "MA-1001", "J9271", "Pembrolizumab 1 mg", "ACME-PA-77812", "Step therapy",
@@ -593,6 +585,24 @@ TEST_F(InsuranceTest, RenewalsEligibilityAndTheReport) {
   EXPECT_EQ(report["prior_authorizations"]["decided_within_time"], 2);
   EXPECT_EQ(report["cms_0057_f"]["standard"]["decided"], 3);
   EXPECT_EQ(report["cms_0057_f"]["expedited"]["decided"], 0);
+  // The same report downloads as CSV (one table) and XLSX (every table a sheet).
+  const std::string period = "/api/v1/reports/insurance?from=2026-11-01&to=2026-12-01";
+  auto csv = api_.Call(Method::kGet, period + "&format=csv", "sup.a");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.substr(0, 14), "Measure,Value\r");
+  EXPECT_NE(csv.body.find("Prior authorizations approval rate,66.7 %"), std::string::npos);
+  auto urgency = api_.Call(Method::kGet, period + "&format=csv&table=cms_0057_f", "sup.a");
+  ASSERT_EQ(urgency.status, 200) << urgency.body;
+  EXPECT_NE(urgency.body.find("\r\nstandard,"), std::string::npos) << urgency.body;
+  auto xlsx = api_.Call(Method::kGet, period + "&format=xlsx", "sup.a");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(Json::parse(api_.Call(Method::kGet, period + "&format=pdf", "sup.a").body)["field"],
+            "format");
+  EXPECT_EQ(Json::parse(
+                api_.Call(Method::kGet, period + "&format=csv&table=nope", "sup.a").body)["field"],
+            "table");
   EXPECT_EQ(api_.Call(Method::kGet, "/api/v1/reports/insurance?from=x&to=y", "sup.a").status, 400);
   EXPECT_EQ(api_.Call(Method::kGet,
                       "/api/v1/reports/insurance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z",

@@ -1,170 +1,17 @@
 #include "insurance/packet.h"
 
-#include <hpdf.h>
-
 #include <memory>
 #include <vector>
 
 #include "audit/trail.h"
 #include "insurance/internal.h"
 #include "insurance/service.h"
+#include "reports/pdf.h"
 
 namespace ck::insurance {
 namespace {
 
 using namespace internal;
-
-// The built-in PDF fonts speak WinAnsi: characters outside it become '?'.
-std::string ToWinAnsi(const std::string& utf8) {
-  std::string out;
-  for (size_t i = 0; i < utf8.size();) {
-    unsigned char c = static_cast<unsigned char>(utf8[i]);
-    uint32_t cp = c;
-    size_t len = 1;
-    if (c >= 0xF0) {
-      len = 4;
-    } else if (c >= 0xE0) {
-      len = 3;
-    } else if (c >= 0xC0) {
-      len = 2;
-    }
-    if (len > 1 && i + len <= utf8.size()) {
-      cp = c & (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
-    }
-    i += len;
-    if (cp == '\t') cp = ' ';
-    if (cp < 0x20 && cp != '\n') continue;
-    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) {
-      out += static_cast<char>(cp);
-    } else if (cp == 0x2014 || cp == 0x2013) {
-      out += '-';
-    } else if (cp == 0x2019 || cp == 0x2018) {
-      out += '\'';
-    } else if (cp == 0x201C || cp == 0x201D) {
-      out += '"';
-    } else {
-      out += '?';
-    }
-  }
-  return out;
-}
-
-class Pdf {
- public:
-  Pdf() : doc_(HPDF_New(nullptr, nullptr), HPDF_Free) {
-    if (!doc_) return;
-    HPDF_SetCompressionMode(doc_.get(), HPDF_COMP_ALL);
-    font_ = HPDF_GetFont(doc_.get(), "Helvetica", "WinAnsiEncoding");
-    bold_ = HPDF_GetFont(doc_.get(), "Helvetica-Bold", "WinAnsiEncoding");
-  }
-  bool ok() const { return doc_ && font_ && bold_; }
-
-  void Heading(const std::string& text) {
-    Space(10);
-    Line(text, bold_, 13);
-    Space(2);
-  }
-  void Field(const std::string& label, const std::string& value) {
-    Paragraph(label + ": " + value, font_, 10);
-  }
-  void Text(const std::string& text, bool strong = false) {
-    Paragraph(text, strong ? bold_ : font_, 10);
-  }
-  void Space(float points) { y_ -= points; }
-
-  Result<std::string> Finish(const std::string& title) {
-    HPDF_SetInfoAttr(doc_.get(), HPDF_INFO_TITLE, ToWinAnsi(title).c_str());
-    HPDF_SetInfoAttr(doc_.get(), HPDF_INFO_CREATOR, "casekeeper");
-    int n = 0;
-    for (HPDF_Page page : pages_) {
-      ++n;
-      HPDF_Page_BeginText(page);
-      HPDF_Page_SetFontAndSize(page, font_, 8);
-      std::string footer = "Page " + std::to_string(n) + " of " + std::to_string(pages_.size());
-      HPDF_Page_TextOut(page, kMargin, 30, footer.c_str());
-      HPDF_Page_EndText(page);
-    }
-    if (HPDF_SaveToStream(doc_.get()) != HPDF_OK) return Internal("the PDF could not be written");
-    HPDF_UINT32 size = HPDF_GetStreamSize(doc_.get());
-    std::string out(size, '\0');
-    HPDF_UINT32 read = size;
-    HPDF_ResetStream(doc_.get());
-    if (HPDF_ReadFromStream(doc_.get(), reinterpret_cast<HPDF_BYTE*>(out.data()), &read) !=
-            HPDF_OK &&
-        read != size)
-      return Internal("the PDF could not be read back");
-    out.resize(read);
-    return out;
-  }
-
- private:
-  static constexpr float kMargin = 56, kWidth = 612, kHeight = 792;
-
-  void NewPage() {
-    page_ = HPDF_AddPage(doc_.get());
-    HPDF_Page_SetWidth(page_, kWidth);
-    HPDF_Page_SetHeight(page_, kHeight);
-    pages_.push_back(page_);
-    HPDF_Page_BeginText(page_);
-    HPDF_Page_SetFontAndSize(page_, bold_, 8);
-    HPDF_Page_TextOut(page_, kMargin, kHeight - 30,
-                      "CONFIDENTIAL - protected health information. Appeal packet prepared by "
-                      "casekeeper.");
-    HPDF_Page_EndText(page_);
-    y_ = kHeight - 56;
-  }
-
-  void Line(const std::string& text, HPDF_Font font, float size) {
-    if (!page_ || y_ < 60) NewPage();
-    HPDF_Page_BeginText(page_);
-    HPDF_Page_SetFontAndSize(page_, font, size);
-    HPDF_Page_TextOut(page_, kMargin, y_, ToWinAnsi(text).c_str());
-    HPDF_Page_EndText(page_);
-    y_ -= size + 4;
-  }
-
-  // Wrapped to the page width, and at explicit newlines.
-  void Paragraph(const std::string& text, HPDF_Font font, float size) {
-    std::string win = ToWinAnsi(text);
-    size_t start = 0;
-    while (start <= win.size()) {
-      size_t nl = win.find('\n', start);
-      std::string part =
-          win.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-      if (!page_) NewPage();
-      HPDF_Page_SetFontAndSize(page_, font, size);
-      while (!part.empty()) {
-        HPDF_REAL used = 0;
-        HPDF_UINT fits =
-            HPDF_Page_MeasureText(page_, part.c_str(), kWidth - 2 * kMargin, HPDF_TRUE, &used);
-        if (fits == 0)
-          fits =
-              HPDF_Page_MeasureText(page_, part.c_str(), kWidth - 2 * kMargin, HPDF_FALSE, &used);
-        if (fits == 0) fits = 1;
-        LineRaw(part.substr(0, fits), font, size);
-        part = part.substr(fits);
-        while (!part.empty() && part.front() == ' ') part.erase(0, 1);
-      }
-      if (nl == std::string::npos) break;
-      start = nl + 1;
-    }
-  }
-  void LineRaw(const std::string& win, HPDF_Font font, float size) {
-    if (!page_ || y_ < 60) NewPage();
-    HPDF_Page_BeginText(page_);
-    HPDF_Page_SetFontAndSize(page_, font, size);
-    HPDF_Page_TextOut(page_, kMargin, y_, win.c_str());
-    HPDF_Page_EndText(page_);
-    y_ -= size + 4;
-  }
-
-  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> doc_;
-  HPDF_Font font_ = nullptr, bold_ = nullptr;
-  HPDF_Page page_ = nullptr;
-  std::vector<HPDF_Page> pages_;
-  float y_ = 0;
-};
 
 std::string Str(const Json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return "-";
@@ -175,7 +22,8 @@ std::string Str(const Json& j, const char* key) {
 }  // namespace
 
 Result<std::string> RenderPacketPdf(const Json& c) {
-  Pdf pdf;
+  reports::PdfDocument pdf(
+      "CONFIDENTIAL - protected health information. Appeal packet prepared by casekeeper.");
   if (!pdf.ok()) return Internal("libharu could not start a document");
   const Json& appeal = c["appeal"];
   const Json& patient = c["patient"];

@@ -3,6 +3,7 @@
 #include "http/json.h"
 #include "insurance/claims_csv.h"
 #include "insurance/packet.h"
+#include "reports/respond.h"
 
 namespace ck::insurance {
 namespace {
@@ -193,7 +194,7 @@ void RegisterRoutes(http::Router& router, Service& insurance) {
         CK_ASSIGN_OR_RETURN(Timestamp from, bound("from"));
         CK_ASSIGN_OR_RETURN(Timestamp to, bound("to"));
         CK_ASSIGN_OR_RETURN(Json report, insurance.Report(req.Actor(), from, to));
-        return http::JsonResponse(200, report);
+        return reports::Respond(req, report, "insurance");
       });
 }
 

@@ -47,6 +47,7 @@ export interface Patient extends PatientSummary {
   identifiers: { id: number; system: string; value: string; kind: string }[];
   preferred_contact_method: string | null;
   merged_into_id: number | null;
+  address?: { line1: string | null; line2: string | null; city: string | null; state: string | null; postal_code: string | null } | null;
 }
 
 export interface Case {
@@ -455,6 +456,134 @@ export interface EducationAssignment {
   version: number;
 }
 
+// Social needs (src/social): barriers, the community resource directory, referrals.
+export interface SocialEvent {
+  kind: string;
+  detail: unknown;
+  by_user_id: number | null;
+  /** The organisation's own step, through its referral link. */
+  by_partner: boolean;
+  at: string;
+}
+
+export interface Barrier {
+  id: number;
+  patient_id: number;
+  case_id: number;
+  domain: string;
+  severity: 'low' | 'moderate' | 'high' | 'urgent';
+  status: 'identified' | 'in_progress' | 'resolved' | 'unable_to_resolve';
+  source: 'screening' | 'manual';
+  assessment_id: number | null;
+  problem_id: number | null;
+  description: string | null;
+  outcome: string | null;
+  identified_by: number | null;
+  identified_at: string;
+  closed_at: string | null;
+  updated_at: string;
+  version: number;
+  history: SocialEvent[];
+}
+
+export interface CommunityResource {
+  id: number;
+  organization: string;
+  service: string;
+  domains: string[];
+  description: string | null;
+  eligibility: string | null;
+  languages: string[];
+  hours: string | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  address_line: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  capacity: 'open' | 'waitlist' | 'full' | 'unknown';
+  capacity_note: string | null;
+  capacity_updated_at: string | null;
+  active: boolean;
+  version: number;
+}
+
+export interface ResourceHit extends CommunityResource {
+  distance_miles: number | null;
+}
+
+export interface ResourceSearchAnswer {
+  items: ResourceHit[];
+  /** Where distances were measured from ("the patient's home ZIP 43211"), if anywhere. */
+  origin: string | null;
+}
+
+export interface ResourceReferral {
+  id: number;
+  patient_id: number;
+  case_id: number;
+  barrier_id: number;
+  barrier_domain: string;
+  resource: { id: number; organization: string; service: string };
+  status: 'draft' | 'sent' | 'accepted' | 'declined' | 'service_delivered' | 'no_show' | 'closed';
+  note: string | null;
+  share_address: boolean;
+  decline_reason: string | null;
+  outcome_note: string | null;
+  service_date: string | null;
+  consent_id: number | null;
+  created_by: number | null;
+  created_at: string;
+  sent_at: string | null;
+  answer_due_at: string | null;
+  answered_at: string | null;
+  closed_at: string | null;
+  link_expires_at: string | null;
+  overdue: boolean;
+  updated_at: string;
+  version: number;
+  history: SocialEvent[];
+}
+
+/** The organisation's secure link: in the answer that sent the referral, and never again. */
+export interface PartnerLink {
+  url: string;
+  expires_at: string;
+}
+
+export type ReferralWithLink = ResourceReferral & { link: PartnerLink | null };
+
+export interface Consent {
+  id: number;
+  kind: string;
+  relationship_id: number | null;
+  party_name: string | null;
+  scope: string | null;
+  method: string;
+  granted_on: string;
+  expires_on: string | null;
+  revoked_at: string | null;
+  active: boolean;
+}
+
+/** What the organisation sees through its link: the minimum necessary. */
+export interface PartnerView {
+  referral_id: number;
+  status: string;
+  organization: string;
+  service: string;
+  need: string;
+  patient: { name: string; phone: string | null; preferred_language: string; address: string | null; city_zip: string | null };
+  note: string | null;
+  referred_by: string;
+  sent_at: string;
+  answer_due_at: string | null;
+  link_expires_at: string;
+  capacity: string;
+  allowed: string[];
+}
+
 type Listener = () => void;
 let onActivity: Listener = () => {};
 let onUnauthenticated: Listener = () => {};
@@ -465,12 +594,13 @@ export function setApiListeners(activity: Listener, unauthenticated: Listener): 
   onUnauthenticated = unauthenticated;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, opts: { anonymous?: boolean } = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
-      credentials: 'same-origin',
+      // The organisation's page sends no cookie: it works by its link alone.
+      credentials: opts.anonymous ? 'omit' : 'same-origin',
       cache: 'no-store',
       headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
@@ -489,11 +619,12 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   if (!res.ok) {
     const err = new ApiError(res.status, (json as ApiErrorBody) ?? null, res.statusText || `HTTP ${res.status}`);
+    if (opts.anonymous) throw err;
     if (res.status === 401 && path !== '/auth/login') onUnauthenticated();
     else onActivity();
     throw err;
   }
-  onActivity();
+  if (!opts.anonymous) onActivity();
   return json as T;
 }
 
@@ -582,4 +713,23 @@ export const api = {
   assignEducation: (id: number, body: Record<string, unknown>) => post<EducationAssignment>(`/patients/${id}/education`, body),
   educationStep: (assignmentId: number, step: 'delivery' | 'teach-back' | 'status', body: Record<string, unknown>) =>
     post<EducationAssignment>(`/education/assignments/${assignmentId}/${step}`, body),
+
+  // Social needs (src/social/routes.cc)
+  socialDomains: () => get<Items<string>>('/social/domains'),
+  barriers: (id: number, caseId?: number | null) => get<Items<Barrier>>(`/patients/${id}/barriers${caseId ? `?case_id=${caseId}` : ''}`),
+  barrier: (id: number) => get<Barrier>(`/barriers/${id}`),
+  addBarrier: (caseId: number, body: Record<string, unknown>) => post<Barrier>(`/cases/${caseId}/barriers`, body),
+  changeBarrier: (id: number, body: Record<string, unknown>) => patch<Barrier>(`/barriers/${id}`, body),
+  /** From the patient's home ZIP code; `query` from lib/social resourceQuery (travels in the request only). */
+  patientResources: (id: number, query: string) => get<ResourceSearchAnswer>(`/patients/${id}/resources?${query}`),
+  resources: (query: string) => get<ResourceSearchAnswer>(`/resources?${query}`),
+  refer: (barrierId: number, body: Record<string, unknown>) => post<ReferralWithLink>(`/barriers/${barrierId}/referrals`, body),
+  resourceReferrals: (id: number) => get<Items<ResourceReferral>>(`/patients/${id}/resource-referrals`),
+  resourceReferral: (id: number) => get<ResourceReferral>(`/resource-referrals/${id}`),
+  referralStep: (id: number, body: Record<string, unknown>) => post<ReferralWithLink>(`/resource-referrals/${id}/status`, body),
+  consents: (id: number) => get<Items<Consent>>(`/patients/${id}/consents`),
+
+  // The organisation's page: no session, the token in the body (never in a URL).
+  partnerReferral: (token: string) => request<PartnerView>('POST', '/partner/referral', { token }, { anonymous: true }),
+  partnerUpdate: (body: Record<string, unknown> & { token: string }) => request<PartnerView>('POST', '/partner/referral/update', body, { anonymous: true }),
 };

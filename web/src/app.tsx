@@ -253,7 +253,14 @@ function Screen(props: { path: string; query: URLSearchParams; role: Me['role'] 
       const v = props.query.get(k);
       return v && /^\d+$/.test(v) ? Number(v) : null;
     };
-    return <PatientView patientId={m.id as number} caseId={id('case')} tab={props.query.get('tab') ?? 'timeline'} focus={{ auth: id('auth'), appeal: id('appeal') }} />;
+    return (
+      <PatientView
+        patientId={m.id as number}
+        caseId={id('case')}
+        tab={props.query.get('tab') ?? 'timeline'}
+        focus={{ auth: id('auth'), appeal: id('appeal'), barrier: id('barrier'), referral: id('referral'), assessment: id('assessment') }}
+      />
+    );
   }
   return <NotFound />;
 }

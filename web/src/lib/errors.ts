@@ -80,6 +80,21 @@ const FIELD_LABELS: Record<string, string> = {
   recipient_name: "Caregiver's name",
   material_id: 'Material',
   note: 'Note',
+  domain: 'Need',
+  severity: 'Severity',
+  description: 'Description',
+  problem_id: 'Care plan problem',
+  status: 'Status',
+  resource_id: 'Service',
+  share_address: 'Share address',
+  consent_method: "Patient's consent",
+  service_date: 'Date of the service',
+  outcome_note: 'Outcome note',
+  within_miles: 'Distance',
+  capacity: 'Capacity',
+  capacity_note: 'Capacity note',
+  responder: 'Your name',
+  token: 'Link',
 };
 
 /** Items of list fields: "services[0].code" → "Service 1 code". */
@@ -133,7 +148,7 @@ export function answerPointer(field: string | null): string | null {
 }
 
 /** What to call the record in a conflict message. */
-export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record';
+export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record' | 'barrier' | 'referral';
 
 /**
  * One sentence for any failure. `what` names the record for 409s; `labels`

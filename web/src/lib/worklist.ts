@@ -15,11 +15,12 @@ export interface WorklistItem {
   goal_id: number | null;
   authorization_id?: number | null;
   appeal_id?: number | null;
+  referral_id?: number | null;
   owner_user_id: number | null;
   at: string | null;
 }
 
-export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'insurance' | 'other';
+export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'insurance' | 'social' | 'other';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
   alerts: 'Alerts',
@@ -29,6 +30,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   outreach: 'Contact due',
   care_plans: 'Care plans',
   insurance: 'Insurance',
+  social: 'Social needs',
   other: 'Other',
 };
 
@@ -46,6 +48,7 @@ const KIND_CATEGORY: Record<string, Category> = {
   authorization_decision_due: 'insurance',
   appeal_deadline: 'insurance',
   authorization_expiring: 'insurance',
+  referral_unanswered: 'social',
 };
 
 export const KIND_LABELS: Record<string, string> = {
@@ -62,6 +65,7 @@ export const KIND_LABELS: Record<string, string> = {
   authorization_decision_due: 'Payer decision due',
   appeal_deadline: 'Appeal deadline',
   authorization_expiring: 'Authorization ending',
+  referral_unanswered: 'Referral unanswered',
 };
 
 export function categoryOf(kind: string): Category {
@@ -116,12 +120,13 @@ export function countByCategory(items: WorklistItem[]): Map<Category, number> {
 
 /** A stable key for an item (several kinds can point at the same case). */
 export function itemKey(it: WorklistItem): string {
-  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.authorization_id ?? '', it.appeal_id ?? '', it.case_id, it.patient_id].join(':');
+  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.authorization_id ?? '', it.appeal_id ?? '', it.referral_id ?? '', it.case_id, it.patient_id].join(':');
 }
 
 /**
  * Where an item opens: the patient (and case); insurance items open the
- * Insurance tab at their authorization or appeal. Ids only, never names.
+ * Insurance tab at their authorization or appeal, an unanswered community
+ * referral the Social needs tab at the referral. Ids only, never names.
  */
 export function itemHref(it: WorklistItem): string {
   const q = new URLSearchParams();
@@ -130,6 +135,9 @@ export function itemHref(it: WorklistItem): string {
     q.set('tab', 'insurance');
     if (it.authorization_id) q.set('auth', String(it.authorization_id));
     if (it.appeal_id) q.set('appeal', String(it.appeal_id));
+  } else if (it.referral_id || it.kind === 'referral_unanswered') {
+    q.set('tab', 'social');
+    if (it.referral_id) q.set('referral', String(it.referral_id));
   }
   const qs = q.toString();
   return `/patients/${it.patient_id}${qs ? `?${qs}` : ''}`;

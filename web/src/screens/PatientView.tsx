@@ -17,13 +17,22 @@ import { ClinicalTab } from './patient/ClinicalTab';
 import { TasksTab } from './patient/TasksTab';
 import { InsuranceTab } from './patient/InsuranceTab';
 import { EducationTab } from './patient/EducationTab';
+import { SocialTab } from './patient/SocialTab';
 
 export interface TabProps {
   patient: Patient;
   caseRecord: Case | null;
   refreshHeader: () => void;
-  /** Ids from the URL the tab opens at (insurance: an authorization, an appeal). */
-  focus: { auth: number | null; appeal: number | null };
+  /** Ids from the URL the tab opens at (insurance: an authorization, an appeal; social needs: a barrier, a referral; assessments: one). */
+  focus: Focus;
+}
+
+export interface Focus {
+  auth: number | null;
+  appeal: number | null;
+  barrier?: number | null;
+  referral?: number | null;
+  assessment?: number | null;
 }
 
 interface TabDef {
@@ -41,6 +50,7 @@ const TABS: TabDef[] = [
   { id: 'tasks', label: 'Tasks and appointments', component: TasksTab },
   { id: 'insurance', label: 'Insurance', component: InsuranceTab },
   { id: 'education', label: 'Education', component: EducationTab },
+  { id: 'social', label: 'Social needs', component: SocialTab, needsCase: true },
 ];
 
 interface Header {
@@ -74,7 +84,7 @@ async function loadHeader(id: number): Promise<Header> {
   };
 }
 
-export function PatientView(props: { patientId: number; caseId: number | null; tab: string; focus?: { auth: number | null; appeal: number | null } }) {
+export function PatientView(props: { patientId: number; caseId: number | null; tab: string; focus?: Focus }) {
   const { user } = useSession();
   const [h, setH] = useState<Header | null>(null);
   const [error, setError] = useState<unknown>(null);

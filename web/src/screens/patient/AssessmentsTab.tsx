@@ -34,6 +34,10 @@ export function AssessmentsTab(props: TabProps) {
   const canAssess = can.assess(user.role) && !!props.caseRecord && props.caseRecord.status !== 'closed';
 
   const load = () => api.patientAssessments(props.patient.id).then((r) => setList(r.items), setError);
+  const focused = props.focus.assessment ?? null;
+  useEffect(() => {
+    if (focused && list) document.querySelector(`tr[data-assessment-id="${focused}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focused, !!list]);
   useEffect(() => {
     load();
     if (canAssess) api.instruments().then((r) => setInstruments(r.items.filter((i) => !i.record)), setError);
@@ -106,7 +110,7 @@ export function AssessmentsTab(props: TabProps) {
           </thead>
           <tbody>
             {list.map((a) => (
-              <tr key={a.id}>
+              <tr key={a.id} data-assessment-id={a.id} class={a.id === focused ? 'selected' : undefined} aria-current={a.id === focused ? 'true' : undefined}>
                 <td>{a.completed_at ? dateTime(a.completed_at) : humanize(a.status)}</td>
                 <td>{a.instrument.toUpperCase()}</td>
                 <td>{a.score ?? ''}</td>

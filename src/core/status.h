@@ -66,8 +66,8 @@ inline Status NotFound(std::string msg, std::string field = {}) {
 inline Status AlreadyExists(std::string msg, std::string field = {}) {
   return Status(ErrorCode::kAlreadyExists, std::move(msg), std::move(field));
 }
-inline Status FailedPrecondition(std::string msg) {
-  return Status(ErrorCode::kFailedPrecondition, std::move(msg));
+inline Status FailedPrecondition(std::string msg, std::string field = {}) {
+  return Status(ErrorCode::kFailedPrecondition, std::move(msg), std::move(field));
 }
 inline Status Conflict(std::string msg, std::string field = {}) {
   return Status(ErrorCode::kConflict, std::move(msg), std::move(field));

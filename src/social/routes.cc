@@ -108,6 +108,7 @@ Json ToJson(const PartnerView& v) {
           {"organization", v.organization},
           {"service", v.service},
           {"need", v.need},
+          {"need_domain", v.need_domain},
           {"patient",
            {{"name", v.patient_name},
             {"phone", v.patient_phone.empty() ? Json(nullptr) : Json(v.patient_phone)},

@@ -85,12 +85,12 @@ Referral ReferralFrom(const db::Row& r, Timestamp now) {
 
 Status AddBarrierEvent(db::Connection& c, int64_t barrier_id, const std::string& kind,
                        const std::optional<std::string>& detail, std::optional<int64_t> by,
-                       Timestamp now) {
+                       Timestamp now, bool partner = false) {
   return c
       .Exec(
-          "INSERT INTO barrier_events (barrier_id, kind, detail, by_user_id, at) VALUES (?, ?, "
-          "?, ?, ?)",
-          {barrier_id, kind, detail, by, now})
+          "INSERT INTO barrier_events (barrier_id, kind, detail, by_user_id, by_partner, at) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          {barrier_id, kind, detail, by, partner ? 1 : 0, now})
       .status();
 }
 
@@ -112,9 +112,10 @@ Result<Barrier> LoadBarrier(db::Connection& c, int64_t id) {
   if (rows.empty()) return NotFound("no barrier " + std::to_string(id));
   Barrier b = BarrierFrom(rows.at(0));
   CK_RETURN_IF_ERROR(c.ForEachRow(
-      "SELECT kind, detail, by_user_id, at FROM barrier_events WHERE barrier_id = ? ORDER BY id",
+      "SELECT kind, detail, by_user_id, by_partner, at FROM barrier_events WHERE barrier_id = ? "
+      "ORDER BY id",
       {id}, [&](const db::Row& r) {
-        b.history.push_back({r.Text(0), r.OptText(1), r.OptInt(2), false, r.Int(3)});
+        b.history.push_back({r.Text(0), r.OptText(1), r.OptInt(2), r.Int(3) != 0, r.Int(4)});
         return Status::Ok();
       }));
   return b;
@@ -250,7 +251,8 @@ Status ApplyStep(db::Connection& c, const Referral& f, const std::string& to,
                  const std::optional<std::string>& reason,
                  const std::optional<std::string>& outcome_note,
                  const std::optional<std::string>& service_date, std::optional<int64_t> by,
-                 bool partner, Timestamp now) {
+                 bool partner, Timestamp now,
+                 const std::optional<std::string>& responder = std::nullopt) {
   bool answer = f.status == "sent" && (to == "accepted" || to == "declined");
   CK_ASSIGN_OR_RETURN(
       int64_t n,
@@ -267,6 +269,7 @@ Status ApplyStep(db::Connection& c, const Referral& f, const std::string& to,
   if (reason) detail["reason"] = *reason;
   if (outcome_note) detail["outcome_note"] = *outcome_note;
   if (service_date) detail["service_date"] = *service_date;
+  if (responder) detail["responder"] = *responder;
   CK_RETURN_IF_ERROR(AddReferralEvent(c, f.id, "status", detail.dump(), by, partner, now));
   // The outcome, on the barrier's record too.
   if (OneOf(to, {"accepted", "declined", "service_delivered", "no_show"})) {
@@ -277,7 +280,9 @@ Status ApplyStep(db::Connection& c, const Referral& f, const std::string& to,
     if (reason) outcome["reason"] = *reason;
     if (outcome_note) outcome["outcome_note"] = *outcome_note;
     if (service_date) outcome["service_date"] = *service_date;
-    CK_RETURN_IF_ERROR(AddBarrierEvent(c, f.barrier_id, "referral_" + to, outcome.dump(), by, now));
+    if (responder) outcome["responder"] = *responder;
+    CK_RETURN_IF_ERROR(
+        AddBarrierEvent(c, f.barrier_id, "referral_" + to, outcome.dump(), by, now, partner));
     CK_RETURN_IF_ERROR(
         c.Exec("UPDATE barriers SET updated_at = ? WHERE id = ?", {now, f.barrier_id}).status());
   }
@@ -485,7 +490,8 @@ Status Service::Send(db::Connection& c, const Referral& f,
   if (!consent && !consent_method)
     return FailedPrecondition(
         "the patient has not agreed to share with " + f.organization +
-        ": record their consent (consent_method) or an information-sharing consent first");
+            ": record their consent (consent_method) or an information-sharing consent first",
+        "consent_method");
   if (!consent) {
     patients::Consent k;
     k.patient_id = f.patient_id;
@@ -618,7 +624,8 @@ Result<Referral> Service::Step(const auth::Principal& who, const auth::Actor& ac
           "the referral changed meanwhile (version " + std::to_string(f.version) + "); reload",
           "version");
     if (!StaffMayMove(f.status, step.to))
-      return FailedPrecondition("a referral that is " + f.status + " cannot become " + step.to);
+      return FailedPrecondition("a referral that is " + f.status + " cannot become " + step.to,
+                                "status");
     if (step.to != "sent") {
       CK_RETURN_IF_ERROR(ApplyStep(c, f, step.to, step.reason, step.outcome_note, step.service_date,
                                    who.user_id, false, now));
@@ -653,9 +660,10 @@ Result<TokenCheck> CheckToken(db::Connection& c, const std::string& token, Times
   }
   CK_ASSIGN_OR_RETURN(Referral f, LoadReferral(c, rows.at(0).Int(0), now));
   if (f.status == "closed") {
-    out.refused = FailedPrecondition("this referral is closed");
+    out.refused = FailedPrecondition("this referral is closed", "token");
   } else if (!f.link_expires_at || *f.link_expires_at <= now) {
-    out.refused = FailedPrecondition("this link has expired; ask the case manager for a new one");
+    out.refused =
+        FailedPrecondition("this link has expired; ask the case manager for a new one", "token");
   }
   out.referral = std::move(f);
   return out;
@@ -667,7 +675,8 @@ Result<PartnerView> ViewOf(db::Connection& c, const Referral& f) {
   v.status = f.status;
   v.organization = f.organization;
   v.service = f.service;
-  v.need = DomainLabel(f.barrier_domain);
+  v.need = NeedLabel(f.barrier_domain);
+  v.need_domain = f.barrier_domain;
   v.note = f.note;
   v.sent_at = f.sent_at.value_or(0);
   v.answer_due_at = f.answer_due_at;
@@ -746,8 +755,9 @@ Result<PartnerView> Service::PartnerAct(const std::string& token, const PartnerS
     if (refused.ok() && step.to) {
       auto moves = PartnerMoves(t.referral->status);
       if (std::find(moves.begin(), moves.end(), *step.to) == moves.end())
-        refused = FailedPrecondition("a referral that is " + t.referral->status +
-                                     " cannot become " + *step.to + " here");
+        refused = FailedPrecondition(
+            "a referral that is " + t.referral->status + " cannot become " + *step.to + " here",
+            "status");
     }
     if (!refused.ok()) {
       audit::Event e = audit::EventBy(
@@ -760,11 +770,8 @@ Result<PartnerView> Service::PartnerAct(const std::string& token, const PartnerS
     const Referral& f = *t.referral;
     std::string detail;
     if (step.to) {
-      std::optional<std::string> note = step.outcome_note;
-      if (step.responder)
-        note = (note ? *note + " " : std::string()) + "(recorded by " + *step.responder + ")";
-      CK_RETURN_IF_ERROR(
-          ApplyStep(c, f, *step.to, step.reason, note, step.service_date, std::nullopt, true, now));
+      CK_RETURN_IF_ERROR(ApplyStep(c, f, *step.to, step.reason, step.outcome_note,
+                                   step.service_date, std::nullopt, true, now, step.responder));
       detail = "status=" + *step.to;
     }
     if (step.capacity) {

@@ -114,12 +114,14 @@ struct ReferralStep {
 struct PartnerView {
   int64_t referral_id = 0;
   std::string status;
-  std::string organization, service, need;
+  std::string organization, service;
+  std::string need;         // in plain words: "Food"
+  std::string need_domain;  // food_insecurity
   std::string patient_name, patient_phone, preferred_language;
   std::optional<std::string> patient_address;  // only when the sender chose to share it
   std::optional<std::string> patient_city_zip;
   std::optional<std::string> note;
-  std::string referred_by, referred_by_phone;
+  std::string referred_by;
   Timestamp sent_at = 0;
   std::optional<Timestamp> answer_due_at;
   Timestamp link_expires_at = 0;

@@ -416,6 +416,7 @@ TEST_F(SocialTest, AReferralNeedsConsentAndEscalatesWhenUnansweredAfterNBusiness
   EXPECT_EQ(f["status"], "draft");
   EXPECT_TRUE(f["link"].is_null());
   Json refused = Step(f, {{"status", "sent"}}, 409);
+  EXPECT_EQ(refused["field"], "consent_method");
   EXPECT_NE(refused["error"].get<std::string>().find("Eastside Rides"), std::string::npos);
   EXPECT_EQ(Step(f, {{"status", "sent"}, {"consent_method", "nod"}}, 400)["field"],
             "consent_method");
@@ -497,17 +498,18 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   EXPECT_EQ(v["patient"]["phone"], "614-555-0142");
   EXPECT_TRUE(v["patient"]["address"].is_null());
   EXPECT_EQ(v["patient"]["city_zip"], "Columbus, OH 43205");
-  EXPECT_EQ(v["need"], "transportation");
+  EXPECT_EQ(v["need"], "Transportation");
+  EXPECT_EQ(v["need_domain"], "transportation");
   EXPECT_EQ(v["note"], "Needs a wheelchair van");
   EXPECT_EQ(v["allowed"], Json({"accepted", "declined"}));
   EXPECT_EQ(v.dump().find("1951"), std::string::npos);
 
   // Accept, then the outcome with a capacity update.
-  EXPECT_EQ(
+  auto early =
       Partner("/update",
-              {{"token", token}, {"status", "service_delivered"}, {"service_date", "2026-12-01"}})
-          .status,
-      409);  // not accepted yet
+              {{"token", token}, {"status", "service_delivered"}, {"service_date", "2026-12-01"}});
+  EXPECT_EQ(early.status, 409);  // not accepted yet: the move is refused, not the link
+  EXPECT_EQ(Json::parse(early.body)["field"], "status");
   v = Ok(Partner("/update", {{"token", token}, {"status", "accepted"}, {"responder", "Dee"}}));
   EXPECT_EQ(v["status"], "accepted");
   EXPECT_EQ(Partner("/update", {{"token", token}, {"status", "service_delivered"}}).status, 400);
@@ -529,6 +531,9 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   EXPECT_EQ(kinds, (std::vector<std::string>{"identified", "referral_created", "status",
                                              "referral_accepted", "referral_service_delivered"}));
   EXPECT_EQ(b["history"][4]["detail"]["service_date"], "2026-12-01");
+  EXPECT_TRUE(b["history"][4]["by_partner"]);
+  EXPECT_EQ(b["history"][3]["detail"]["responder"], "Dee");
+  EXPECT_FALSE(b["history"][3]["detail"].contains("outcome_note"));  // the name is not an outcome
   f = Ok(Call(Method::kGet, "/api/v1/resource-referrals/" + std::to_string(f["id"].get<int64_t>()),
               "cm.one"));
   EXPECT_TRUE(f["history"][2]["by_partner"]);
@@ -576,6 +581,7 @@ TEST_F(SocialTest, ALinkExpiresAndSendingAgainReplacesIt) {
   auto r = Partner("/update", {{"token", second}, {"status", "declined"}, {"reason", "full"}});
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(Json::parse(r.body)["error"].get<std::string>().find("expired"), std::string::npos);
+  EXPECT_EQ(Json::parse(r.body)["field"], "token");
   // The case manager records the decline by hand instead.
   api_.SignInAgain("cm.one");
   f = Ok(Call(Method::kGet, "/api/v1/resource-referrals/" + std::to_string(f["id"].get<int64_t>()),

@@ -32,6 +32,7 @@ CREATE TABLE barrier_events (
   kind TEXT NOT NULL,
   detail TEXT,
   by_user_id BIGINT REFERENCES users(id),
+  by_partner INTEGER NOT NULL DEFAULT 0,
   at BIGINT NOT NULL
 );
 CREATE INDEX barrier_events_barrier ON barrier_events (barrier_id, id);

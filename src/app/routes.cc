@@ -14,6 +14,7 @@
 #include "risk/routes.h"
 #include "scheduling/routes.h"
 #include "tasks/routes.h"
+#include "transitions/routes.h"
 #include "worklist/routes.h"
 
 namespace ck::app {
@@ -48,6 +49,7 @@ void MountRoutes(http::Router& router, Services& s) {
   scheduling::RegisterRoutes(router, s.appointments);
   education::RegisterRoutes(router, s.education);
   insurance::RegisterRoutes(router, s.insurance);
+  transitions::RegisterRoutes(router, s.transitions);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

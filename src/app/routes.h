@@ -21,6 +21,7 @@
 #include "risk/rules.h"
 #include "scheduling/service.h"
 #include "tasks/service.h"
+#include "transitions/service.h"
 #include "worklist/worklist.h"
 
 namespace ck::app {
@@ -45,6 +46,7 @@ struct Services {
   scheduling::Service& appointments;
   education::Service& education;
   insurance::Service& insurance;
+  transitions::Service& transitions;
   http::Metrics& metrics;
 };
 

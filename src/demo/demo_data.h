@@ -11,6 +11,8 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "insurance/service.h"
+#include "patients/clinical.h"
+#include "transitions/service.h"
 
 namespace ck::demo {
 
@@ -38,6 +40,13 @@ Status SeedAssessments(db::Database& db, assessments::Service& service);
 // The demo's insurance work (requests, denials, appeals, approvals ending,
 // claims), made through `insurance` as case managers would. Run after Seed().
 Status SeedInsurance(db::Database& db, insurance::Service& insurance, const Clock& clock);
+
+// The demo's transitions of care, entered through `clinical` (with the
+// readmission observer) and `transitions` as case managers would: a patient
+// in hospital with a discharge plan under way, a recent discharge with its
+// TRC partly met, and a readmission 12 days after a discharge. Run after Seed().
+Status SeedTransitions(db::Database& db, transitions::Service& transitions,
+                       patients::ClinicalRecords& clinical, const Clock& clock);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

@@ -513,7 +513,14 @@ Status MergePatients(db::Connection& c, int64_t survivor, int64_t merged, Timest
                             "care_plan_goals",
                             "care_plan_goal_progress",
                             "care_plan_interventions",
-                            "appointments"}) {
+                            "appointments",
+                            "acute_stays",
+                            "admission_planning",
+                            "discharge_plans",
+                            "discharge_plan_events",
+                            "medication_reconciliations",
+                            "adherence_checks",
+                            "trc_documentation"}) {
     CK_RETURN_IF_ERROR(
         c.Exec(std::string("UPDATE ") + table + " SET patient_id = ? WHERE patient_id = ?",
                {survivor, merged})

@@ -40,6 +40,8 @@
 #include "risk/stratify.h"
 #include "scoring/calculate.h"
 #include "tasks/service.h"
+#include "transitions/readmissions.h"
+#include "transitions/service.h"
 
 namespace ck::app {
 namespace {
@@ -133,12 +135,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
        .urgent_escalation_margin_hours = cfg.tasks.urgent_escalation_margin_hours,
        .unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
   careplans::Service care_plans(db, clock);
-  worklist::Worklist worklist(db, clock);
+  auto time_zone = TimeZone::Load(cfg.calendar.time_zone);
+  if (!time_zone.ok()) return Fail(time_zone.status());
+  worklist::Worklist worklist(db, clock, {}, &*time_zone);
   scheduling::Service appointments(db, clock, calendar);
   education::Service education(db, clock, calendar,
                                {.unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
-  auto time_zone = TimeZone::Load(cfg.calendar.time_zone);
-  if (!time_zone.ok()) return Fail(time_zone.status());
   auto payer_rules = insurance::PayerRules::Load(cfg.insurance.rules_file);
   if (!payer_rules.ok()) return Fail(payer_rules.status());
   insurance::Deadlines deadlines(*time_zone, calendar);
@@ -157,7 +159,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   programs::Engine program_engine(db, clock, calendar, *program_catalog);
   cases::Directory directory(db, clock);
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
-  patients::ClinicalRecords clinical(db, clock);
+  // Hand-entered and HL7 encounters keep the readmission flags current.
+  transitions::ReadmissionFlags readmission_flags(*time_zone);
+  transitions::Service transitions_service(db, clock, *time_zone);
+  patients::ClinicalRecords clinical(db, clock, &readmission_flags);
   patients::Consents consents(db, clock);
   assessments::Service assessment_service(db, clock, **catalog);
   assessments::Alerts alerts(db, clock);
@@ -172,6 +177,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       if (Status st = demo::SeedAssessments(db, assessment_service); !st.ok()) return Fail(st);
       if (Status st = demo::SeedInsurance(db, insurance_service, clock); !st.ok()) return Fail(st);
       if (Status st = demo::SeedSocial(db, social_service, resources, clock); !st.ok())
+        return Fail(st);
+      if (Status st = demo::SeedTransitions(db, transitions_service, clinical, clock); !st.ok())
         return Fail(st);
       auto run = risk::Stratify(db, clock, *tier_rules, {.trigger = "demo"});
       if (!run.ok()) return Fail(run.status());
@@ -205,6 +212,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     social_service,
                     resources,
                     cfg.social.partner_url,
+                    transitions_service,
                     metrics};
   MountRoutes(router, services);
   http::ServerOptions so;
@@ -237,7 +245,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
     }
   }
 
-  hl7::AdtMapping adt;
+  hl7::AdtMapping adt(&readmission_flags);
   hl7::Inbox inbox(db, clock, {&adt});
   std::unique_ptr<hl7::MllpListener> mllp;
   if (!cfg.mllp.listen.empty()) {
@@ -568,6 +576,11 @@ int RunImportFhir(const CommonFlags& common, const ImportFhirFlags& flags, char*
   Status st = importer.ImportFiles(files);
   if (tty) std::fprintf(stderr, "\n");
   if (!st.ok()) return Fail(st);
+  // Imported encounters become stays with their readmission flags.
+  auto time_zone = TimeZone::Load(cfg->calendar.time_zone);
+  if (!time_zone.ok()) return Fail(time_zone.status());
+  if (auto n = transitions::RecomputeAllStays(**db, *time_zone, clock.Now()); !n.ok())
+    return Fail(n.status());
   (*db)->Close();
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -16,6 +16,7 @@
 #include "scheduling/routes.h"
 #include "social/routes.h"
 #include "tasks/routes.h"
+#include "transitions/routes.h"
 #include "worklist/routes.h"
 
 namespace ck::app {
@@ -52,6 +53,7 @@ void MountRoutes(http::Router& router, Services& s) {
   insurance::RegisterRoutes(router, s.insurance);
   social::RegisterRoutes(router, s.social, s.resources, s.partner_url);
   reports::RegisterRoutes(router, s.db, s.clock);
+  transitions::RegisterRoutes(router, s.transitions);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);
   // Last, so that it describes every route above.

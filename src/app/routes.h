@@ -23,6 +23,7 @@
 #include "social/resources.h"
 #include "social/service.h"
 #include "tasks/service.h"
+#include "transitions/service.h"
 #include "worklist/worklist.h"
 
 namespace ck::app {
@@ -50,6 +51,7 @@ struct Services {
   social::Service& social;
   social::Directory& resources;
   std::string partner_url;
+  transitions::Service& transitions;
   http::Metrics& metrics;
 };
 

@@ -11,8 +11,10 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "insurance/service.h"
+#include "patients/clinical.h"
 #include "social/resources.h"
 #include "social/service.h"
+#include "transitions/service.h"
 
 namespace ck::demo {
 
@@ -46,6 +48,12 @@ Status SeedInsurance(db::Database& db, insurance::Service& insurance, const Cloc
 // Run after SeedAssessments().
 Status SeedSocial(db::Database& db, social::Service& social, social::Directory& directory,
                   const Clock& clock);
+// The demo's transitions of care, entered through `clinical` (with the
+// readmission observer) and `transitions` as case managers would: a patient
+// in hospital with a discharge plan under way, a recent discharge with its
+// TRC partly met, and a readmission 12 days after a discharge. Run after Seed().
+Status SeedTransitions(db::Database& db, transitions::Service& transitions,
+                       patients::ClinicalRecords& clinical, const Clock& clock);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

@@ -1,8 +1,10 @@
 #include "patients/clinical.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "audit/trail.h"
+#include "events/outbox.h"
 #include "scoring/icd10.h"
 
 namespace ck::patients {
@@ -12,7 +14,8 @@ using T = FieldSpec::Type;
 
 std::string Columns(const RecordKind& kind) {
   std::string out = "id, patient_id";
-  for (const FieldSpec& f : kind.fields) out += std::string(", ") + f.name;
+  for (const FieldSpec& f : kind.fields)
+    out += std::string(", ") + (f.derived ? f.derived : f.name);
   return out + ", version, created_at, updated_at";
 }
 
@@ -59,6 +62,79 @@ Status Translate(const RecordKind& kind, Status st) {
         std::string("another ") + kind.singular + " has this " + kind.unique_error_field,
         kind.unique_error_field);
   return st;
+}
+
+std::string TextOf(const Record& r, const char* field) {
+  auto it = r.fields.find(field);
+  if (it == r.fields.end() || it->second.type() != db::Value::Type::kText) return "";
+  return it->second.AsText();
+}
+
+std::optional<Timestamp> TimeOf(const Record& r, const char* field) {
+  auto it = r.fields.find(field);
+  if (it == r.fields.end() || it->second.type() != db::Value::Type::kInt) return std::nullopt;
+  return it->second.AsInt();
+}
+
+bool IsAcute(const std::string& encounter_class) {
+  return encounter_class == "inpatient" || encounter_class == "emergency" ||
+         encounter_class == "observation";
+}
+
+// Admitted and not cancelled: in progress or finished.
+bool IsLive(const std::string& status) { return status == "in_progress" || status == "finished"; }
+
+// The domain events ADT would raise for this change of a hand-entered
+// inpatient, emergency or observation encounter (`before` absent: created).
+Status RaiseEncounterEvents(db::Connection& c, const std::optional<Record>& before,
+                            const Record& after, const auth::Actor& actor, Timestamp now) {
+  const std::string klass = TextOf(after, "encounter_class");
+  if (!IsAcute(klass) && !(before && IsAcute(TextOf(*before, "encounter_class"))))
+    return Status::Ok();
+  nlohmann::json payload = {
+      {"facility", TextOf(after, "facility")}, {"encounter_class", klass}, {"entered_by", "hand"}};
+  if (std::string v = TextOf(after, "visit_number"); !v.empty()) payload["visit_number"] = v;
+  if (std::string d = TextOf(after, "discharge_disposition"); !d.empty())
+    payload["discharge_disposition"] = d;
+  if (actor.user_id) payload["recorded_by"] = *actor.user_id;
+  auto raise = [&](const char* kind, std::optional<Timestamp> occurred) {
+    return events::Raise(c,
+                         {kind, after.patient_id, "encounter", after.id, payload.dump(),
+                          "casekeeper", occurred.value_or(now)},
+                         now);
+  };
+  const std::string status = TextOf(after, "status");
+  const std::optional<Timestamp> admitted = TimeOf(after, "admitted_at");
+  const std::optional<Timestamp> discharged = TimeOf(after, "discharged_at");
+  if (!before) {
+    if (status == "planned") return raise("encounter.preadmitted", admitted);
+    if (!IsLive(status)) return Status::Ok();
+    CK_RETURN_IF_ERROR(raise("encounter.admitted", admitted));
+    if (discharged) return raise("encounter.discharged", discharged);
+    return Status::Ok();
+  }
+  const std::string was = TextOf(*before, "status");
+  const bool was_live = IsLive(was);
+  const std::optional<Timestamp> was_discharged = TimeOf(*before, "discharged_at");
+  if (status == "cancelled" || status == "entered_in_error") {
+    if (was == "cancelled" || was == "entered_in_error") return Status::Ok();
+    payload["status"] = status;
+    return raise("encounter.admission_cancelled", now);
+  }
+  bool raised = false;
+  if (IsLive(status) && !was_live) {
+    CK_RETURN_IF_ERROR(raise("encounter.admitted", admitted));
+    raised = true;
+  }
+  if (IsLive(status) && discharged && (!was_discharged || !was_live)) {
+    CK_RETURN_IF_ERROR(raise("encounter.discharged", discharged));
+    raised = true;
+  } else if (was_live && was_discharged && !discharged) {
+    CK_RETURN_IF_ERROR(raise("encounter.discharge_cancelled", now));
+    raised = true;
+  }
+  if (!raised) return raise("encounter.updated", now);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -136,7 +212,30 @@ const std::vector<RecordKind>& RecordKinds() {
          T::kEnum,
          true,
          20,
-         {"planned", "in_progress", "finished", "cancelled", "entered_in_error"}}},
+         {"planned", "in_progress", "finished", "cancelled", "entered_in_error"}},
+        // The 30-day readmission flag of an acute inpatient admission, kept by
+        // transitions (docs/transitions.md): counted | planned, the stay (its
+        // first encounter) whose discharge it follows, and the days after it.
+        {"readmission",
+         T::kText,
+         false,
+         10,
+         {},
+         "(SELECT CASE WHEN s.counted = 1 THEN 'counted' ELSE 'planned' END FROM acute_stays s "
+         "WHERE s.first_encounter_id = encounters.id AND s.readmission_of IS NOT NULL)"},
+        {"readmission_of",
+         T::kInt,
+         false,
+         0,
+         {},
+         "(SELECT s.readmission_of FROM acute_stays s WHERE s.first_encounter_id = encounters.id)"},
+        {"readmission_days",
+         T::kInt,
+         false,
+         0,
+         {},
+         "(SELECT s.days_after_discharge FROM acute_stays s WHERE s.first_encounter_id = "
+         "encounters.id)"}},
        {{"admitted_at", "discharged_at"}},
        "visit_number"},
       {"coverages",
@@ -160,6 +259,11 @@ const std::vector<RecordKind>& RecordKinds() {
   return kinds;
 }
 
+bool IsDerivedField(const RecordKind& kind, std::string_view name) {
+  return std::any_of(kind.fields.begin(), kind.fields.end(),
+                     [&](const FieldSpec& f) { return f.derived && name == f.name; });
+}
+
 const RecordKind* FindRecordKind(std::string_view resource) {
   for (const RecordKind& k : RecordKinds()) {
     if (resource == k.resource) return &k;
@@ -179,6 +283,7 @@ Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& 
     if (!known) return InvalidArgument("unknown field", name);
   }
   for (const FieldSpec& f : kind.fields) {
+    if (f.derived) continue;  // read from the kind's table, never written
     auto it = fields.find(f.name);
     bool present = it != fields.end() && !it->second.is_null();
     if (!present) {
@@ -191,6 +296,9 @@ Status ValidateRecord(const RecordKind& kind, std::map<std::string, db::Value>& 
       case T::kTime:
         if (v.type() != db::Value::Type::kInt)
           return InvalidArgument("must be an ISO-8601 time", f.name);
+        break;
+      case T::kInt:
+        if (v.type() != db::Value::Type::kInt) return InvalidArgument("must be an integer", f.name);
         break;
       case T::kText:
         if (!text || v.AsText().empty())
@@ -285,6 +393,7 @@ Result<int64_t> InsertRecord(db::Connection& c, int64_t patient_id, const Record
   std::string cols = "patient_id", marks = "?";
   db::Params params{patient_id};
   for (const FieldSpec& f : kind.fields) {
+    if (f.derived) continue;
     auto it = fields.find(f.name);
     if (it == fields.end() || it->second.is_null()) continue;  // the column's default
     cols += std::string(", ") + f.name;
@@ -306,6 +415,7 @@ Result<int64_t> UpdateFields(db::Connection& c, const RecordKind& kind, int64_t 
   std::string sets;
   db::Params params;
   for (const FieldSpec& f : kind.fields) {
+    if (f.derived) continue;
     auto it = fields.find(f.name);
     if (it == fields.end() || it->second.is_null()) {
       if (std::string_view(f.name) == "code_system") continue;  // keeps its NOT NULL default
@@ -335,6 +445,11 @@ Result<Record> ClinicalRecords::Create(const auth::Actor& actor, int64_t patient
   Record out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(int64_t id, InsertRecord(c, patient_id, kind, fields, now));
+    if (kind.resource == std::string_view("encounters")) {
+      CK_ASSIGN_OR_RETURN(Record made, Load(c, kind, patient_id, id));
+      CK_RETURN_IF_ERROR(RaiseEncounterEvents(c, std::nullopt, made, actor, now));
+      if (observer_) CK_RETURN_IF_ERROR(observer_->EncountersChanged(c, patient_id, now));
+    }
     CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, id));
     return audit::Append(c, audit::EventBy(actor, now, std::string(kind.singular) + ".create",
                                            kind.singular, std::to_string(out.id), patient_id));
@@ -355,11 +470,18 @@ Result<Record> ClinicalRecords::Update(const auth::Actor& actor, int64_t patient
                     "changed since version " + std::to_string(expected_version) + " (now " +
                         std::to_string(current.version) + "); reload and apply again",
                     "version");
-    std::map<std::string, db::Value> fields = current.fields;
+    std::map<std::string, db::Value> fields;
+    for (const auto& [k, v] : current.fields)
+      if (!IsDerivedField(kind, k)) fields[k] = v;
     for (const auto& [k, v] : changes) fields[k] = v;
     CK_ASSIGN_OR_RETURN(int64_t n, UpdateFields(c, kind, record_id, fields, now, expected_version));
     if (n == 0)
       return Status(ErrorCode::kConflict, "changed meanwhile; reload and apply again", "version");
+    if (kind.resource == std::string_view("encounters")) {
+      CK_ASSIGN_OR_RETURN(Record changed, Load(c, kind, patient_id, record_id));
+      CK_RETURN_IF_ERROR(RaiseEncounterEvents(c, current, changed, actor, now));
+      if (observer_) CK_RETURN_IF_ERROR(observer_->EncountersChanged(c, patient_id, now));
+    }
     CK_ASSIGN_OR_RETURN(out, Load(c, kind, patient_id, record_id));
     return audit::Append(c, audit::EventBy(actor, now, std::string(kind.singular) + ".update",
                                            kind.singular, std::to_string(record_id), patient_id));

@@ -21,12 +21,16 @@ namespace ck::patients {
 
 struct FieldSpec {
   // kIcd10 holds a SNOMED CT concept id instead when the record's code_system is "snomed".
-  enum class Type { kText, kDate, kTime, kEnum, kIcd10, kIcd10List, kSnomed, kRxNorm };
+  enum class Type { kText, kDate, kTime, kEnum, kIcd10, kIcd10List, kSnomed, kRxNorm, kInt };
   const char* name;
   Type type;
   bool required = false;
   size_t max = 200;
   std::vector<const char*> allowed = {};  // kEnum
+  // A read-only value another module computes: the SQL expression that selects
+  // it for a row of the kind's table (named by the table). Never written here;
+  // a request that sets it is refused.
+  const char* derived = nullptr;
 };
 
 struct RecordKind {
@@ -37,8 +41,20 @@ struct RecordKind {
   const char* unique_error_field = nullptr;  // field named when a unique index refuses a row
 };
 
+// Whether `name` is one of the kind's derived (read-only) fields.
+bool IsDerivedField(const RecordKind& kind, std::string_view name);
+
 const std::vector<RecordKind>& RecordKinds();
 const RecordKind* FindRecordKind(std::string_view resource);
+
+// Told of every change to a patient's encounters in the transaction that made
+// it, after the rows are written (transitions keeps the patient's stays and
+// readmission flags current). Must not open a transaction of its own.
+class EncounterObserver {
+ public:
+  virtual ~EncounterObserver() = default;
+  virtual Status EncountersChanged(db::Connection& c, int64_t patient_id, Timestamp now) = 0;
+};
 
 // A record's values by field name; absent fields are null. Times are UTC
 // milliseconds, dates "YYYY-MM-DD", ICD-10 lists comma-separated codes.
@@ -71,9 +87,15 @@ Result<int64_t> UpdateFields(db::Connection& c, const RecordKind& kind, int64_t 
                              std::map<std::string, db::Value> fields, Timestamp now,
                              std::optional<int> expected_version = std::nullopt);
 
+// Encounters entered or changed by hand raise the domain events ADT raises for
+// inpatient, emergency and observation encounters (encounter.admitted,
+// .discharged, .admission_cancelled, .discharge_cancelled, .preadmitted,
+// .updated) in the same transaction, so programs, the worklist and transitions
+// treat them alike; `observer` (if any) is told of every encounter change.
 class ClinicalRecords {
  public:
-  ClinicalRecords(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  ClinicalRecords(db::Database& db, const Clock& clock, EncounterObserver* observer = nullptr)
+      : db_(db), clock_(clock), observer_(observer) {}
 
   Result<std::vector<Record>> List(const auth::Actor& actor, int64_t patient_id,
                                    const RecordKind& kind);
@@ -87,6 +109,7 @@ class ClinicalRecords {
  private:
   db::Database& db_;
   const Clock& clock_;
+  EncounterObserver* observer_;
 };
 
 }  // namespace ck::patients

@@ -21,6 +21,7 @@ Result<std::map<std::string, db::Value>> FieldsFromJson(const RecordKind& kind, 
       if (key == f.name) spec = &f;
     }
     if (!spec) return InvalidArgument("unknown field", key);
+    if (spec->derived) return InvalidArgument("is computed by casekeeper and cannot be set", key);
     if (value.is_null()) {
       out[key] = db::Value();
       continue;
@@ -33,6 +34,11 @@ Result<std::map<std::string, db::Value>> FieldsFromJson(const RecordKind& kind, 
         joined += (joined.empty() ? "" : ",") + code.get<std::string>();
       }
       out[key] = joined.empty() ? db::Value() : db::Value(joined);
+      continue;
+    }
+    if (spec->type == T::kInt) {
+      if (!value.is_number_integer()) return InvalidArgument("must be an integer", key);
+      out[key] = db::Value(value.get<int64_t>());
       continue;
     }
     if (!value.is_string()) return InvalidArgument("must be a string", key);
@@ -52,8 +58,8 @@ Json ToJson(const RecordKind& kind, const Record& r) {
     const db::Value& v = r.fields.at(f.name);
     if (v.is_null()) {
       j[f.name] = f.type == T::kIcd10List ? Json::array() : Json(nullptr);
-    } else if (f.type == T::kTime) {
-      j[f.name] = FormatTimestamp(v.AsInt());
+    } else if (f.type == T::kTime || f.type == T::kInt) {
+      j[f.name] = f.type == T::kTime ? Json(FormatTimestamp(v.AsInt())) : Json(v.AsInt());
     } else if (f.type == T::kIcd10List) {
       Json codes = Json::array();
       std::string all = v.AsText();

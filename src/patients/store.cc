@@ -513,6 +513,13 @@ const std::vector<std::string>& TablesMovedByMerge() {
       "appeal_events",
       "barriers",
       "resource_referrals",
+      "acute_stays",
+      "admission_planning",
+      "discharge_plans",
+      "discharge_plan_events",
+      "medication_reconciliations",
+      "adherence_checks",
+      "trc_documentation",
   };
   return kTables;
 }

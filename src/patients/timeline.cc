@@ -32,9 +32,12 @@ constexpr Source kSources[] = {
      "SELECT c.contact_at, c.method, c.outcome, c.party, c.case_id, c.id, c.id FROM case_contacts "
      "c "
      "WHERE c.patient_id = ?"},
+    // With its status and, for an acute inpatient admission, its 30-day
+    // readmission flag (transitions' acute_stays).
     {"admission",
-     "SELECT e.admitted_at, e.encounter_class, e.facility, NULL, NULL, e.id, e.id FROM encounters "
-     "e "
+     "SELECT e.admitted_at, e.encounter_class, e.facility, NULL, NULL, e.id, e.id, e.status, "
+     "s.days_after_discharge, s.counted FROM encounters e LEFT JOIN acute_stays s ON "
+     "s.first_encounter_id = e.id AND s.readmission_of IS NOT NULL "
      "WHERE e.patient_id = ? "
      "AND e.status <> 'entered_in_error'"},
     {"discharge",
@@ -67,7 +70,15 @@ std::string Summarise(std::string_view type, const db::Row& r) {
     return "Assigned to " + Text(r, 1) + (r.IsNull(2) ? "" : " (" + Text(r, 2) + ")");
   if (type == "note") return (Text(r, 2) == "signed" ? "Signed " : "Draft ") + Text(r, 1) + " note";
   if (type == "contact") return Text(r, 1) + " with " + Text(r, 3) + ": " + Text(r, 2);
-  if (type == "admission") return Text(r, 1) + " admission at " + Text(r, 2);
+  if (type == "admission") {
+    std::string s = Text(r, 1) + " admission at " + Text(r, 2);
+    if (Text(r, 7) == "cancelled") return s + " (cancelled)";
+    if (Text(r, 7) == "planned") return s + " (planned)";
+    if (!r.IsNull(8))
+      s += std::string(r.Int(9) != 0 ? " — readmission " : " — planned readmission ") +
+           std::to_string(r.Int(8)) + " days after the last discharge";
+    return s;
+  }
   if (type == "discharge")
     return "Discharged from " + Text(r, 2) + (r.IsNull(3) ? "" : " to " + Text(r, 3));
   if (type == "condition")

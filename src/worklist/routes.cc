@@ -24,6 +24,7 @@ Json ToJson(const Item& it) {
           {"authorization_id", opt(it.authorization_id)},
           {"appeal_id", opt(it.appeal_id)},
           {"referral_id", opt(it.referral_id)},
+          {"discharge_plan_id", opt(it.discharge_plan_id)},
           {"owner_user_id", opt(it.owner_user_id)},
           {"at", it.due_at ? Json(FormatTimestamp(*it.due_at)) : Json(nullptr)}};
 }

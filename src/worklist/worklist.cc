@@ -1,6 +1,7 @@
 #include "worklist/worklist.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "audit/trail.h"
@@ -164,28 +165,87 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
       items.push_back(std::move(it));
     }
 
-    // Admissions and discharges in the last day.
+    // Admissions and discharges in the last day (ADT or entered by hand), unless
+    // cancelled since (A11, A13, or by hand); an admission that is a 30-day
+    // readmission ranks higher.
     CK_ASSIGN_OR_RETURN(
         auto events,
-        c.Query("SELECT e.kind, e.patient_id, e.entity_id, e.occurred_at, n.facility FROM "
-                "domain_events e LEFT JOIN encounters n ON n.id = e.entity_id WHERE e.kind IN "
-                "('encounter.admitted', 'encounter.discharged') AND e.occurred_at >= ? AND "
-                "e.patient_id IN " +
+        c.Query("SELECT e.kind, e.patient_id, e.entity_id, e.occurred_at, n.facility, "
+                "n.encounter_class, n.status, n.discharged_at, s.days_after_discharge, s.counted "
+                "FROM domain_events e LEFT JOIN encounters n ON n.id = e.entity_id LEFT JOIN "
+                "acute_stays s ON s.first_encounter_id = e.entity_id AND s.readmission_of IS NOT "
+                "NULL WHERE e.kind IN ('encounter.admitted', 'encounter.discharged') AND "
+                "e.occurred_at >= ? AND e.patient_id IN " +
                     patients,
                 After(now - R.horizon)));
     for (const db::Row& r : events) {
-      Item it;
       bool admitted = r.Text(0) == "encounter.admitted";
+      if (!r.IsNull(6) && (r.Text(6) == "cancelled" || r.Text(6) == "entered_in_error")) continue;
+      if (!admitted && !r.IsNull(2) && !r.IsNull(6) && r.IsNull(7)) continue;  // discharge undone
+      Item it;
       it.kind = admitted ? "admitted" : "discharged";
       it.patient_id = r.Int(1);
       it.encounter_id = r.OptInt(2);
       it.due_at = r.Int(3);
-      std::string where = r.IsNull(4) ? "" : " at " + r.Text(4);
-      it.title = (admitted ? "Admitted" : "Discharged") + where;
+      std::string where = r.IsNull(4) ? "" : " " + r.Text(4);
+      std::string klass = r.IsNull(5) ? "" : r.Text(5);
+      if (klass == "emergency")
+        it.title = admitted ? "ED visit at" + where : "Discharged from the ED at" + where;
+      else if (klass == "observation")
+        it.title =
+            admitted ? "Observation stay at" + where : "Discharged from observation at" + where;
+      else
+        it.title = admitted ? "Admitted to" + where : "Discharged from" + where;
+      if (where.empty()) it.title = admitted ? "Admitted" : "Discharged";
       it.score = R.weight.at(it.kind);
       it.reasons.push_back((admitted ? "admitted " : "discharged ") + Hours(now - r.Int(3)) +
                            " ago");
+      if (admitted && !r.IsNull(8)) {
+        bool counted = r.Int(9) != 0;
+        if (counted) it.score += R.readmission_bonus;
+        it.reasons.push_back(std::string(counted ? "readmission" : "planned readmission") + " " +
+                             std::to_string(r.Int(8)) + " days after the last discharge");
+      }
       items.push_back(std::move(it));
+    }
+
+    // Discharge plans due today or tomorrow (or past, the patient still in)
+    // whose checklist is not ready.
+    {
+      const Date local_today = tz_ ? tz_->LocalDate(now) : DateOf(now);
+      const std::string tomorrow =
+          FormatDate(Date(std::chrono::sys_days{local_today} + std::chrono::days{1}));
+      CK_ASSIGN_OR_RETURN(
+          auto plans,
+          c.Query(
+              "SELECT p.id, p.patient_id, p.case_id, p.encounter_id, p.expected_discharge_date, "
+              "n.facility, (SELECT COUNT(*) FROM discharge_plan_items i WHERE i.plan_id = "
+              "p.id AND i.status IN ('pending', 'in_progress')), (SELECT COUNT(*) FROM "
+              "discharge_plan_items i WHERE i.plan_id = p.id) FROM discharge_plans p JOIN "
+              "encounters n ON n.id = p.encounter_id WHERE p.expected_discharge_date <= ? AND "
+              "n.status = 'in_progress' AND n.discharged_at IS NULL AND p.patient_id IN " +
+                  patients,
+              After(tomorrow)));
+      const std::string today = FormatDate(local_today);
+      for (const db::Row& r : plans) {
+        int64_t missing = r.Int(6), total = r.Int(7);
+        if (missing == 0) continue;
+        Item it;
+        it.kind = "discharge_plan_due";
+        it.discharge_plan_id = r.Int(0);
+        it.patient_id = r.Int(1);
+        it.case_id = r.OptInt(2);
+        it.encounter_id = r.Int(3);
+        it.title = "Discharge plan not ready: " + r.Text(5);
+        it.score = R.weight.at(it.kind);
+        const std::string& expected = r.Text(4);
+        it.reasons.push_back(expected == today  ? "discharge expected today"
+                             : expected < today ? "discharge was expected " + expected
+                                                : "discharge expected tomorrow");
+        it.reasons.push_back(std::to_string(missing) + " of " + std::to_string(total) +
+                             " checklist items open");
+        items.push_back(std::move(it));
+      }
     }
 
     // New referrals awaiting triage: assigned to the users, and (team view) unassigned.

@@ -4,8 +4,10 @@
 // those waiting in one's queues), open crisis and high alerts, admissions and
 // discharges of one's patients in the last 24 hours, new referrals awaiting
 // triage, high-risk patients not reached lately, care plan reviews due, goals
-// past their target date, payer decisions due, appeal deadlines near and
-// approvals ending, and community referrals unanswered (docs/worklist.md).
+// past their target date, payer decisions due, appeal deadlines near,
+// approvals ending, community referrals unanswered, and discharge plans whose
+// expected date is today or tomorrow with the checklist not ready
+// (docs/worklist.md).
 //
 //   Worklist worklist(db, clock, {});
 //   CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(who, actor, who.user_id, 100));
@@ -18,6 +20,7 @@
 
 #include "auth/model.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "db/database.h"
 
 namespace ck::worklist {
@@ -38,7 +41,9 @@ struct RankingRules {
       {"authorization_decision_due", 420},  // a payer decision overdue or due soon
       {"appeal_deadline", 380},             // a filing deadline near, or the payer late
       {"authorization_expiring", 220},      // an approval ending: renew in time
-      {"referral_unanswered", 240}};        // a community organisation has not answered
+      {"referral_unanswered", 240},         // a community organisation has not answered
+      {"discharge_plan_due", 430}};         // discharge today/tomorrow, checklist not ready
+  int readmission_bonus = 100;              // an admission that is a 30-day readmission
   int overdue_decision_bonus = 100;         // the payer's (or our filing) deadline has passed
   Timestamp decision_horizon = 48 * kMillisPerHour;
   int appeal_horizon_days = 10;    // denials and draft appeals with a filing deadline this close
@@ -61,7 +66,7 @@ struct Item {
   int64_t patient_id = 0;
   std::string patient_name;  // as the screen shows it: preferred or given name, family name
   std::optional<int64_t> case_id, task_id, alert_id, encounter_id, care_plan_id, goal_id;
-  std::optional<int64_t> authorization_id, appeal_id;
+  std::optional<int64_t> authorization_id, appeal_id, discharge_plan_id;
   std::optional<int64_t> referral_id;    // a community resource referral
   std::optional<int64_t> owner_user_id;  // whose it is (team worklists)
   std::string title;
@@ -70,8 +75,10 @@ struct Item {
 
 class Worklist {
  public:
-  Worklist(db::Database& db, const Clock& clock, RankingRules rules = {})
-      : db_(db), clock_(clock), rules_(std::move(rules)) {}
+  // `time_zone` (the organisation's; UTC when absent) says which day is "today".
+  Worklist(db::Database& db, const Clock& clock, RankingRules rules = {},
+           const TimeZone* time_zone = nullptr)
+      : db_(db), clock_(clock), rules_(std::move(rules)), tz_(time_zone) {}
 
   // One case manager's: the caller's own, or (supervisors) a member of their team's.
   Result<std::vector<Item>> ForUser(const auth::Principal& who, const auth::Actor& actor,
@@ -89,6 +96,7 @@ class Worklist {
   db::Database& db_;
   const Clock& clock_;
   RankingRules rules_;
+  const TimeZone* tz_;
 };
 
 }  // namespace ck::worklist

@@ -142,7 +142,7 @@ TEST_F(WorklistTest, RanksAMixedDayByItsRulesAndSaysWhy) {
   EXPECT_EQ(items[1]["reasons"], Json({"overdue by 5 h", "priority high"}));
   EXPECT_EQ(items[2]["score"], 450 + 100);
   EXPECT_EQ(items[2]["reasons"], Json({"discharged 2 h ago", "risk tier 1"}));
-  EXPECT_EQ(items[2]["title"], "Discharged at Riverside");
+  EXPECT_EQ(items[2]["title"], "Discharged from Riverside");
   EXPECT_EQ(items[3]["title"], "Queued home visit");
   EXPECT_EQ(items[3]["score"], 500 + 2 - 100);
   EXPECT_EQ(items[3]["reasons"], Json({"overdue by 1 h", "waiting in the queue: claim it"}));

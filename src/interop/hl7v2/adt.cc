@@ -480,6 +480,7 @@ Result<Applied> AdtMapping::ApplyAudited(db::Connection& c, const Message& m, Ti
                                  {{"merged_patient_id", *merged}}, occurred, now));
       }
       last = survivor;
+      if (observer_) CK_RETURN_IF_ERROR(observer_->EncountersChanged(c, survivor, now));
     }
     if (!last) return InvalidArgument("A40 needs a PID segment", "PID");
     return Applied{last};
@@ -637,6 +638,7 @@ Result<Applied> AdtMapping::ApplyAudited(db::Connection& c, const Message& m, Ti
                               : "encounter.class_changed";
   }
   CK_RETURN_IF_ERROR(Event(c, kind, patient, "encounter", visit.id, payload, occurred, now));
+  if (observer_) CK_RETURN_IF_ERROR(observer_->EncountersChanged(c, patient, now));
   return Applied{patient};
 }
 

@@ -162,6 +162,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   // Hand-entered and HL7 encounters keep the readmission flags current.
   transitions::ReadmissionFlags readmission_flags(*time_zone);
   transitions::Service transitions_service(db, clock, *time_zone);
+  outcomes::Outcomes outcome_reports(db, clock, calendar, *time_zone);
   patients::ClinicalRecords clinical(db, clock, &readmission_flags);
   patients::Consents consents(db, clock);
   assessments::Service assessment_service(db, clock, **catalog);
@@ -213,6 +214,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     resources,
                     cfg.social.partner_url,
                     transitions_service,
+                    outcome_reports,
                     metrics};
   MountRoutes(router, services);
   http::ServerOptions so;

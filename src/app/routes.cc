@@ -10,6 +10,7 @@
 #include "http/openapi.h"
 #include "insurance/routes.h"
 #include "interop/fhir/routes.h"
+#include "outcomes/routes.h"
 #include "patients/routes.h"
 #include "reports/routes.h"
 #include "risk/routes.h"
@@ -53,6 +54,7 @@ void MountRoutes(http::Router& router, Services& s) {
   insurance::RegisterRoutes(router, s.insurance);
   social::RegisterRoutes(router, s.social, s.resources, s.partner_url);
   reports::RegisterRoutes(router, s.db, s.clock);
+  outcomes::RegisterRoutes(router, s.outcomes);
   transitions::RegisterRoutes(router, s.transitions);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock);

@@ -15,6 +15,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "insurance/service.h"
+#include "outcomes/measures.h"
 #include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/service.h"
@@ -52,6 +53,7 @@ struct Services {
   social::Directory& resources;
   std::string partner_url;
   transitions::Service& transitions;
+  outcomes::Outcomes& outcomes;
   http::Metrics& metrics;
 };
 

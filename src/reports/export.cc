@@ -97,9 +97,15 @@ Table FromObjects(const std::string& name, const std::vector<std::pair<std::stri
       }
     }
   }
-  // JSON objects keep their keys sorted, so the row's names (text) lead, then the figures.
-  std::vector<size_t> order(t.columns.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // JSON objects keep their keys sorted, so the row's names (text) lead, then the
+  // figures; a column empty in every row is left out.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    bool empty = !t.rows.empty() && std::all_of(t.rows.begin(), t.rows.end(), [&](const auto& r) {
+      return std::holds_alternative<std::monostate>(r[i]);
+    });
+    if (!empty || t.columns[i].key == key_column) order.push_back(i);
+  }
   std::stable_partition(order.begin(), order.end(),
                         [&](size_t i) { return t.columns[i].kind == Kind::kText; });
   Table sorted{t.name, {}, {}};

@@ -167,9 +167,8 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
     }
     if (dim == "sex") return "COALESCE(p.administrative_sex, 'unknown')";
     if (dim == "race")
-      return "(CASE WHEN (SELECT COUNT(*) FROM patient_races r WHERE r.patient_id = p.id) > 1 "
-             "THEN 'multiple' ELSE COALESCE((SELECT MIN(r.race) FROM patient_races r WHERE "
-             "r.patient_id = p.id), 'unknown') END)";
+      return "(SELECT CASE WHEN COUNT(*) > 1 THEN 'multiple' ELSE COALESCE(MIN(r.race), "
+             "'unknown') END FROM patient_races r WHERE r.patient_id = p.id)";
     if (dim == "ethnicity") return "COALESCE(p.ethnicity, 'unknown')";
     if (dim == "language") return "COALESCE(p.preferred_language, 'unknown')";
     if (dim == "postal_code") return "COALESCE(SUBSTR(p.address_postal_code, 1, 5), 'unknown')";
@@ -221,17 +220,22 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
   }
   cohort.group = group_of(by.empty() ? "none" : by, &cohort.group_params);
 
+  const bool whole_population = f.population == "all" && by.empty() && !f.payer && !f.age_band &&
+                                !f.sex && !f.race && !f.ethnicity && !f.language && !f.postal_code;
   // SELECT <group>, <cols> FROM <from> JOIN patients p ... WHERE <where> AND cohort
   auto run = [&](db::Connection& c, const std::string& cols, const std::string& from,
                  const std::string& where, const db::Params& params,
                  const std::function<void(const std::string&, const db::Row&)>& row,
                  const std::string& tail = "") -> Status {
-    std::string sql = "SELECT " + cohort.group + " AS grp, " + cols + " FROM " + from +
-                      " JOIN patients p ON p.id = m.patient_id WHERE " + where + cohort.where +
-                      tail;
-    db::Params p = cohort.group_params;
+    // Everyone, not grouped: no patient row is needed (a merge moves every row to the survivor).
+    std::string sql =
+        whole_population
+            ? "SELECT 'all' AS grp, " + cols + " FROM " + from + " WHERE " + where + tail
+            : "SELECT " + cohort.group + " AS grp, " + cols + " FROM " + from +
+                  " JOIN patients p ON p.id = m.patient_id WHERE " + where + cohort.where + tail;
+    db::Params p = whole_population ? db::Params{} : cohort.group_params;
     p.insert(p.end(), params.begin(), params.end());
-    p.insert(p.end(), cohort.params.begin(), cohort.params.end());
+    if (!whole_population) p.insert(p.end(), cohort.params.begin(), cohort.params.end());
     return c.ForEachRow(sql, p, [&](const db::Row& r) {
       row(r.Text(0), r);
       return Status::Ok();

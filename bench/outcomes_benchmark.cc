@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench_support.h"
 #include "core/business_calendar.h"
 #include "core/time_zone.h"
 #include "db/database.h"
@@ -24,23 +25,11 @@
 namespace ck {
 namespace {
 
-int64_t PatientCount() {
-  const char* v = std::getenv("CK_BENCH_OUTCOMES_PATIENTS");
-  return v ? std::atoll(v) : 1000000;
-}
+int64_t PatientCount() { return bench::Scale("CK_BENCH_OUTCOMES_PATIENTS", 1000000); }
 
-std::string Path() {
-  auto dir = std::filesystem::temp_directory_path() / "casekeeper-bench";
-  std::filesystem::create_directories(dir);
-  return (dir / ("outcomes-" + std::to_string(PatientCount()) + ".db")).string();
-}
+std::string Path() { return bench::CachedDatabase("outcomes", PatientCount()); }
 
-void Check(int rc, sqlite3* h) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(h));
-    std::abort();
-  }
-}
+using bench::Check;
 
 void Build(const std::string& path, Timestamp now) {
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);

@@ -13,16 +13,14 @@
 #include <filesystem>
 #include <random>
 
+#include "bench_support.h"
 #include "db/database.h"
 #include "risk/stratify.h"
 
 namespace ck {
 namespace {
 
-int64_t PatientCount() {
-  const char* v = std::getenv("CK_BENCH_STRATIFY_PATIENTS");
-  return v ? std::atoll(v) : 1000000;
-}
+int64_t PatientCount() { return bench::Scale("CK_BENCH_STRATIFY_PATIENTS", 1000000); }
 
 constexpr const char* kCodes[] = {
     "I50.9",  "I50.22",  "J44.9",  "J45.40",  "E11.9",   "E11.22", "E11.65", "I10",
@@ -31,18 +29,9 @@ constexpr const char* kCodes[] = {
     "M05.79", "M32.9",   "K25.9",  "I70.209", "G81.90",  "E78.5",  "Z79.4",  "M54.5",
     "R07.9",  "J18.9",   "N39.0",  "E66.9",   "F17.210", "Z91.19", "I48.91", "D64.9"};
 
-std::string Path() {
-  auto dir = std::filesystem::temp_directory_path() / "casekeeper-bench";
-  std::filesystem::create_directories(dir);
-  return (dir / ("stratify-" + std::to_string(PatientCount()) + ".db")).string();
-}
+std::string Path() { return bench::CachedDatabase("stratify", PatientCount()); }
 
-void Check(int rc, sqlite3* h) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(h));
-    std::abort();
-  }
-}
+using bench::Check;
 
 // Creates the schema through casekeeper, then bulk-loads synthetic rows.
 void Build(const std::string& path, Timestamp now) {

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench_support.h"
 #include "db/database.h"
 #include "worklist/worklist.h"
 
@@ -24,24 +25,11 @@ namespace {
 constexpr int kCaseManagers = 340, kTeamSize = 10, kCases = 50000, kTasksPerCase = 10;
 constexpr Timestamp kNow = 1795770000000;  // 2026-11-27T09:00:00Z
 
-int64_t PatientCount() {
-  const char* v = std::getenv("CK_BENCH_WORKLIST_PATIENTS");
-  return v ? std::atoll(v) : 1000000;
-}
+int64_t PatientCount() { return bench::Scale("CK_BENCH_WORKLIST_PATIENTS", 1000000); }
 
-std::string Path() {
-  auto dir = std::filesystem::temp_directory_path() / "casekeeper-bench";
-  std::filesystem::create_directories(dir);
-  // v2: with insurance rows (a new schema means a new file).
-  return (dir / ("worklist-v4-" + std::to_string(PatientCount()) + ".db")).string();
-}
+std::string Path() { return bench::CachedDatabase("worklist-v4", PatientCount()); }
 
-void Check(int rc, sqlite3* h) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(h));
-    std::abort();
-  }
-}
+using bench::Check;
 
 struct Stmt {
   sqlite3* h;

@@ -152,6 +152,10 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
     case_scope += " AND k.assigned_user_id IN (SELECT id FROM users WHERE team_id = ?)";
     case_params.emplace_back(*f.team_id);
   }
+  // The same scope on a case aliased `m` (where cases drive the query).
+  std::string case_scope_m = case_scope;
+  for (size_t pos; (pos = case_scope_m.find("k.")) != std::string::npos;)
+    case_scope_m.replace(pos, 2, "m.");
   const std::string case_open =
       " AND k.referred_at < ? AND (k.closed_at IS NULL OR k.closed_at >= ?)";
 
@@ -300,16 +304,9 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
               },
               " GROUP BY 1"));
         } else {
-          std::map<std::pair<std::string, int64_t>, std::pair<Timestamp, Timestamp>> span;
           CK_RETURN_IF_ERROR(run(
               c, "m.patient_id, MIN(m.referred_at), MAX(COALESCE(m.closed_at, ?))", "cases m",
-              "m.referred_at < ? AND (m.closed_at IS NULL OR m.closed_at >= ?)" +
-                  [&] {
-                    std::string s = case_scope;
-                    for (size_t pos; (pos = s.find("k.")) != std::string::npos;)
-                      s.replace(pos, 2, "m.");
-                    return s;
-                  }(),
+              "m.referred_at < ? AND (m.closed_at IS NULL OR m.closed_at >= ?)" + case_scope_m,
               [&] {
                 db::Params p{end, end, start};
                 p.insert(p.end(), case_params.begin(), case_params.end());
@@ -425,14 +422,7 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
             c,
             "m.referred_at, (SELECT MIN(x.contact_at) FROM case_contacts x WHERE x.case_id = "
             "m.id AND x.outcome = 'reached' AND x.contact_at >= m.referred_at)",
-            "cases m",
-            "m.referred_at >= ? AND m.referred_at < ?" +
-                [&] {
-                  std::string s = case_scope;
-                  for (size_t pos; (pos = s.find("k.")) != std::string::npos;)
-                    s.replace(pos, 2, "m.");
-                  return s;
-                }(),
+            "cases m", "m.referred_at >= ? AND m.referred_at < ?" + case_scope_m,
             [&] {
               db::Params p{start, end};
               p.insert(p.end(), case_params.begin(), case_params.end());

@@ -50,7 +50,7 @@ class Writer {
 
 Result<std::string> CaseFilePdf(db::Database& db, const Clock& clock, const auth::Actor& actor,
                                 int64_t case_id, const std::string& reason) {
-  if (reason.empty() || reason.size() > 500)
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos || reason.size() > 500)
     return InvalidArgument("say why the case file is produced (1 to 500 bytes)", "reason");
   const Timestamp now = clock.Now();
   PdfDocument pdf("CONFIDENTIAL - protected health information (HIPAA). Case file " +

@@ -110,6 +110,8 @@ TEST_F(CaseFileTest, HoldsEverySectionAndIsAudited) {
 
   // A reason is required; only those with access to the patient produce it.
   EXPECT_EQ(Ok(api_.Call(Method::kGet, kp + "/file.pdf", "cm.one"), 400)["field"], "reason");
+  EXPECT_EQ(Ok(api_.Call(Method::kGet, kp + "/file.pdf?reason=%20%20", "cm.one"), 400)["field"],
+            "reason");
   EXPECT_EQ(api_.Call(Method::kGet, kp + "/file.pdf?reason=curious", "cm.other").status, 403);
   int unknown = api_.Call(Method::kGet, "/api/v1/cases/999/file.pdf?reason=x", "cm.one").status;
   EXPECT_TRUE(unknown == 403 || unknown == 404) << unknown;

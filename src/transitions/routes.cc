@@ -2,6 +2,7 @@
 
 #include "core/strings.h"
 #include "http/json.h"
+#include "reports/respond.h"
 
 namespace ck::transitions {
 namespace {
@@ -504,19 +505,21 @@ void RegisterRoutes(http::Router& router, Service& t) {
                CK_ASSIGN_OR_RETURN(Date from, DateParam(req, "from"));
                CK_ASSIGN_OR_RETURN(Date to, DateParam(req, "to"));
                CK_ASSIGN_OR_RETURN(ReadmissionCounts n, t.ReadmissionReport(req.Actor(), from, to));
-               return http::JsonResponse(
-                   200, {{"from", FormatDate(n.from)},
-                         {"to", FormatDate(n.to)},
-                         {"time_zone", t.time_zone().name()},
-                         {"index_discharges", n.index_discharges},
-                         {"readmissions", n.readmissions},
-                         {"rate", n.rate},
-                         {"planned_readmissions_excluded", n.planned_readmissions},
-                         {"window_open", n.window_open},
-                         {"definition",
-                          "acute inpatient admissions 0 to 30 days after an acute discharge "
-                          "(local days; transfers merged; cancelled admissions and planned "
-                          "readmissions excluded), over index discharges dated from..to"}});
+               return reports::Respond(
+                   req,
+                   {{"from", FormatDate(n.from)},
+                    {"to", FormatDate(n.to)},
+                    {"time_zone", t.time_zone().name()},
+                    {"index_discharges", n.index_discharges},
+                    {"readmissions", n.readmissions},
+                    {"rate", n.rate},
+                    {"planned_readmissions_excluded", n.planned_readmissions},
+                    {"window_open", n.window_open},
+                    {"definition",
+                     "acute inpatient admissions 0 to 30 days after an acute discharge "
+                     "(local days; transfers merged; cancelled admissions and planned "
+                     "readmissions excluded), over index discharges dated from..to"}},
+                   "readmissions");
              });
 }
 

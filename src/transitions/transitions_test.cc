@@ -681,6 +681,11 @@ TEST_F(TransitionsApiTest, HeartFailureStayFromAdmissionToThirtyDaysAfter) {
   EXPECT_EQ(stays["items"][0]["readiness"]["ready"], true);
   EXPECT_EQ(stays["items"][0]["status"], "met");
   Json report = Get("/api/v1/reports/readmissions?from=2026-11-01&to=2026-11-30", 200, "sup.a");
+  auto csv =
+      api_.Call(Method::kGet,
+                "/api/v1/reports/readmissions?from=2026-11-01&to=2026-11-30&format=csv", "sup.a");
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("Index discharges,3\r\n"), std::string::npos) << csv.body;
   EXPECT_EQ(report["index_discharges"], 3);  // 6 Nov, 21 Nov, 26 Nov
   EXPECT_EQ(report["readmissions"], 1);      // the 6 November discharge
   EXPECT_NEAR(report["rate"].get<double>(), 1.0 / 3, 1e-9);

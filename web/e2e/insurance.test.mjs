@@ -6,7 +6,7 @@
 // files it, downloads the appeal packet, records the overturn and sees the
 // request approved on appeal; an insurance worklist item opens the Insurance
 // tab at its authorization; education is assigned, delivered and taught back.
-// A supervisor reads the insurance report and downloads its CSV.
+// A supervisor reads the insurance report and downloads its CSV (from the server).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -407,7 +407,7 @@ describe('supervisor: reports', { concurrency: false }, () => {
       const overturned = page.locator('#rep-appeals tr[data-level="first_level_internal"] td').nth(1);
       assert.ok(Number(await overturned.textContent()) >= 1, 'the overturned appeal is counted');
       assert.ok((await page.locator('svg.bars[role="img"]').count()) >= 3);
-      assert.match(await page.locator('svg.bars').first().getAttribute('aria-label'), /Decided within the regulatory time: Expedited/);
+      assert.match(await report.locator('svg.bars').first().getAttribute('aria-label'), /Decided within the regulatory time: Expedited/);
       await assertAccessible(page, 'reports');
       await assertNoPatientDataKept(page);
       await screenshot(page, '25-reports');
@@ -418,14 +418,15 @@ describe('supervisor: reports', { concurrency: false }, () => {
       await screenshot(page, '25-reports-768');
       await page.setViewportSize({ width: 1366, height: 900 });
 
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-      assert.match(download.suggestedFilename(), /^insurance-report-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+      // The CSV comes from the server (?format=csv), fetched with the session and named as it names it.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV: insurance report' }).click()]);
+      assert.equal(download.suggestedFilename(), 'insurance.csv');
       const file = path.join(ARTIFACTS, 'insurance-report.csv');
       await download.saveAs(file);
       const csv = fs.readFileSync(file, 'utf8');
-      assert.equal(csv.split('\r\n')[0], 'section,group,metric,value');
-      assert.match(csv, /\r\nappeals_by_level,first_level_internal,overturned,[1-9]\d*\r\n/);
-      await page.getByRole('status').filter({ hasText: 'CSV downloaded.' }).waitFor();
+      assert.equal(csv.split('\r\n')[0], 'Measure,Value');
+      assert.match(csv, /\r\nPrior authorizations decided,[1-9]\d*\r\n/);
+      await page.getByRole('status').filter({ hasText: 'insurance.csv downloaded.' }).waitFor();
 
       // A period that ends before it starts is refused before asking the server.
       await page.getByLabel('From').fill('2026-12-31');

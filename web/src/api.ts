@@ -4,7 +4,9 @@
 // storage. Every answer resets the session's idle clock (see session.ts).
 import { ApiError, type ApiErrorBody } from './lib/errors';
 import type { InstrumentDefinition } from './lib/instrument';
+import { filenameFromDisposition, isExpectedType, unexpectedTypeMessage, type ReportFormat } from './lib/download';
 import type { InsuranceReport } from './lib/insurance';
+import type { Readiness, StayReadmission } from './lib/transitions';
 import type { WorklistItem } from './lib/worklist';
 
 export type Role = 'case_manager' | 'supervisor' | 'auditor' | 'admin' | 'integration';
@@ -132,6 +134,10 @@ export interface Encounter {
   discharged_at: string | null;
   status: string;
   discharge_disposition: string | null;
+  /** Acute inpatient stays: `counted` or `planned` when this admission is a 30-day readmission. */
+  readmission?: 'counted' | 'planned' | null;
+  readmission_of?: number | null;
+  readmission_days?: number | null;
 }
 
 export interface TimelineEvent {
@@ -573,7 +579,9 @@ export interface PartnerView {
   status: string;
   organization: string;
   service: string;
+  /** The need in the server's words ("Food"); `need_domain` is its code (food_insecurity). */
   need: string;
+  need_domain?: string;
   patient: { name: string; phone: string | null; preferred_language: string; address: string | null; city_zip: string | null };
   note: string | null;
   referred_by: string;
@@ -582,6 +590,168 @@ export interface PartnerView {
   link_expires_at: string;
   capacity: string;
   allowed: string[];
+}
+
+// Transitions of care (src/transitions, docs/transitions.md).
+export interface Responsible {
+  user_id: number | null;
+  name: string | null;
+  role: string | null;
+}
+
+export interface ChecklistItem {
+  item: string;
+  status: 'pending' | 'in_progress' | 'done' | 'not_applicable';
+  not_applicable_reason: string | null;
+  defaulted: boolean;
+  responsible: Responsible;
+  note: string | null;
+  completed_at: string | null;
+  completed_by: number | null;
+  updated_at: string;
+}
+
+export interface DischargePlan {
+  id: number;
+  encounter_id: number;
+  patient_id: number;
+  case_id: number | null;
+  expected_discharge_date: string | null;
+  disposition: string;
+  note: string | null;
+  encounter: { facility: string; status: string; admitted_at: string; discharged_at: string | null };
+  items: ChecklistItem[];
+  readiness: Readiness;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  history: { item: string | null; kind: string; detail: unknown; by_user_id: number | null; at: string }[];
+}
+
+export interface MedicationLine {
+  position: number;
+  medication_id: number | null;
+  name: string;
+  dose: string | null;
+  route: string | null;
+  frequency: string | null;
+  code: string | null;
+}
+
+export interface Discrepancy {
+  id: number;
+  kind: string;
+  medication: string;
+  detail: string;
+  before_position: number | null;
+  discharge_position: number | null;
+  other_position: number | null;
+  resolution: string | null;
+  resolved_with: string | null;
+  resolution_note: string | null;
+  resolved_by: number | null;
+  resolved_at: string | null;
+}
+
+export interface Reconciliation {
+  id: number;
+  encounter_id: number;
+  patient_id: number;
+  status: 'in_progress' | 'completed' | string;
+  source: string;
+  note: string | null;
+  before_admission: MedicationLine[];
+  discharge_medications: MedicationLine[];
+  discrepancies: Discrepancy[];
+  unresolved: number;
+  medication_list_updated: boolean;
+  created_by: number | null;
+  created_at: string;
+  completed_at: string | null;
+  completed_by: number | null;
+  updated_at: string;
+  version: number;
+}
+
+export interface AdherenceCheck {
+  id: number;
+  patient_id: number;
+  reconciliation_id: number | null;
+  method: string;
+  checked_on: string;
+  result: string;
+  medication: string | null;
+  note: string | null;
+  recorded_by: number | null;
+  recorded_at: string;
+}
+
+export interface Stay {
+  first_encounter_id: number;
+  last_encounter_id: number;
+  encounter_count: number;
+  facility: string;
+  admitted_at: string;
+  admission_date: string;
+  discharged_at: string | null;
+  discharge_date: string | null;
+  discharge_disposition: string | null;
+  index_discharge: boolean;
+  planned: boolean;
+  planned_basis: string | null;
+  readmission: StayReadmission | null;
+  readmitted_by: number | null;
+}
+
+export interface TrcComponent {
+  component: string;
+  status: 'met' | 'not_met' | 'pending';
+  window_from: string | null;
+  due: string | null;
+  at: string | null;
+  source: string | null;
+  ref_id: number | null;
+  by: string | null;
+  outside_window_at: string | null;
+}
+
+export interface TransitionsOfCare {
+  stay: Stay;
+  status: 'met' | 'not_met' | 'pending';
+  components: TrcComponent[];
+  superseded_by: number | null;
+}
+
+export interface StayOverview extends TransitionsOfCare {
+  discharge_plan_id: number | null;
+  readiness: Readiness | null;
+}
+
+export interface ReadmissionReport {
+  from: string;
+  to: string;
+  time_zone: string;
+  index_discharges: number;
+  readmissions: number;
+  rate: number | null;
+  planned_readmissions_excluded: number;
+  window_open: number;
+  definition: string;
+}
+
+export interface StaffMember {
+  id: number;
+  display_name: string;
+  role: string;
+  team_id: number | null;
+}
+
+/** A file the API sent (a report as CSV or XLSX, the case file), with the name it gave. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+  contentType: string;
 }
 
 type Listener = () => void;
@@ -626,6 +796,41 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   }
   if (!opts.anonymous) onActivity();
   return json as T;
+}
+
+/**
+ * Downloads a file from the API with the session's cookie (same origin), as
+ * every other call: errors are the API's (a field named, 401 ends the
+ * session), and an answer of another type than asked for is refused rather
+ * than saved under the wrong name.
+ */
+export async function downloadFile(path: string, format: ReportFormat | 'pdf', fallbackName: string): Promise<DownloadedFile> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method: 'GET', credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, null, 'network error');
+  }
+  if (!res.ok) {
+    let body: ApiErrorBody | null = null;
+    try {
+      body = (await res.json()) as ApiErrorBody;
+    } catch {
+      body = null;
+    }
+    const err = new ApiError(res.status, body, res.statusText || `HTTP ${res.status}`);
+    if (res.status === 401) onUnauthenticated();
+    else onActivity();
+    throw err;
+  }
+  onActivity();
+  const contentType = res.headers.get('Content-Type') ?? '';
+  if (!isExpectedType(contentType, format)) {
+    await res.arrayBuffer().catch(() => null);
+    throw new Error(unexpectedTypeMessage(contentType, format));
+  }
+  const blob = await res.blob();
+  return { blob, filename: filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName), contentType };
 }
 
 const get = <T>(path: string) => request<T>('GET', path);
@@ -728,6 +933,35 @@ export const api = {
   resourceReferral: (id: number) => get<ResourceReferral>(`/resource-referrals/${id}`),
   referralStep: (id: number, body: Record<string, unknown>) => post<ReferralWithLink>(`/resource-referrals/${id}/status`, body),
   consents: (id: number) => get<Items<Consent>>(`/patients/${id}/consents`),
+
+  // Transitions of care (src/transitions/routes.cc)
+  staff: () => get<Items<StaffMember>>('/staff'),
+  stays: (id: number) => get<Items<StayOverview>>(`/patients/${id}/stays`),
+  dischargePlan: (planId: number) => get<DischargePlan>(`/discharge-plans/${planId}`),
+  encounterDischargePlan: (encounterId: number) => get<DischargePlan>(`/encounters/${encounterId}/discharge-plan`),
+  createDischargePlan: (encounterId: number, body: Record<string, unknown>) => post<DischargePlan>(`/encounters/${encounterId}/discharge-plan`, body),
+  changeDischargePlan: (planId: number, body: Record<string, unknown>) => patch<DischargePlan>(`/discharge-plans/${planId}`, body),
+  changeChecklistItem: (planId: number, item: string, body: Record<string, unknown>) =>
+    patch<DischargePlan>(`/discharge-plans/${planId}/items/${encodeURIComponent(item)}`, body),
+  reconciliations: (encounterId: number) => get<Items<Reconciliation>>(`/encounters/${encounterId}/medication-reconciliations`),
+  startReconciliation: (encounterId: number, body: Record<string, unknown>) => post<Reconciliation>(`/encounters/${encounterId}/medication-reconciliations`, body),
+  changeReconciliation: (id: number, body: Record<string, unknown>) => patch<Reconciliation>(`/medication-reconciliations/${id}`, body),
+  resolveDiscrepancy: (id: number, discrepancyId: number, body: Record<string, unknown>) =>
+    post<Reconciliation>(`/medication-reconciliations/${id}/discrepancies/${discrepancyId}`, body),
+  completeReconciliation: (id: number, body: { version: number; update_medication_list: boolean }) =>
+    post<Reconciliation>(`/medication-reconciliations/${id}/complete`, body),
+  adherenceChecks: (id: number) => get<Items<AdherenceCheck>>(`/patients/${id}/adherence-checks`),
+  addAdherenceCheck: (id: number, body: Record<string, unknown>) => post<AdherenceCheck>(`/patients/${id}/adherence-checks`, body),
+  transitionsOfCare: (encounterId: number) => get<TransitionsOfCare>(`/encounters/${encounterId}/transitions-of-care`),
+  recordTrc: (encounterId: number, body: Record<string, unknown>) => post<TransitionsOfCare>(`/encounters/${encounterId}/transitions-of-care`, body),
+  retractTrc: (documentationId: number, reason: string) => post<TransitionsOfCare>(`/trc-documentation/${documentationId}/retract`, { reason }),
+  setPlannedAdmission: (encounterId: number, body: { planned: boolean; reason: string }) => post<Stay>(`/encounters/${encounterId}/planned-admission`, body),
+  readmissionReport: (from: string, to: string) => get<ReadmissionReport>(`/reports/readmissions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+
+  // Downloads: a report as CSV or XLSX (`path` from lib/download reportPath), the case file.
+  downloadReport: (path: string, format: ReportFormat, fallbackName: string) => downloadFile(path, format, fallbackName),
+  /** The confidential case file; the reason is required and kept in the audit record. */
+  caseFile: (caseId: number, reason: string) => downloadFile(`/cases/${caseId}/file.pdf?reason=${encodeURIComponent(reason)}`, 'pdf', `case-${caseId}-file.pdf`),
 
   // The organisation's page: no session, the token in the body (never in a URL).
   partnerReferral: (token: string) => request<PartnerView>('POST', '/partner/referral', { token }, { anonymous: true }),

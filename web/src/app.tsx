@@ -258,7 +258,7 @@ function Screen(props: { path: string; query: URLSearchParams; role: Me['role'] 
         patientId={m.id as number}
         caseId={id('case')}
         tab={props.query.get('tab') ?? 'timeline'}
-        focus={{ auth: id('auth'), appeal: id('appeal'), barrier: id('barrier'), referral: id('referral'), assessment: id('assessment') }}
+        focus={{ auth: id('auth'), appeal: id('appeal'), barrier: id('barrier'), referral: id('referral'), assessment: id('assessment'), stay: id('stay') }}
       />
     );
   }

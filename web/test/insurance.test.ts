@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CSV_HEADER,
   authActions,
   availableLevels,
   barWidths,
@@ -9,9 +8,6 @@ import {
   deadline,
   formatMetric,
   periodBounds,
-  reportRows,
-  toCsv,
-  type InsuranceReport,
 } from '../src/lib/insurance.js';
 import { fieldLabel } from '../src/lib/errors.js';
 import { itemHref, kindLabel, categoryOf, type WorklistItem } from '../src/lib/worklist.js';
@@ -78,29 +74,6 @@ describe('insurance worklist items', () => {
 });
 
 describe('the insurance report', () => {
-  const m = {
-    decided: 4, approved: 2, partially_approved: 0, denied: 2, approved_after_appeal: 1, extended: 0, decided_within_time: 3,
-    approval_rate: 0.5, denial_rate: 0.5, extended_share: 0, within_time_share: 0.75, average_hours: 30.25, median_hours: null,
-  };
-  const ages = { under_3_days: 1, '3_to_7_days': 0, '7_to_14_days': 0, over_14_days: 0, overdue: 2 };
-  const r: InsuranceReport = {
-    from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', prior_authorizations: m, cms_0057_f: { expedited: m, standard: m },
-    by_payer: [{ ...m, payer: '=Acme, "Health"' }], by_service: [{ code: '99285', decided: 1, denied: 1, denial_rate: 1 }],
-    appeals_by_level: [{ level: 'peer_to_peer', decided: 1, overturned: 0, partially_overturned: 0, overturn_rate: 0, decided_within_time: 1 }],
-    open_requests_by_age: ages, open_appeals_by_age: ages,
-  };
-  it('flattens to section, group, metric, value rows and CSV', () => {
-    const rows = reportRows(r);
-    assert.deepEqual(rows[0], ['prior_authorizations', 'all', 'decided', '4']);
-    assert.ok(rows.some((x) => x.join('|') === 'cms_0057_f|expedited|within_time_share|0.75'));
-    assert.ok(rows.some((x) => x.join('|') === 'cms_0057_f|standard|median_hours|'));
-    assert.ok(rows.some((x) => x.join('|') === 'open_requests_by_age|overdue|count|2'));
-    const csv = toCsv(CSV_HEADER, rows);
-    assert.ok(csv.startsWith('section,group,metric,value\r\n'));
-    // Quoted, and no spreadsheet formula from a payer's name.
-    assert.match(csv, /\r\nby_payer,"'=Acme, ""Health""",decided,4\r\n/);
-    assert.ok(csv.endsWith('\r\n'));
-  });
   it('formats shares, hours and counts', () => {
     assert.equal(formatMetric(0.75, 'share'), '75 %');
     assert.equal(formatMetric(2 / 3, 'share'), '66.7 %');

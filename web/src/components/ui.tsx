@@ -103,3 +103,16 @@ export function TierBadge(props: { tier: number | null | undefined }) {
   if (props.tier === null || props.tier === undefined) return <span class="badge tier-none">Not stratified</span>;
   return <span class={`badge tier-${props.tier}`}>Risk tier {props.tier}</span>;
 }
+
+/** Hands a downloaded file to the browser under its name (a Blob URL, revoked soon after). */
+export function saveFile(file: { blob: Blob; filename: string }): void {
+  const url = URL.createObjectURL(file.blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

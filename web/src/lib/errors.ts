@@ -95,11 +95,35 @@ const FIELD_LABELS: Record<string, string> = {
   capacity_note: 'Capacity note',
   responder: 'Your name',
   token: 'Link',
+  disposition: 'Disposition aimed for',
+  expected_discharge_date: 'Expected discharge date',
+  case_id: 'Case',
+  not_applicable_reason: 'Why it does not apply',
+  responsible_user_id: 'Responsible team member',
+  responsible_name: 'Name',
+  responsible_role: 'Role',
+  item: 'Checklist item',
+  discharge_medications: 'Discharge medications',
+  source: 'Source',
+  resolution: 'Resolution',
+  resolved_with: 'Resolved with',
+  discrepancies: 'Discrepancies',
+  update_medication_list: 'Update the medication list',
+  component: 'Component',
+  occurred_at: 'When',
+  performed_by: 'Who did it',
+  checked_on: 'Checked on',
+  medication: 'Medication',
+  reconciliation_id: 'Reconciliation',
+  planned: 'Planned',
+  encounter_id: 'Stay',
+  from: 'From',
 };
 
 /** Items of list fields: "services[0].code" → "Service 1 code". */
 const ITEM_LABELS: Record<string, string> = {
   services: 'Service',
+  discharge_medications: 'Discharge medication',
   diagnosis_codes: 'Diagnosis',
   evidence: 'Evidence item',
 };
@@ -148,7 +172,7 @@ export function answerPointer(field: string | null): string | null {
 }
 
 /** What to call the record in a conflict message. */
-export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record' | 'barrier' | 'referral';
+export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record' | 'barrier' | 'referral' | 'discharge plan' | 'medication reconciliation';
 
 /**
  * One sentence for any failure. `what` names the record for 409s; `labels`

@@ -1,7 +1,7 @@
 // Pure insurance logic for the screens (docs/insurance.md): deadline
 // countdowns, the actions an authorization's status allows, the appeal
-// levels of each product type, and the insurance report as rows for tables,
-// charts and the CSV download. No DOM, no Preact: unit-tested in Node.
+// levels of each product type, and the insurance report's metrics for tables
+// and charts. No DOM, no Preact: unit-tested in Node.
 
 export interface Deadline {
   overdue: boolean;
@@ -196,38 +196,6 @@ export function formatMetric(v: number | null | undefined, kind: MetricKind): st
   if (kind === 'share') return `${Math.round(v * 1000) / 10} %`;
   if (kind === 'hours') return `${Math.round(v * 10) / 10} h`;
   return String(v);
-}
-
-/** The report as one long table: section, group, metric, value (raw numbers; shares 0–1). */
-export function reportRows(r: InsuranceReport): string[][] {
-  const rows: string[][] = [];
-  const val = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-  const decisions = (section: string, group: string, m: DecisionMetrics) => {
-    for (const d of DECISION_METRICS) rows.push([section, group, d.id, val(m[d.id] as number | null)]);
-  };
-  decisions('prior_authorizations', 'all', r.prior_authorizations);
-  decisions('cms_0057_f', 'expedited', r.cms_0057_f.expedited);
-  decisions('cms_0057_f', 'standard', r.cms_0057_f.standard);
-  for (const p of r.by_payer) decisions('by_payer', p.payer, p);
-  for (const s of r.by_service) for (const k of ['decided', 'denied', 'denial_rate'] as const) rows.push(['by_service', s.code, k, val(s[k])]);
-  for (const a of r.appeals_by_level)
-    for (const k of ['decided', 'overturned', 'partially_overturned', 'overturn_rate', 'decided_within_time'] as const) rows.push(['appeals_by_level', a.level, k, val(a[k])]);
-  for (const b of AGE_BUCKETS) rows.push(['open_requests_by_age', b.id, 'count', val(r.open_requests_by_age[b.id])]);
-  for (const b of AGE_BUCKETS) rows.push(['open_appeals_by_age', b.id, 'count', val(r.open_appeals_by_age[b.id])]);
-  return rows;
-}
-
-export const CSV_HEADER = ['section', 'group', 'metric', 'value'];
-
-/** RFC 4180 CSV with CRLF line ends; cells quoted when they need it, formula starts neutralised. */
-export function toCsv(header: string[], rows: string[][]): string {
-  const cell = (s: string) => {
-    let v = s;
-    // A payer name starting with = + - @ must not become a spreadsheet formula.
-    if (/^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v)) v = `'${v}`;
-    return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** Local dates (YYYY-MM-DD) to the report's ISO bounds: from the start of `from` to the end of `to`. */

@@ -16,16 +16,18 @@ export interface WorklistItem {
   authorization_id?: number | null;
   appeal_id?: number | null;
   referral_id?: number | null;
+  discharge_plan_id?: number | null;
   owner_user_id: number | null;
   at: string | null;
 }
 
-export type Category = 'alerts' | 'tasks' | 'hospital' | 'referrals' | 'outreach' | 'care_plans' | 'insurance' | 'social' | 'other';
+export type Category = 'alerts' | 'tasks' | 'hospital' | 'discharge' | 'referrals' | 'outreach' | 'care_plans' | 'insurance' | 'social' | 'other';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
   alerts: 'Alerts',
   tasks: 'Tasks',
   hospital: 'Admissions and discharges',
+  discharge: 'Discharge plans',
   referrals: 'New referrals',
   outreach: 'Contact due',
   care_plans: 'Care plans',
@@ -41,6 +43,7 @@ const KIND_CATEGORY: Record<string, Category> = {
   task_due_soon: 'tasks',
   discharged: 'hospital',
   admitted: 'hospital',
+  discharge_plan_due: 'discharge',
   new_referral: 'referrals',
   no_recent_contact: 'outreach',
   care_plan_review_due: 'care_plans',
@@ -58,6 +61,7 @@ export const KIND_LABELS: Record<string, string> = {
   task_due_soon: 'Task due soon',
   discharged: 'Discharged',
   admitted: 'Admitted',
+  discharge_plan_due: 'Discharge plan due',
   new_referral: 'New referral',
   no_recent_contact: 'No recent contact',
   care_plan_review_due: 'Care plan review due',
@@ -120,13 +124,15 @@ export function countByCategory(items: WorklistItem[]): Map<Category, number> {
 
 /** A stable key for an item (several kinds can point at the same case). */
 export function itemKey(it: WorklistItem): string {
-  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.authorization_id ?? '', it.appeal_id ?? '', it.referral_id ?? '', it.case_id, it.patient_id].join(':');
+  return [it.kind, it.task_id, it.alert_id, it.encounter_id, it.goal_id, it.care_plan_id, it.authorization_id ?? '', it.appeal_id ?? '', it.referral_id ?? '', it.discharge_plan_id ?? '', it.case_id, it.patient_id].join(':');
 }
 
 /**
  * Where an item opens: the patient (and case); insurance items open the
  * Insurance tab at their authorization or appeal, an unanswered community
- * referral the Social needs tab at the referral. Ids only, never names.
+ * referral the Social needs tab at the referral, a discharge plan due and an
+ * admission or discharge (a readmission among them) the Transitions tab at
+ * the stay. Ids only, never names.
  */
 export function itemHref(it: WorklistItem): string {
   const q = new URLSearchParams();
@@ -138,6 +144,9 @@ export function itemHref(it: WorklistItem): string {
   } else if (it.referral_id || it.kind === 'referral_unanswered') {
     q.set('tab', 'social');
     if (it.referral_id) q.set('referral', String(it.referral_id));
+  } else if (it.kind === 'discharge_plan_due' || ((it.kind === 'admitted' || it.kind === 'discharged') && it.encounter_id)) {
+    q.set('tab', 'transitions');
+    if (it.encounter_id) q.set('stay', String(it.encounter_id));
   }
   const qs = q.toString();
   return `/patients/${it.patient_id}${qs ? `?${qs}` : ''}`;

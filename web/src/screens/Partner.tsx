@@ -10,7 +10,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type PartnerView } from '../api';
 import { ApiError } from '../lib/errors';
 import { dateOnly, dateTime, todayIso } from '../lib/format';
-import { PARTNER_STEP_LABELS, capacityLabel, languageName, partnerLinkProblem, referralStatusLabel } from '../lib/social';
+import { PARTNER_STEP_LABELS, capacityLabel, languageName, partnerLinkProblem, referralStatusLabel, domainLabel } from '../lib/social';
 import { Field, fieldError } from '../components/ui';
 
 type Phase = { kind: 'no-link' } | { kind: 'loading' } | { kind: 'refused'; message: string } | { kind: 'open'; view: PartnerView };
@@ -119,7 +119,7 @@ function Referral(props: {
         Referral to {v.organization}
       </h1>
       <p class="partner-lead">
-        {v.referred_by || 'A case manager'} referred a person to <strong>{v.service}</strong> on {dateOnly(v.sent_at)}. The need: {v.need}.
+        {v.referred_by || 'A case manager'} referred a person to <strong>{v.service}</strong> on {dateOnly(v.sent_at)}. The need: {v.need_domain ? domainLabel(v.need_domain) : v.need}.
       </p>
       <p>
         Status: <span class={`badge rstatus-${v.status}`}>{referralStatusLabel(v.status)}</span>

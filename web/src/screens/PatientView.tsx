@@ -1,15 +1,16 @@
 // A patient and one of their cases: the header (identity, risk tier,
-// alerts, allergies, coverage, care team) and the tabs. Tabs are data so
-// insurance, social needs and transitions join as their APIs land.
+// alerts, allergies, coverage, care team, the case and its confidential case
+// file) and the tabs. Tabs are data so new ones join as their APIs land.
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../lib/errors';
 import { api, type Alert, type Allergy, type CareTeamMember, type Case, type Coverage, type Patient, type Risk } from '../api';
 import { ageOn, dateOnly, humanize, patientName } from '../lib/format';
 import { remember } from '../patients';
 import { navigate } from '../router';
 import { can, useSession } from '../session';
 import { LogContactDialog } from '../components/actions';
-import { ErrorMessage, Loading, TierBadge } from '../components/ui';
+import { Dialog, ErrorMessage, Field, Loading, TierBadge, fieldError, saveFile } from '../components/ui';
 import { TimelineTab } from './patient/TimelineTab';
 import { CarePlanTab } from './patient/CarePlanTab';
 import { AssessmentsTab } from './patient/AssessmentsTab';
@@ -18,6 +19,7 @@ import { TasksTab } from './patient/TasksTab';
 import { InsuranceTab } from './patient/InsuranceTab';
 import { EducationTab } from './patient/EducationTab';
 import { SocialTab } from './patient/SocialTab';
+import { TransitionsTab } from './patient/TransitionsTab';
 
 export interface TabProps {
   patient: Patient;
@@ -33,6 +35,8 @@ export interface Focus {
   barrier?: number | null;
   referral?: number | null;
   assessment?: number | null;
+  /** Transitions: a stay by one of its encounter ids. */
+  stay?: number | null;
 }
 
 interface TabDef {
@@ -51,6 +55,7 @@ const TABS: TabDef[] = [
   { id: 'insurance', label: 'Insurance', component: InsuranceTab },
   { id: 'education', label: 'Education', component: EducationTab },
   { id: 'social', label: 'Social needs', component: SocialTab, needsCase: true },
+  { id: 'transitions', label: 'Transitions', component: TransitionsTab },
 ];
 
 interface Header {
@@ -89,6 +94,7 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
   const [h, setH] = useState<Header | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [contactOpen, setContactOpen] = useState(false);
+  const [caseFileOpen, setCaseFileOpen] = useState(false);
   const [status, setStatus] = useState('');
   const [version, setVersion] = useState(0);
   const [contacts, setContacts] = useState(0);
@@ -238,6 +244,11 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
               Log contact
             </button>
           ) : null}
+          {caseRecord ? (
+            <button type="button" onClick={() => setCaseFileOpen(true)} aria-haspopup="dialog">
+              Case file (PDF)
+            </button>
+          ) : null}
         </div>
         <p class="sr-status" role="status">
           {status}
@@ -274,6 +285,16 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
         )}
       </div>
 
+      {caseFileOpen && caseRecord ? (
+        <CaseFileDialog
+          caseId={caseRecord.id}
+          onClose={() => setCaseFileOpen(false)}
+          onDone={(name) => {
+            setCaseFileOpen(false);
+            setStatus(`Case file downloaded: ${name}.`);
+          }}
+        />
+      ) : null}
       {contactOpen && caseRecord ? (
         <LogContactDialog
           caseId={caseRecord.id}
@@ -287,6 +308,66 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
         />
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The confidential case file (GET /cases/{id}/file.pdf): the whole record of
+ * the case as one PDF, for an audit, a complaint or a legal request. The
+ * reason is required and kept in the audit record of its production; the
+ * file comes through fetch with the session and is handed to the browser as
+ * a download (nothing is kept by the app).
+ */
+function CaseFileDialog(props: { caseId: number; onClose: () => void; onDone: (filename: string) => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const why = reason.trim();
+    if (!why) {
+      // The server refuses it too (400 on reason); say it before asking.
+      setError(new ApiError(400, { error: 'say why the case file is produced', field: 'reason' }));
+      return;
+    }
+    setBusy(true);
+    try {
+      const file = await api.caseFile(props.caseId, why);
+      saveFile(file);
+      props.onDone(file.filename);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Case file (PDF)" onClose={props.onClose}>
+      <p class="dialog-subject">Case #{props.caseId}</p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} labels={{ reason: 'Reason' }} />
+        <p class="small">
+          The complete record of this case — identity, coverage, team, conditions and medications, assessments, care plans, notes, contacts, tasks, insurance, social needs,
+          education, consents and the access log — as one confidential PDF.
+        </p>
+        <p class="small notice">
+          <strong>Producing it is audited:</strong> your name, the time and the reason you give are recorded, and the access log of the next case file shows who took this one. Keep
+          the file where protected health information belongs.
+        </p>
+        <Field id="case-file-reason" label="Reason" hint="Required: for example an audit, a complaint or a legal request" error={fieldError(error, 'reason', 'Reason')}>
+          {(x) => <textarea {...x} rows={2} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Preparing…' : 'Download case file'}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 

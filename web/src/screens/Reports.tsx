@@ -1,25 +1,18 @@
-// Reports for supervisors and auditors: the insurance report for a chosen
-// period (GET /api/v1/reports/insurance): the CMS-0057-F decision metrics,
-// expedited and standard apart; by payer; denials by service; appeals by
-// level; open requests and appeals by age. Simple SVG bar charts beside the
-// tables (each with a text description), and a CSV download made in the
-// browser from the same numbers (XLSX will come from the server).
+// Reports for supervisors and auditors, for one chosen period: the 30-day
+// readmission report (GET /api/v1/reports/readmissions: index discharges,
+// readmissions, the rate, discharges whose window is still open) and the
+// insurance report (GET /api/v1/reports/insurance: the CMS-0057-F decision
+// metrics, expedited and standard apart; by payer; denials by service;
+// appeals by level; open requests and appeals by age). Simple SVG bar charts
+// beside the tables (each with a text description). Each report downloads as
+// CSV or XLSX from the server (`?format=`), fetched with the session and
+// named as the server names it.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type ReadmissionReport } from '../api';
+import { reportPath, type ReportFormat } from '../lib/download';
 import { todayIso } from '../lib/format';
-import {
-  AGE_BUCKETS,
-  CSV_HEADER,
-  DECISION_METRICS,
-  barWidths,
-  formatMetric,
-  levelName,
-  periodBounds,
-  reportRows,
-  toCsv,
-  type InsuranceReport,
-} from '../lib/insurance';
-import { ErrorMessage, Field, Loading } from '../components/ui';
+import { AGE_BUCKETS, DECISION_METRICS, barWidths, formatMetric, levelName, periodBounds, type InsuranceReport } from '../lib/insurance';
+import { ErrorMessage, Field, Loading, saveFile } from '../components/ui';
 
 function daysAgo(n: number): string {
   const d = new Date();
@@ -31,6 +24,7 @@ export function Reports() {
   const [from, setFrom] = useState(daysAgo(30));
   const [to, setTo] = useState(todayIso());
   const [report, setReport] = useState<InsuranceReport | null>(null);
+  const [readmissions, setReadmissions] = useState<ReadmissionReport | null>(null);
   const [period, setPeriod] = useState<{ from: string; to: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -45,7 +39,9 @@ export function Reports() {
     }
     setBusy(true);
     try {
-      setReport(await api.insuranceReport(b.from, b.to));
+      const [ins, rea] = await Promise.all([api.insuranceReport(b.from, b.to), api.readmissionReport(f, t)]);
+      setReport(ins);
+      setReadmissions(rea);
       setPeriod({ from: f, to: t });
     } catch (e) {
       setError(e);
@@ -59,25 +55,11 @@ export function Reports() {
     run();
   }, []);
 
-  const download = () => {
-    if (!report || !period) return;
-    const csv = toCsv(CSV_HEADER, reportRows(report));
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `insurance-report-${period.from}-to-${period.to}.csv`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    setStatus('CSV downloaded.');
-  };
-
   return (
     <section class="reports">
       <div class="screen-head">
         <h1 tabIndex={-1}>Reports</h1>
-        <p class="muted">Insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.</p>
+        <p class="muted">30-day readmissions; insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.</p>
       </div>
       <form
         class="card report-form"
@@ -97,9 +79,6 @@ export function Reports() {
           <button type="submit" class="primary" disabled={busy}>
             Show report
           </button>
-          <button type="button" disabled={!report} onClick={download}>
-            Download CSV
-          </button>
         </div>
       </form>
       <p class="sr-status" role="status">
@@ -107,8 +86,121 @@ export function Reports() {
       </p>
       <ErrorMessage error={error} labels={{ from: 'From', to: 'To' }} />
       {busy && !report ? <Loading what="the report" /> : null}
-      {report && period ? <ReportView r={report} period={period} /> : null}
+      {readmissions && period ? (
+        <section class="report-section" aria-labelledby="rep-readm-h">
+          <div class="tab-head">
+            <h2 id="rep-readm-h">Readmissions within 30 days</h2>
+            <Downloads report="readmissions" title="readmission report" params={{ from: period.from, to: period.to }} onDone={setStatus} />
+          </div>
+          <ReadmissionView r={readmissions} />
+        </section>
+      ) : null}
+      {report && period ? (
+        <section class="report-section" aria-labelledby="rep-ins-h">
+          <div class="tab-head">
+            <h2 id="rep-ins-h">Insurance</h2>
+            <Downloads report="insurance" title="insurance report" params={periodBounds(period.from, period.to) ?? {}} onDone={setStatus} />
+          </div>
+          <ReportView r={report} period={period} />
+        </section>
+      ) : null}
     </section>
+  );
+}
+
+/**
+ * CSV and XLSX of one report, from the server (`?format=`): fetched with the
+ * session as every call, saved under the name from Content-Disposition. An
+ * error (or an answer that is not the file asked for) is said beside the
+ * buttons; nothing is built in the browser.
+ */
+function Downloads(props: { report: string; title: string; params: Record<string, string>; onDone: (message: string) => void }) {
+  const [busy, setBusy] = useState<ReportFormat | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const get = async (format: ReportFormat) => {
+    setError(null);
+    setBusy(format);
+    try {
+      const file = await api.downloadReport(reportPath(props.report, props.params, format), format, `${props.report}.${format}`);
+      saveFile(file);
+      props.onDone(`${file.filename} downloaded.`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div class="downloads">
+      <div class="actions" role="group" aria-label={`Download the ${props.title}`}>
+        <button type="button" disabled={busy !== null} onClick={() => get('csv')} aria-label={`Download CSV: ${props.title}`}>
+          Download CSV
+        </button>
+        <button type="button" disabled={busy !== null} onClick={() => get('xlsx')} aria-label={`Download XLSX: ${props.title}`}>
+          Download XLSX
+        </button>
+      </div>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+function ReadmissionView(props: { r: ReadmissionReport }) {
+  const r = props.r;
+  const rate = r.rate === null || r.rate === undefined ? '—' : formatMetric(r.rate, 'share');
+  return (
+    <div class="report" data-testid="readmission-report">
+      <p>
+        Index discharges from {r.from} to {r.to} (local days, {r.time_zone}): <strong data-testid="index-discharges">{r.index_discharges}</strong>, of which{' '}
+        <strong data-testid="readmissions">{r.readmissions}</strong> followed by an unplanned readmission within 30 days: <strong data-testid="readmission-rate">{rate}</strong>.
+      </p>
+      <table class="results report-table" id="rep-readmissions">
+        <caption class="sr-only">30-day readmission measure</caption>
+        <thead>
+          <tr>
+            <th scope="col">Measure</th>
+            <th scope="col">Value</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr data-measure="index_discharges">
+            <th scope="row">Index discharges (denominator)</th>
+            <td>{r.index_discharges}</td>
+          </tr>
+          <tr data-measure="readmissions">
+            <th scope="row">Followed by a readmission within 30 days (numerator)</th>
+            <td>{r.readmissions}</td>
+          </tr>
+          <tr data-measure="rate">
+            <th scope="row">Readmission rate</th>
+            <td>{rate}</td>
+          </tr>
+          <tr data-measure="planned_readmissions_excluded">
+            <th scope="row">Followed only by a planned readmission (not counted)</th>
+            <td>{r.planned_readmissions_excluded}</td>
+          </tr>
+          <tr data-measure="window_open" class={r.window_open ? 'overdue-row' : ''}>
+            <th scope="row">30-day window still open</th>
+            <td>{r.window_open}</td>
+          </tr>
+        </tbody>
+      </table>
+      {r.window_open ? (
+        <p class="notice small">
+          {r.window_open} of these discharges are less than 30 days ago: their window is still open, so the readmissions and the rate may still grow.
+        </p>
+      ) : null}
+      <BarChart
+        id="chart-readmissions"
+        title="Index discharges and readmissions"
+        bars={[
+          { label: 'Index discharges', value: r.index_discharges, text: String(r.index_discharges) },
+          { label: 'Readmissions', value: r.readmissions, text: `${r.readmissions} (${rate})` },
+          { label: 'Window still open', value: r.window_open, text: String(r.window_open) },
+        ]}
+      />
+      <p class="muted small">Definition: {r.definition}.</p>
+    </div>
   );
 }
 

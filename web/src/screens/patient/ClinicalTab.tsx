@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Condition, type Encounter, type Medication } from '../../api';
 import { dateOnly, dateTime, humanize } from '../../lib/format';
-import { ErrorMessage, Loading } from '../../components/ui';
+import { readmissionText } from '../../lib/transitions';
+import { ErrorMessage, Link, Loading } from '../../components/ui';
 import type { TabProps } from '../PatientView';
+
+const STAY_CLASSES = new Set(['inpatient', 'observation', 'emergency']);
 
 export function ClinicalTab(props: TabProps) {
   const [data, setData] = useState<{ meds: Medication[]; conds: Condition[]; encs: Encounter[] } | null>(null);
@@ -17,6 +20,8 @@ export function ClinicalTab(props: TabProps) {
   }, [props.patient.id]);
   if (error) return <ErrorMessage error={error} />;
   if (!data) return <Loading what="medications and conditions" />;
+  const stayHref = (encounterId: number) =>
+    `/patients/${props.patient.id}?${props.caseRecord ? `case=${props.caseRecord.id}&` : ''}tab=transitions&stay=${encounterId}`;
   const meds = showAll ? data.meds : data.meds.filter((m) => m.status === 'active' || m.status === 'on_hold');
   const conds = showAll ? data.conds : data.conds.filter((c) => !['resolved', 'inactive', 'entered_in_error'].includes(c.status));
   return (
@@ -86,6 +91,7 @@ export function ClinicalTab(props: TabProps) {
               <th scope="col">Class</th>
               <th scope="col">Facility</th>
               <th scope="col">Disposition</th>
+              <th scope="col">Transitions</th>
             </tr>
           </thead>
           <tbody>
@@ -96,6 +102,18 @@ export function ClinicalTab(props: TabProps) {
                 <td>{humanize(e.encounter_class)}</td>
                 <td>{e.facility}</td>
                 <td>{humanize(e.discharge_disposition)}</td>
+                <td>
+                  {e.readmission && e.readmission_days !== null && e.readmission_days !== undefined ? (
+                    <span class={`badge readmission${e.readmission === 'counted' ? ' warn' : ''}`}>
+                      {readmissionText({ of_stay: e.readmission_of ?? 0, days_after_discharge: e.readmission_days, counted: e.readmission === 'counted', planned: e.readmission === 'planned', planned_basis: null })}
+                    </span>
+                  ) : null}{' '}
+                  {STAY_CLASSES.has(e.encounter_class) && e.status !== 'cancelled' && e.status !== 'entered_in_error' ? (
+                    <Link href={stayHref(e.id)}>
+                      Discharge plan and TRC<span class="sr-only"> of the stay from {dateOnly(e.admitted_at)}</span>
+                    </Link>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

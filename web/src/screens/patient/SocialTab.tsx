@@ -616,7 +616,8 @@ const CONSENT_METHODS: [string, string][] = [
 /** A 409 refusing to send without the patient's consent (the server names no field). */
 function consentProblem(error: unknown, org: string): string | null {
   if (error instanceof ApiError) {
-    if (error.field === 'consent_method') return `Patient's consent: ${error.message}.`;
+    // The server names the field since the social needs API's fixes; the sentence names the organisation.
+    if (error.field === 'consent_method') return `Patient's consent to share with ${org}: ${error.message}.`;
     if (error.status === 409 && !error.field && /agreed to share|consent/i.test(error.message)) return `Patient's consent to share with ${org}: ${error.message}.`;
   }
   return null;

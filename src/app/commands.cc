@@ -161,6 +161,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   cases::Documents documents(db, clock, cfg.http.max_body_bytes);
   // Hand-entered and HL7 encounters keep the readmission flags current.
   transitions::ReadmissionFlags readmission_flags(*time_zone);
+  patient_service.set_encounter_observer(&readmission_flags);
   transitions::Service transitions_service(db, clock, *time_zone);
   outcomes::Outcomes outcome_reports(db, clock, calendar, *time_zone);
   patients::ClinicalRecords clinical(db, clock, &readmission_flags);
@@ -215,6 +216,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     cfg.social.partner_url,
                     transitions_service,
                     outcome_reports,
+                    &readmission_flags,
                     metrics};
   MountRoutes(router, services);
   http::ServerOptions so;

@@ -57,7 +57,7 @@ void MountRoutes(http::Router& router, Services& s) {
   outcomes::RegisterRoutes(router, s.outcomes);
   transitions::RegisterRoutes(router, s.transitions);
   audit::RegisterRoutes(router, s.db, s.clock);
-  fhir::RegisterRoutes(router, s.db, s.clock);
+  fhir::RegisterRoutes(router, s.db, s.clock, s.encounter_observer);
   // Last, so that it describes every route above.
   router.Add(http::Method::kGet, "/api/v1/openapi.json", {},
              [&router](http::Request&) -> Result<http::Response> {

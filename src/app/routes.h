@@ -54,6 +54,7 @@ struct Services {
   std::string partner_url;
   transitions::Service& transitions;
   outcomes::Outcomes& outcomes;
+  patients::EncounterObserver* encounter_observer;  // the readmission flags
   http::Metrics& metrics;
 };
 

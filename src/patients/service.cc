@@ -4,6 +4,7 @@
 #include <set>
 
 #include "audit/trail.h"
+#include "patients/clinical.h"
 #include "patients/consent.h"
 #include "patients/store.h"
 #include "patients/validation.h"
@@ -349,6 +350,8 @@ Result<Patient> Service::Merge(const auth::Principal& who, const auth::Actor& ac
       return access.status();
     }
     CK_RETURN_IF_ERROR(MergePatients(c, survivor, merged, now));
+    if (encounter_observer_)
+      CK_RETURN_IF_ERROR(encounter_observer_->EncountersChanged(c, survivor, now));
     CK_RETURN_IF_ERROR(audit::Append(c, EventFor(actor, now, "patient.merge", survivor,
                                                  "absorbed patient " + std::to_string(merged))));
     CK_RETURN_IF_ERROR(

@@ -19,6 +19,8 @@
 
 namespace ck::patients {
 
+class EncounterObserver;  // patients/clinical.h
+
 class Service {
  public:
   struct Options {
@@ -54,6 +56,9 @@ class Service {
   // and leaves lists and searches. The caller must have access to both.
   Result<Patient> Merge(const auth::Principal& who, const auth::Actor& actor, int64_t survivor,
                         int64_t merged);
+  // Told, in the merge's transaction, that the survivor's encounters changed
+  // (the readmission flags follow). Not owned; may be null.
+  void set_encounter_observer(EncounterObserver* o) { encounter_observer_ = o; }
   Result<std::vector<Patient>> List(const auth::Principal& who, const auth::Actor& actor,
                                     int64_t after_id, int limit);
 
@@ -78,6 +83,7 @@ class Service {
   const Clock& clock_;
   const auth::Authorizer& authorizer_;
   const Options options_;
+  EncounterObserver* encounter_observer_ = nullptr;
 };
 
 Status ValidateRelationship(const Relationship& r);

@@ -36,6 +36,8 @@ class TransitionsApiTest : public ::testing::Test {
     cases::RegisterRoutes(api_.router(), cases_);
     scheduling::RegisterRoutes(api_.router(), appointments_);
     social::RegisterRoutes(api_.router(), social_, directory_, "/partner");
+    patients_.set_encounter_observer(&flags_);
+    patients::RegisterRoutes(api_.router(), patients_);
     int64_t team = api_.AddTeam("A");
     api_.AddUser("cm.one", auth::Role::kCaseManager, team);
     api_.AddUser("cm.other", auth::Role::kCaseManager, api_.AddTeam("B"));
@@ -174,6 +176,7 @@ class TransitionsApiTest : public ::testing::Test {
   scheduling::Service appointments_{api_.db(), api_.clock(), calendar_};
   programs::Engine engine_{api_.db(), api_.clock(), calendar_, programs::ProgramCatalog::Builtin()};
   social::Service social_{api_.db(), api_.clock(), calendar_, {}};
+  patients::Service patients_{api_.db(), api_.clock(), api_.authorizer(), {}};
   social::Directory directory_{api_.db(), api_.clock()};
   hl7::AdtMapping adt_{&flags_};
   hl7::Inbox inbox_{api_.db(), api_.clock(), {&adt_}};
@@ -708,6 +711,31 @@ TEST_F(TransitionsApiTest, HeartFailureStayFromAdmissionToThirtyDaysAfter) {
                     return Status::Ok();
                   })
                   .ok());
+}
+
+// A registry merge moves the duplicate's stays to the survivor and flags them
+// together: a stay under the duplicate's record 9 days after the survivor's
+// discharge is a readmission once the records are one.
+TEST_F(TransitionsApiTest, AMergeRecomputesTheSurvivorsReadmissions) {
+  int64_t dup_case = 0;
+  int64_t duplicate = AddPatient("Rosa", "Vega-Duplicate", &dup_case);
+  Encounter(patient_, {{"admitted_at", "2026-11-01T15:00:00Z"},
+                       {"discharged_at", "2026-11-05T16:00:00Z"},
+                       {"discharge_disposition", "home"}});
+  Encounter(duplicate, {{"admitted_at", "2026-11-14T15:00:00Z"},
+                        {"discharged_at", "2026-11-16T16:00:00Z"},
+                        {"discharge_disposition", "home"}});
+  EXPECT_TRUE(Get(P(patient_, "/stays"))["items"][0]["stay"]["readmitted_by"].is_null());
+  Post(P(patient_, "/merge"), {{"merged_patient_id", duplicate}}, 200, "sup.a");
+  Json stays = Get(P(patient_, "/stays"))["items"];
+  ASSERT_EQ(stays.size(), 2u) << stays.dump(1);
+  int readmissions = 0;
+  for (const Json& s : stays)
+    if (!s["stay"]["readmission"].is_null()) {
+      ++readmissions;
+      EXPECT_EQ(s["stay"]["readmission"]["days_after_discharge"], 9);
+    }
+  EXPECT_EQ(readmissions, 1);
 }
 
 }  // namespace

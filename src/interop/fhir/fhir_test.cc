@@ -8,6 +8,7 @@
 #include "interop/fhir/exporter.h"
 #include "interop/fhir/importer.h"
 #include "testing/temp_db.h"
+#include "transitions/readmissions.h"
 
 namespace ck::fhir {
 namespace {
@@ -388,6 +389,34 @@ TEST_F(FhirImportTest, ConditionalCreateAndReferences) {
   ASSERT_TRUE(again.ImportBundle(bundle).ok());
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM directory_entries"), 1);
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM encounters"), 1);
+}
+
+// A Bundle's encounters reach the readmission flags in the import's transaction.
+TEST_F(FhirImportTest, ImportedStaysAreFlaggedForReadmission) {
+  auto stay = [](const char* start, const char* end) {
+    return Json{{"resourceType", "Encounter"},
+                {"status", "finished"},
+                {"class", {{"code", "IMP"}}},
+                {"subject", {{"reference", "urn:uuid:p"}}},
+                {"period", {{"start", start}, {"end", end}}}};
+  };
+  Json bundle = {{"resourceType", "Bundle"},
+                 {"type", "transaction"},
+                 {"entry",
+                  {Entry("urn:uuid:p", PatientJson("p", "MRN-77")),
+                   Entry("urn:uuid:e1", stay("2026-11-01T08:00:00Z", "2026-11-04T12:00:00Z")),
+                   Entry("urn:uuid:e2", stay("2026-11-14T08:00:00Z", "2026-11-16T12:00:00Z"))}}};
+  const TimeZone utc = TimeZone::Utc();  // the flags keep a reference
+  transitions::ReadmissionFlags flags(utc);
+  Importer::Options options;
+  options.encounter_observer = &flags;
+  Importer importer(*db_, clock_, options);
+  ASSERT_TRUE(importer.ImportBundle(bundle).ok());
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM acute_stays"), 2);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM acute_stays WHERE readmission_of IS NOT NULL AND "
+                  "days_after_discharge = 10"),
+            1);
 }
 
 }  // namespace

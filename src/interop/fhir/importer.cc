@@ -331,6 +331,12 @@ Status Importer::State::RunBatch(std::vector<Entry>& batch, bool final, bool ato
       order = std::move(again);
       if (order.empty()) break;
     }
+    if (options.encounter_observer &&
+        std::any_of(work.done.begin(), work.done.end(),
+                    [](const Done& d) { return d.target.type == "Encounter"; })) {
+      for (const auto& [patient, n] : work.per_patient)
+        CK_RETURN_IF_ERROR(options.encounter_observer->EncountersChanged(c, patient, now));
+    }
     for (const auto& [patient, n] : work.per_patient) {
       CK_RETURN_IF_ERROR(audit::Append(
           c,

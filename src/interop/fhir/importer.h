@@ -28,6 +28,10 @@
 #include "core/clock.h"
 #include "db/database.h"
 
+namespace ck::patients {
+class EncounterObserver;  // patients/clinical.h
+}
+
 namespace ck::fhir {
 
 struct ImportIssue {
@@ -62,6 +66,9 @@ class Importer {
     auth::Actor actor{std::nullopt, "fhir-import", "integration", "cli", {}};
     int batch_size = 1000;
     std::function<void(const ImportProgress&)> progress;  // called after each batch
+    // Told, in each batch's transaction, whose encounters changed (the
+    // readmission flags follow). Not owned; may be null.
+    patients::EncounterObserver* encounter_observer = nullptr;
   };
 
   Importer(db::Database& db, const Clock& clock, Options options);

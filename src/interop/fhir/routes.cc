@@ -338,7 +338,8 @@ Status AddSearch(const TypeInfo& info, const Request& req, const auth::Principal
 
 }  // namespace
 
-void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock) {
+void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock,
+                    patients::EncounterObserver* encounter_observer) {
   // Resources carry this installation's meta.source from the first read on.
   Status made = db.Write([](db::Connection& c) { return InstallationSource(c).status(); });
   if (!made.ok()) spdlog::warn("FHIR meta.source not set up: {}", made.ToString());
@@ -390,10 +391,11 @@ void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock) 
              });
 
   router.Add(Method::kPost, kBase, {.permission = P::kImportData},
-             [&db, &clock](Request& req) -> Result<Response> {
+             [&db, &clock, encounter_observer](Request& req) -> Result<Response> {
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
                Importer::Options options;
                options.actor = req.Actor();
+               options.encounter_observer = encounter_observer;
                Importer importer(db, clock, options);
                CK_ASSIGN_OR_RETURN(Json response, importer.ImportBundle(body));
                return FhirJson(200, response);

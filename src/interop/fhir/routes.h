@@ -8,8 +8,14 @@
 #include "db/database.h"
 #include "http/router.h"
 
+namespace ck::patients {
+class EncounterObserver;  // patients/clinical.h
+}
+
 namespace ck::fhir {
 
-void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock);
+// `encounter_observer` (may be null) hears of encounters a Bundle import changed.
+void RegisterRoutes(http::Router& router, db::Database& db, const Clock& clock,
+                    patients::EncounterObserver* encounter_observer = nullptr);
 
 }  // namespace ck::fhir

@@ -83,8 +83,10 @@ TEST_F(CaseFileTest, HoldsEverySectionAndIsAudited) {
                                    {"referral_reason", "Second heart failure admission"},
                                    {"urgency", "urgent"}})["id"];
   std::string kp = "/api/v1/cases/" + std::to_string(k);
-  Json note = Post(kp + "/notes", {{"note_type", "progress"},
-                                   {"body", "Discussed daily weights; scale delivered."}});
+  Json note = Post(
+      kp + "/notes",
+      {{"note_type", "progress"},
+       {"body", "Discussed daily weights; scale delivered. Daughter Nguyễn Thị Lan interprets."}});
   Ok(api_.Call(Method::kPost,
                "/api/v1/notes/" + std::to_string(note["id"].get<int64_t>()) + "/sign", "cm.one"),
      200);
@@ -142,6 +144,7 @@ TEST_F(CaseFileTest, HoldsEverySectionAndIsAudited) {
                            "7. Care plans",
                            "8. Notes and addenda",
                            "Discussed daily weights; scale delivered.",
+                           "Nguyễn Thị Lan",
                            "Correction: the scale arrives Monday.",
                            "to note",
                            "9. Contacts",

@@ -2,6 +2,7 @@
 
 #include <hpdf.h>
 
+#include <filesystem>
 #include <vector>
 
 namespace ck::reports {
@@ -49,8 +50,60 @@ struct PdfDocument::Impl {
       : doc(HPDF_New(nullptr, nullptr), HPDF_Free), page_header(std::move(header)) {
     if (!doc) return;
     HPDF_SetCompressionMode(doc.get(), HPDF_COMP_ALL);
-    font = HPDF_GetFont(doc.get(), "Helvetica", "WinAnsiEncoding");
-    bold = HPDF_GetFont(doc.get(), "Helvetica-Bold", "WinAnsiEncoding");
+    // Liberation Sans (Debian's fonts-liberation), embedded, speaks UTF-8: names in
+    // every Latin, Greek and Cyrillic script print. Without it, the built-in
+    // Helvetica and WinAnsi.
+    const std::string dir = "/usr/share/fonts/truetype/liberation/";
+    const std::string regular = dir + "LiberationSans-Regular.ttf",
+                      strong = dir + "LiberationSans-Bold.ttf";
+    std::error_code ec;
+    if (std::filesystem::exists(regular, ec) && std::filesystem::exists(strong, ec) &&
+        HPDF_UseUTFEncodings(doc.get()) == HPDF_OK) {
+      const char* r = HPDF_LoadTTFontFromFile(doc.get(), regular.c_str(), HPDF_TRUE);
+      const char* b = r ? HPDF_LoadTTFontFromFile(doc.get(), strong.c_str(), HPDF_TRUE) : nullptr;
+      if (r && b) {
+        font = HPDF_GetFont(doc.get(), r, "UTF-8");
+        bold = HPDF_GetFont(doc.get(), b, "UTF-8");
+        utf8 = font && bold;
+      }
+      if (!utf8) HPDF_ResetError(doc.get());
+    }
+    if (!utf8) {
+      font = HPDF_GetFont(doc.get(), "Helvetica", "WinAnsiEncoding");
+      bold = HPDF_GetFont(doc.get(), "Helvetica-Bold", "WinAnsiEncoding");
+    }
+  }
+
+  // Text as the fonts speak it: UTF-8 without control characters, or WinAnsi.
+  std::string Encode(const std::string& text) const {
+    if (!utf8) return ToWinAnsi(text);
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+      bool valid = len > 0 && i + len <= text.size();
+      for (size_t k = 1; valid && k < len; ++k)
+        valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      if (!valid) {
+        out += '?';
+        ++i;
+        continue;
+      }
+      if (len == 1 && c < 0x20 && c != '\n') {
+        out += c == '\t' ? ' ' : '?';
+      } else if (len == 4) {
+        out += '?';  // outside the Basic Multilingual Plane: not in the font
+      } else {
+        out.append(text, i, len);
+      }
+      i += len;
+    }
+    return out;
+  }
+  // Where a line may be cut: not inside a UTF-8 sequence.
+  size_t Boundary(const std::string& s, size_t n) const {
+    while (utf8 && n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return n == 0 ? 1 : n;
   }
 
   void NewPage() {
@@ -60,14 +113,14 @@ struct PdfDocument::Impl {
     pages.push_back(page);
     HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, bold, 8);
-    HPDF_Page_TextOut(page, kMargin, kHeight - 30, ToWinAnsi(page_header).c_str());
+    HPDF_Page_TextOut(page, kMargin, kHeight - 30, Encode(page_header).c_str());
     HPDF_Page_EndText(page);
     y = kHeight - 56;
   }
 
   // Wrapped to the page width, and at explicit newlines.
   void Paragraph(const std::string& text, HPDF_Font f, float size) {
-    std::string win = ToWinAnsi(text);
+    std::string win = Encode(text);
     size_t start = 0;
     while (start <= win.size()) {
       size_t nl = win.find('\n', start);
@@ -83,6 +136,7 @@ struct PdfDocument::Impl {
         if (fits == 0)
           fits = HPDF_Page_MeasureText(page, part.c_str(), kWidth - 2 * kMargin, HPDF_FALSE, &used);
         if (fits == 0) fits = 1;
+        fits = static_cast<HPDF_UINT>(Boundary(part, fits));
         LineRaw(part.substr(0, fits), f, size);
         part = part.substr(fits);
         while (!part.empty() && part.front() == ' ') part.erase(0, 1);
@@ -107,6 +161,7 @@ struct PdfDocument::Impl {
   std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> doc;
   std::string page_header;
   HPDF_Font font = nullptr, bold = nullptr;
+  bool utf8 = false;
   HPDF_Page page = nullptr;
   std::vector<HPDF_Page> pages;
   float y = 0;

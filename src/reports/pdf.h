@@ -1,7 +1,8 @@
-// A plain paginated PDF document (libharu, the built-in Helvetica fonts): headings,
-// label-value fields, wrapped paragraphs, every page headed by a confidentiality
-// line and footed with "Page n of N". Text is UTF-8; what WinAnsi cannot show
-// becomes '?'. Used by the appeal packet and the confidential case file.
+// A plain paginated PDF document (libharu): headings, label-value fields,
+// wrapped paragraphs, every page headed by a confidentiality line and footed
+// with "Page n of N". Text is UTF-8, written with Liberation Sans embedded when
+// fonts-liberation is installed (else Helvetica and WinAnsi); what the font
+// cannot show becomes '?'. Used by the appeal packet and the confidential case file.
 //
 //   reports::PdfDocument pdf("CONFIDENTIAL - protected health information.");
 //   pdf.Heading("Patient");

@@ -208,7 +208,7 @@ export function Worklist(props: WorklistProps) {
           const u = urgencyOf(it);
           const queued = it.task_id !== null && it.owner_user_id === null;
           return (
-            <li key={itemKey(it)} class={`wl-item urgency-${u}${i === selected ? ' selected' : ''}`} data-kind={it.kind}>
+            <li key={itemKey(it)} class={`wl-item urgency-${u}${i === selected ? ' selected' : ''}`} data-kind={it.kind} data-task-id={it.task_id ?? undefined}>
               <div class="wl-main">
                 <span class={`kind kind-${u}`}>{kindLabel(it.kind)}</span>
                 <Link href={patientHref(it)} class="wl-open" onFocus={() => select(i)}>

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "audit/trail.h"
 #include "core/strings.h"
@@ -117,6 +118,25 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
     return InvalidArgument("a period of at most ten years", "to");
   if (!OneOf(f.population, {"case_managed", "all"}))
     return InvalidArgument("must be case_managed or all", "population");
+  if (f.age_band && !OneOf(*f.age_band, {"0-17", "18-44", "45-64", "65-74", "75+", "unknown"}))
+    return InvalidArgument("must be 0-17, 18-44, 45-64, 65-74, 75+ or unknown", "age_band");
+  if (f.postal_code && f.postal_code->size() != 5 && *f.postal_code != "unknown")
+    return InvalidArgument("must be a five-digit ZIP code or unknown", "postal_code");
+  // A program, team or case manager that does not exist is a mistake, not an empty report.
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    for (auto [sql, value, field] :
+         {std::tuple{"SELECT 1 FROM programs WHERE code = ?",
+                     f.program ? db::Value(*f.program) : db::Value(), "program"},
+          std::tuple{"SELECT 1 FROM teams WHERE id = ?",
+                     f.team_id ? db::Value(*f.team_id) : db::Value(), "team_id"},
+          std::tuple{"SELECT 1 FROM users WHERE id = ?",
+                     f.user_id ? db::Value(*f.user_id) : db::Value(), "user_id"}}) {
+      if (value.is_null()) continue;
+      CK_ASSIGN_OR_RETURN(auto rows, c.Query(sql, {value}));
+      if (rows.empty()) return InvalidArgument("no such " + std::string(field), field);
+    }
+    return Status::Ok();
+  }));
   if (!by.empty() &&
       std::find(std::begin(kDimensions), std::end(kDimensions), by) == std::end(kDimensions))
     return InvalidArgument(
@@ -298,7 +318,8 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
         if (f.population == "all") {
           double days = static_cast<double>((end - start) / kMillisPerDay);
           CK_RETURN_IF_ERROR(run(
-              c, "COUNT(*)", "(SELECT id AS patient_id FROM patients) m", "1 = 1", {},
+              c, "COUNT(*)",
+              "(SELECT id AS patient_id FROM patients WHERE merged_into_id IS NULL) m", "1 = 1", {},
               [&](const std::string& grp, const db::Row& r) {
                 g[grp].exposure += days * static_cast<double>(r.Int(1));
               },
@@ -492,14 +513,16 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
       for (const auto& [name, a] : g) {
         Figure fig = figure(info, name, a);
         if (fig.rate && m.overall.rate) fig.gap = *fig.rate - *m.overall.rate;
-        // The group against everyone else.
+        // The group against everyone else; sizes in patient-months for rates per person-time.
         if (info.unit == "per_1000_patient_months") {
           fig.p_value = TwoRateP(a.num, a.exposure, all.num - a.num, all.exposure - a.exposure);
+          fig.significant = Significant(fig.p_value, a.exposure / kDaysPerMonth,
+                                        (all.exposure - a.exposure) / kDaysPerMonth);
         } else {
           fig.p_value = TwoProportionP(a.num, a.den, all.num - a.num, all.den - a.den);
+          fig.significant = Significant(fig.p_value, static_cast<double>(a.den),
+                                        static_cast<double>(all.den - a.den));
         }
-        fig.significant =
-            fig.p_value && *fig.p_value < 0.05 && a.den >= 10 && all.den - a.den >= 10;
         m.groups.push_back(std::move(fig));
       }
     }

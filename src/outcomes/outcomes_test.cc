@@ -44,6 +44,12 @@ TEST(OutcomeStats, IntervalsAndTestsMatchPublishedValues) {
   EXPECT_EQ(PoissonRateInterval(0, 2.0)->low, 0);
   EXPECT_FALSE(PoissonRateInterval(3, 0));
   EXPECT_NEAR(*TwoRateP(20, 10, 20, 10), 1.0, 1e-9);
+  // Flagged only with p < 0.05 and at least 10 on each side.
+  EXPECT_TRUE(Significant(0.01, 10, 10));
+  EXPECT_FALSE(Significant(0.01, 9.5, 400));
+  EXPECT_FALSE(Significant(0.01, 400, 9));
+  EXPECT_FALSE(Significant(0.05, 400, 400));
+  EXPECT_FALSE(Significant(std::nullopt, 400, 400));
   EXPECT_LT(*TwoRateP(40, 10, 10, 10), 0.001);
 }
 
@@ -84,6 +90,10 @@ class OutcomesTest : public ::testing::Test {
     CK_ASSIGN_OR_RETURN(p2_, patient("Two", "male", "1980-06-01", "es", {"black"}));
     CK_ASSIGN_OR_RETURN(p3_, patient("Three", "female", "2000-03-03", "en", {"asian", "white"}));
     CK_ASSIGN_OR_RETURN(p4_, patient("Four", "male", "1960-01-01", "en", {}));
+    // A duplicate record merged into P4: in no population.
+    CK_ASSIGN_OR_RETURN(int64_t dup, patient("Four-dup", "male", "1960-01-01", "en", {}));
+    CK_RETURN_IF_ERROR(
+        c.Exec("UPDATE patients SET merged_into_id = ? WHERE id = ?", {p4_, dup}).status());
     auto kase = [&](int64_t p, const char* user, const char* referred,
                     std::optional<const char*> closed) -> Result<int64_t> {
       CK_ASSIGN_OR_RETURN(
@@ -281,6 +291,7 @@ TEST_F(OutcomesTest, EveryMeasureOnAKnownPopulation) {
   // Everyone: P4's two stays (the first readmitted) join.
   m = Report("from=2026-10-01&to=2026-10-31&population=all&measures=readmission_30d,ed_visits");
   EXPECT_EQ(figures("readmission_30d"), std::make_pair(int64_t{3}, int64_t{6}));
+  // Four patients' Octobers: the merged duplicate is nobody.
   EXPECT_NEAR(m["ed_visits"]["overall"]["exposure"].get<double>(), 4 * 31 / 30.4375, 0.05);
 }
 
@@ -332,6 +343,14 @@ TEST_F(OutcomesTest, StratifiedWithGapsAndScopedByRole) {
   EXPECT_EQ(
       Report("from=2026-10-01&to=2026-10-31&measures=happiness", "auditor", 400)["error"]["field"],
       "measures");
+  auto refused = [&](const std::string& q) {
+    return Report("from=2026-10-01&to=2026-10-31&" + q, "auditor", 400)["error"]["field"];
+  };
+  EXPECT_EQ(refused("program=nope"), "program");  // not silently an empty report
+  EXPECT_EQ(refused("user_id=999"), "user_id");
+  EXPECT_EQ(refused("team_id=999"), "team_id");
+  EXPECT_EQ(refused("age_band=90%2B"), "age_band");
+  EXPECT_EQ(refused("postal_code=432"), "postal_code");
 
   // The same figures as a spreadsheet: one row per measure and group.
   auto csv = api_.Call(Method::kGet,

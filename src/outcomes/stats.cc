@@ -11,6 +11,11 @@ double TwoSidedP(double z) { return std::erfc(std::fabs(z) / std::sqrt(2.0)); }
 
 }  // namespace
 
+bool Significant(std::optional<double> p_value, double group_size, double rest_size) {
+  return p_value && *p_value < 0.05 && group_size >= kMinimumForSignificance &&
+         rest_size >= kMinimumForSignificance;
+}
+
 std::optional<Interval> WilsonInterval(int64_t k, int64_t n) {
   if (n <= 0) return std::nullopt;
   const double nn = static_cast<double>(n), p = static_cast<double>(k) / nn;

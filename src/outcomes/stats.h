@@ -15,6 +15,12 @@ struct Interval {
   double low = 0, high = 0;
 };
 
+// A group differs from the rest when p < 0.05 and each side has at least this
+// many in its denominator (people, events' denominators, or patient-months):
+// below that the report says nothing rather than something misleading.
+inline constexpr double kMinimumForSignificance = 10;
+bool Significant(std::optional<double> p_value, double group_size, double rest_size);
+
 // The 95 % Wilson score interval of k successes in n (nullopt when n is 0).
 std::optional<Interval> WilsonInterval(int64_t k, int64_t n);
 

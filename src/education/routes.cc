@@ -63,20 +63,6 @@ Json ToJson(const Assignment& a) {
           {"history", history}};
 }
 
-Result<std::vector<std::string>> StringList(const Json& body, const char* field, size_t max_len) {
-  std::vector<std::string> out;
-  if (!body.contains(field) || body[field].is_null()) return out;
-  if (!body[field].is_array()) return InvalidArgument("must be an array of strings", field);
-  for (const auto& v : body[field]) {
-    if (!v.is_string() || v.get<std::string>().size() > max_len)
-      return InvalidArgument(
-          "must be an array of strings (each at most " + std::to_string(max_len) + " bytes)",
-          field);
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 // A material from a request body; on update, absent fields keep `base`.
 Result<Material> MaterialFrom(const Json& body, Material base, bool create) {
   CK_RETURN_IF_ERROR(http::RejectUnknownFields(
@@ -113,13 +99,14 @@ Result<Material> MaterialFrom(const Json& body, Material base, bool create) {
     CK_ASSIGN_OR_RETURN(m.summary, http::OptionalString(body, "summary", 2000));
   }
   if (create || body.contains("teach_back_points")) {
-    CK_ASSIGN_OR_RETURN(m.teach_back_points, StringList(body, "teach_back_points", 300));
+    CK_ASSIGN_OR_RETURN(m.teach_back_points,
+                        http::OptionalStringList(body, "teach_back_points", 300));
   }
   if (create || body.contains("conditions")) {
-    CK_ASSIGN_OR_RETURN(m.conditions, StringList(body, "conditions", 8));
+    CK_ASSIGN_OR_RETURN(m.conditions, http::OptionalStringList(body, "conditions", 8));
   }
   if (create || body.contains("barriers")) {
-    CK_ASSIGN_OR_RETURN(m.barriers, StringList(body, "barriers", 40));
+    CK_ASSIGN_OR_RETURN(m.barriers, http::OptionalStringList(body, "barriers", 40));
   }
   CK_ASSIGN_OR_RETURN(auto active, http::OptionalBool(body, "active"));
   if (active) m.active = *active;

@@ -116,4 +116,26 @@ Result<std::optional<Timestamp>> OptionalTime(const Json& obj, const char* field
   return std::optional<Timestamp>(t);
 }
 
+Result<std::vector<std::string>> OptionalStringList(const Json& obj, const char* field,
+                                                    size_t max_len) {
+  std::vector<std::string> out;
+  if (!obj.contains(field) || obj[field].is_null()) return out;
+  if (!obj[field].is_array()) return InvalidArgument("must be an array of strings", field);
+  for (const auto& v : obj[field]) {
+    if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
+        v.get_ref<const std::string&>().size() > max_len)
+      return InvalidArgument("must be an array of non-empty strings (each at most " +
+                                 std::to_string(max_len) + " bytes)",
+                             field);
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+Result<Date> RequiredDateQuery(const Request& req, const char* name) {
+  auto v = req.Query(name);
+  if (!v) return InvalidArgument("is required (a date YYYY-MM-DD)", name);
+  return ParseDate(*v, name);
+}
+
 }  // namespace ck::http

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -25,6 +26,7 @@ Result<Json> ParseJsonObject(const Request& req);
 // Absent values render as JSON null; times as ISO-8601 UTC.
 inline Json OrNull(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 inline Json OrNull(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+inline Json OrNull(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 inline Json TimeOrNull(const std::optional<Timestamp>& v) {
   return v ? Json(FormatTimestamp(*v)) : Json(nullptr);
 }
@@ -39,9 +41,14 @@ Result<std::string> RequiredString(const Json& obj, const char* field, size_t ma
 Result<std::optional<std::string>> OptionalString(const Json& obj, const char* field,
                                                   size_t max_len);
 Result<std::optional<int64_t>> OptionalInt(const Json& obj, const char* field);
+// An array of non-empty strings of at most max_len bytes each; empty when absent or null.
+Result<std::vector<std::string>> OptionalStringList(const Json& obj, const char* field,
+                                                    size_t max_len);
 Result<std::optional<bool>> OptionalBool(const Json& obj, const char* field);
 // An ISO-8601 time (InvalidArgument naming the field otherwise), or nullopt when absent.
 Result<std::optional<Timestamp>> OptionalTime(const Json& obj, const char* field);
+// A required YYYY-MM-DD query parameter (InvalidArgument naming it otherwise).
+Result<Date> RequiredDateQuery(const Request& req, const char* name);
 // The "version" an update was based on: InvalidArgument (field "version") when
 // it is missing or not an integer from 1 to 2^31-1.
 Result<int> RequiredVersion(const Json& obj);

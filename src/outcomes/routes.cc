@@ -8,26 +8,18 @@ namespace {
 
 using http::Json;
 
-Json OrNull(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
 Json ToJson(const Figure& f) {
   return {{"group", f.group},
           {"numerator", f.numerator},
           {"denominator", f.denominator},
-          {"rate", OrNull(f.rate)},
-          {"ci_low", OrNull(f.ci_low)},
-          {"ci_high", OrNull(f.ci_high)},
-          {"value", OrNull(f.value)},
-          {"exposure", OrNull(f.exposure)},
-          {"gap", OrNull(f.gap)},
-          {"p_value", OrNull(f.p_value)},
+          {"rate", http::OrNull(f.rate)},
+          {"ci_low", http::OrNull(f.ci_low)},
+          {"ci_high", http::OrNull(f.ci_high)},
+          {"value", http::OrNull(f.value)},
+          {"exposure", http::OrNull(f.exposure)},
+          {"gap", http::OrNull(f.gap)},
+          {"p_value", http::OrNull(f.p_value)},
           {"significant", f.significant}};
-}
-
-Result<Date> DateParam(const http::Request& req, const char* name) {
-  auto v = req.Query(name);
-  if (!v) return InvalidArgument("is required (YYYY-MM-DD)", name);
-  return ParseDate(*v, name);
 }
 
 }  // namespace
@@ -37,8 +29,8 @@ void RegisterRoutes(http::Router& router, Outcomes& outcomes) {
              {.permission = auth::Permission::kListPatients},
              [&outcomes](http::Request& req) -> Result<http::Response> {
                Filter f;
-               CK_ASSIGN_OR_RETURN(f.from, DateParam(req, "from"));
-               CK_ASSIGN_OR_RETURN(f.to, DateParam(req, "to"));
+               CK_ASSIGN_OR_RETURN(f.from, http::RequiredDateQuery(req, "from"));
+               CK_ASSIGN_OR_RETURN(f.to, http::RequiredDateQuery(req, "to"));
                f.population = req.Query("population").value_or("case_managed");
                f.program = req.Query("program");
                CK_ASSIGN_OR_RETURN(f.team_id, req.IntQuery("team_id", 1, INT64_MAX));

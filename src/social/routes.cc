@@ -25,8 +25,6 @@ Json HistoryJson(const std::vector<HistoryEvent>& history) {
   return out;
 }
 
-Json OrNullReal(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
 Json ToJson(const Resource& r) {
   return {{"id", r.id},
           {"organization", r.organization},
@@ -43,8 +41,8 @@ Json ToJson(const Resource& r) {
           {"city", http::OrNull(r.city)},
           {"state", http::OrNull(r.state)},
           {"postal_code", http::OrNull(r.postal_code)},
-          {"latitude", OrNullReal(r.latitude)},
-          {"longitude", OrNullReal(r.longitude)},
+          {"latitude", http::OrNull(r.latitude)},
+          {"longitude", http::OrNull(r.longitude)},
           {"capacity", r.capacity},
           {"capacity_note", http::OrNull(r.capacity_note)},
           {"capacity_updated_at", http::TimeOrNull(r.capacity_updated_at)},
@@ -151,18 +149,6 @@ Result<std::optional<double>> RealQuery(const http::Request& req, const char* na
                          name);
 }
 
-Result<std::vector<std::string>> StringList(const Json& body, const char* field, size_t max_len) {
-  std::vector<std::string> out;
-  if (!body.contains(field) || body[field].is_null()) return out;
-  if (!body[field].is_array()) return InvalidArgument("must be an array of strings", field);
-  for (const auto& v : body[field]) {
-    if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > max_len)
-      return InvalidArgument("must be an array of non-empty strings", field);
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 Result<std::optional<double>> OptionalReal(const Json& body, const char* field) {
   if (!body.contains(field) || body[field].is_null()) return std::optional<double>();
   if (!body[field].is_number()) return InvalidArgument("must be a number", field);
@@ -187,10 +173,10 @@ Result<Resource> ResourceFrom(const Json& body, Resource base, bool create) {
     }
   }
   if (create || body.contains("domains")) {
-    CK_ASSIGN_OR_RETURN(r.domains, StringList(body, "domains", 40));
+    CK_ASSIGN_OR_RETURN(r.domains, http::OptionalStringList(body, "domains", 40));
   }
   if (body.contains("languages")) {
-    CK_ASSIGN_OR_RETURN(r.languages, StringList(body, "languages", 3));
+    CK_ASSIGN_OR_RETURN(r.languages, http::OptionalStringList(body, "languages", 3));
   }
   for (auto [field, into] :
        {std::pair{"description", &r.description}, std::pair{"eligibility", &r.eligibility},

@@ -395,6 +395,10 @@ TEST_F(SocialTest, SearchRanksByNeedAndDistanceFromThePatientsHome) {
     EXPECT_EQ(Json::parse(r.body)["field"], field) << q;
   };
   bad("domain=luck", "domain");
+  auto empty = Call(Method::kPost, "/api/v1/resources", "sup",
+                    {{"organization", "X"}, {"service", "Y"}, {"domains", {""}}});
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(Json::parse(empty.body)["field"], "domains");
   bad("postal_code=99999", "postal_code");
   bad("postal_code=4320", "postal_code");
   bad("within_miles=5", "within_miles");

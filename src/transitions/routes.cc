@@ -216,12 +216,6 @@ Result<ItemChange> ItemChangeFrom(const Json& body, std::string item) {
   return ch;
 }
 
-Result<Date> DateParam(const http::Request& req, const char* name) {
-  auto v = req.Query(name);
-  if (!v) return InvalidArgument("is required (a date YYYY-MM-DD)", name);
-  return ParseDate(*v, name);
-}
-
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& t) {
@@ -502,8 +496,8 @@ void RegisterRoutes(http::Router& router, Service& t) {
              });
   router.Add(http::Method::kGet, "/api/v1/reports/readmissions", {.permission = P::kReadReports},
              [&t](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(Date from, DateParam(req, "from"));
-               CK_ASSIGN_OR_RETURN(Date to, DateParam(req, "to"));
+               CK_ASSIGN_OR_RETURN(Date from, http::RequiredDateQuery(req, "from"));
+               CK_ASSIGN_OR_RETURN(Date to, http::RequiredDateQuery(req, "to"));
                CK_ASSIGN_OR_RETURN(ReadmissionCounts n, t.ReadmissionReport(req.Actor(), from, to));
                return reports::Respond(
                    req,

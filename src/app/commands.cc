@@ -164,6 +164,15 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   patient_service.set_encounter_observer(&readmission_flags);
   transitions::Service transitions_service(db, clock, *time_zone);
   outcomes::Outcomes outcome_reports(db, clock, calendar, *time_zone);
+  auto assessment_rules =
+      supervision::ParseAssessmentRules(cfg.compliance.assessments, "compliance.assessments");
+  if (!assessment_rules.ok()) return Fail(assessment_rules.status());
+  supervision::Supervision supervision(
+      db, clock, *time_zone,
+      {.note_sign_hours = cfg.compliance.note_sign_hours,
+       .lookback_days = cfg.compliance.lookback_days,
+       .assessments = *assessment_rules,
+       .assessment_grace_days = cfg.compliance.assessment_grace_days});
   patients::ClinicalRecords clinical(db, clock, &readmission_flags);
   patients::Consents consents(db, clock);
   assessments::Service assessment_service(db, clock, **catalog);
@@ -216,8 +225,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
                     cfg.social.partner_url,
                     transitions_service,
                     outcome_reports,
+                    supervision,
                     &readmission_flags,
-                    metrics};
+                    metrics,
+                    *time_zone};
   MountRoutes(router, services);
   http::ServerOptions so;
   so.host = listen->host;

@@ -16,6 +16,7 @@
 #include "risk/routes.h"
 #include "scheduling/routes.h"
 #include "social/routes.h"
+#include "supervision/routes.h"
 #include "tasks/routes.h"
 #include "transitions/routes.h"
 #include "worklist/routes.h"
@@ -55,6 +56,7 @@ void MountRoutes(http::Router& router, Services& s) {
   social::RegisterRoutes(router, s.social, s.resources, s.partner_url);
   reports::RegisterRoutes(router, s.db, s.clock);
   outcomes::RegisterRoutes(router, s.outcomes);
+  supervision::RegisterRoutes(router, s.supervision, s.cases, s.clock, s.time_zone);
   transitions::RegisterRoutes(router, s.transitions);
   audit::RegisterRoutes(router, s.db, s.clock);
   fhir::RegisterRoutes(router, s.db, s.clock, s.encounter_observer);

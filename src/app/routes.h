@@ -10,6 +10,7 @@
 #include "cases/documents.h"
 #include "cases/service.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "db/database.h"
 #include "education/service.h"
 #include "http/metrics.h"
@@ -23,6 +24,7 @@
 #include "scheduling/service.h"
 #include "social/resources.h"
 #include "social/service.h"
+#include "supervision/supervision.h"
 #include "tasks/service.h"
 #include "transitions/service.h"
 #include "worklist/worklist.h"
@@ -54,8 +56,10 @@ struct Services {
   std::string partner_url;
   transitions::Service& transitions;
   outcomes::Outcomes& outcomes;
+  supervision::Supervision& supervision;
   patients::EncounterObserver* encounter_observer;  // the readmission flags
   http::Metrics& metrics;
+  const TimeZone& time_zone;  // the organisation's
 };
 
 void MountRoutes(http::Router& router, Services& services);

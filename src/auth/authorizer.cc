@@ -10,6 +10,8 @@ std::string_view AccessName(Access a) {
       return "team";
     case Access::kTriage:
       return "triage";
+    case Access::kCoverage:
+      return "coverage";
     case Access::kBreakGlass:
       return "break_glass";
     case Access::kOrganisation:
@@ -95,10 +97,20 @@ Result<Access> Authorizer::CheckPatientAccess(db::Connection& conn, const Princi
                                    {patient_id}));
     if (!triage.empty()) return Access::kTriage;
   }
+  // Covering a colleague's caseload while they are away: their patients, for
+  // the coverage's time only.
+  const Timestamp now = clock_.Now();
+  CK_ASSIGN_OR_RETURN(auto covering,
+                      conn.Query("SELECT 1 FROM caseload_coverages v JOIN care_team_members m ON "
+                                 "m.user_id = v.absent_user_id AND m.removed_at IS NULL WHERE "
+                                 "v.covering_user_id = ? AND m.patient_id = ? AND v.starts_at <= "
+                                 "? AND v.ends_at > ? AND v.ended_at IS NULL LIMIT 1",
+                                 {principal.user_id, patient_id, now, now}));
+  if (!covering.empty()) return Access::kCoverage;
   CK_ASSIGN_OR_RETURN(auto glass,
                       conn.Query("SELECT 1 FROM break_glass_grants WHERE user_id = ? AND "
                                  "patient_id = ? AND expires_at > ? LIMIT 1",
-                                 {principal.user_id, patient_id, clock_.Now()}));
+                                 {principal.user_id, patient_id, now}));
   if (!glass.empty()) return Access::kBreakGlass;
   return denied;
 }

@@ -22,7 +22,9 @@
 namespace ck::auth {
 
 // kTriage: a supervisor reading a patient whose referral waits for assignment.
-enum class Access { kCareTeam, kTeam, kTriage, kBreakGlass, kOrganisation };
+// kCoverage: covering a colleague's caseload during their leave
+// (caseload_coverages, docs/supervision.md).
+enum class Access { kCareTeam, kTeam, kTriage, kCoverage, kBreakGlass, kOrganisation };
 std::string_view AccessName(Access a);
 
 bool RoleHas(Role role, Permission permission);

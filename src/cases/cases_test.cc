@@ -195,6 +195,10 @@ TEST_F(CasesTest, AssignmentMovesAccessWithTheCase) {
       EXPECT_EQ(line["open_cases"], 1);
       EXPECT_EQ(line["acuity_weighted_load"], 2);
     }
+    if (line["username"] == "cm.one") {
+      EXPECT_EQ(line["open_cases"], 0);
+      EXPECT_EQ(line["acuity_weighted_load"], 0) << "no cases weigh nothing";
+    }
   }
   EXPECT_EQ(seen, 1);
   EXPECT_EQ(Call(Method::kGet, "/api/v1/caseloads", "cm.one").status, 403);

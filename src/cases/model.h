@@ -121,6 +121,12 @@ struct Contact {
   Timestamp created_at = 0;
 };
 
+// Assign case `case_id` to case manager `user_id`.
+struct CaseMove {
+  int64_t case_id = 0;
+  int64_t user_id = 0;
+};
+
 // One case manager's open cases and their acuity-weighted load
 // (low 1, moderate 2, high 3, very high 4; not yet assessed 2).
 struct CaseloadLine {

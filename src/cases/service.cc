@@ -98,9 +98,21 @@ Result<std::vector<Case>> Service::Caseload(const auth::Principal& who, const au
   Timestamp now = clock_.Now();
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     if (user_id != who.user_id) {
-      // Another person's caseload: a supervisor's own team only.
+      // Another person's caseload: a supervisor's own team, or a colleague's
+      // whose caseload one covers now.
+      CK_ASSIGN_OR_RETURN(auto covering,
+                          c.Query("SELECT 1 FROM caseload_coverages WHERE covering_user_id = ? "
+                                  "AND absent_user_id = ? AND starts_at <= ? AND ends_at > ? AND "
+                                  "ended_at IS NULL LIMIT 1",
+                                  {who.user_id, user_id, now, now}));
+      if (!covering.empty()) {
+        CK_ASSIGN_OR_RETURN(
+            out, ListAssignedCases(c, user_id, include_closed, after_id, limit, who, now));
+        return Status::Ok();
+      }
       if (who.role != auth::Role::kSupervisor || !who.team_id)
-        return PermissionDenied("only supervisors see another case manager's caseload");
+        return PermissionDenied(
+            "only supervisors, or a colleague covering it, see another case manager's caseload");
       CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT team_id FROM users WHERE id = ?", {user_id}));
       if (u.empty() || u.at(0).IsNull(0) || u.at(0).Int(0) != *who.team_id)
         return PermissionDenied("supervisors see their own team's caseloads only");
@@ -202,67 +214,98 @@ Result<Case> Service::SetAcuity(const auth::Actor& actor, int64_t case_id,
   return out;
 }
 
+Status Service::AssignIn(db::Connection& c, const auth::Principal& who, const auth::Actor& actor,
+                         int64_t case_id, int64_t user_id, const std::optional<std::string>& reason,
+                         Timestamp now, Case& out) {
+  CK_ASSIGN_OR_RETURN(Case k, GetCase(c, case_id));
+  if (k.stage == Stage::kClosed) return FailedPrecondition("the case is closed");
+  CK_ASSIGN_OR_RETURN(auto u,
+                      c.Query("SELECT role, team_id, active FROM users WHERE id = ?", {user_id}));
+  if (u.empty()) return InvalidArgument("no such user", "user_id");
+  if (u.at(0).Text(0) != "case_manager" || u.at(0).Int(2) == 0)
+    return InvalidArgument("cases are assigned to active case managers", "user_id");
+  if (!who.team_id || u.at(0).IsNull(1) || u.at(0).Int(1) != *who.team_id)
+    return PermissionDenied("supervisors assign to members of their own team only");
+  // The team's caseload, or a patient nobody looks after yet (a new referral).
+  auto access = authorizer_.CheckPatientAccess(c, who, k.patient_id);
+  bool on_caseload =
+      access.ok() && (*access == auth::Access::kCareTeam || *access == auth::Access::kTeam);
+  if (!on_caseload) {
+    CK_ASSIGN_OR_RETURN(auto members,
+                        c.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
+                                "removed_at IS NULL LIMIT 1",
+                                {k.patient_id}));
+    if (!members.empty()) return PermissionDenied("this patient is on another team's caseload");
+  }
+  if (k.assigned_user_id == user_id)
+    return AlreadyExists("already assigned to this case manager", "user_id");
+  std::optional<int64_t> previous = k.assigned_user_id;
+  CK_RETURN_IF_ERROR(Reassign(c, k, user_id, who.user_id, reason, now));
+  CK_ASSIGN_OR_RETURN(auto member,
+                      c.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
+                              "user_id = ? AND removed_at IS NULL",
+                              {k.patient_id, user_id}));
+  if (member.empty()) {
+    CK_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO care_team_members (patient_id, user_id, member_role, added_at) "
+               "VALUES (?, ?, 'primary_case_manager', ?)",
+               {k.patient_id, user_id, now})
+            .status());
+  }
+  if (previous) {
+    // The previous case manager keeps access only through another open case of theirs.
+    CK_RETURN_IF_ERROR(
+        c.Exec("UPDATE care_team_members SET removed_at = ? WHERE patient_id = ? AND user_id = ? "
+               "AND removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM cases k WHERE "
+               "k.patient_id = ? AND k.assigned_user_id = ? AND k.status <> 'closed')",
+               {now, k.patient_id, *previous, k.patient_id, *previous})
+            .status());
+  }
+  CK_ASSIGN_OR_RETURN(out, GetCase(c, case_id));
+  return audit::Append(c,
+                       CaseEvent(actor, now, "case.assign", out,
+                                 "to user " + std::to_string(user_id) +
+                                     (previous ? " from user " + std::to_string(*previous) : "")));
+}
+
 Result<Case> Service::Assign(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
                              int64_t user_id, const std::optional<std::string>& reason) {
+  CK_ASSIGN_OR_RETURN(auto moved, AssignMany(who, actor, {{case_id, user_id}}, reason, ""));
+  return moved.at(0);
+}
+
+Result<std::vector<Case>> Service::AssignMany(const auth::Principal& who, const auth::Actor& actor,
+                                              const std::vector<CaseMove>& moves,
+                                              const std::optional<std::string>& reason,
+                                              std::string_view field_prefix) {
   CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kManageCareTeam));
   if (reason && reason->size() > 1000)
     return InvalidArgument("must be at most 1000 bytes", "reason");
   Timestamp now = clock_.Now();
-  Case out;
+  std::vector<Case> out;
+  std::optional<int64_t> failed_case;
   Status st = db_.Write([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(Case k, GetCase(c, case_id));
-    if (k.stage == Stage::kClosed) return FailedPrecondition("the case is closed");
-    CK_ASSIGN_OR_RETURN(auto u,
-                        c.Query("SELECT role, team_id, active FROM users WHERE id = ?", {user_id}));
-    if (u.empty()) return InvalidArgument("no such user", "user_id");
-    if (u.at(0).Text(0) != "case_manager" || u.at(0).Int(2) == 0)
-      return InvalidArgument("cases are assigned to active case managers", "user_id");
-    if (!who.team_id || u.at(0).IsNull(1) || u.at(0).Int(1) != *who.team_id)
-      return PermissionDenied("supervisors assign to members of their own team only");
-    // The team's caseload, or a patient nobody looks after yet (a new referral).
-    auto access = authorizer_.CheckPatientAccess(c, who, k.patient_id);
-    bool on_caseload =
-        access.ok() && (*access == auth::Access::kCareTeam || *access == auth::Access::kTeam);
-    if (!on_caseload) {
-      CK_ASSIGN_OR_RETURN(auto members,
-                          c.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
-                                  "removed_at IS NULL LIMIT 1",
-                                  {k.patient_id}));
-      if (!members.empty()) return PermissionDenied("this patient is on another team's caseload");
+    out.clear();
+    for (size_t i = 0; i < moves.size(); ++i) {
+      Case k;
+      Status one = AssignIn(c, who, actor, moves[i].case_id, moves[i].user_id, reason, now, k);
+      if (!one.ok()) {
+        failed_case = moves[i].case_id;
+        if (field_prefix.empty()) return one;
+        // Bulk: name the move that failed ("assignments[3].user_id").
+        std::string field = std::string(field_prefix) + "[" + std::to_string(i) + "]." +
+                            (one.field().empty() ? std::string("case_id") : one.field());
+        return Status(one.code(), "case " + std::to_string(moves[i].case_id) + ": " + one.message(),
+                      field);
+      }
+      out.push_back(std::move(k));
     }
-    if (k.assigned_user_id == user_id)
-      return AlreadyExists("already assigned to this case manager", "user_id");
-    std::optional<int64_t> previous = k.assigned_user_id;
-    CK_RETURN_IF_ERROR(Reassign(c, k, user_id, who.user_id, reason, now));
-    CK_ASSIGN_OR_RETURN(auto member,
-                        c.Query("SELECT 1 FROM care_team_members WHERE patient_id = ? AND "
-                                "user_id = ? AND removed_at IS NULL",
-                                {k.patient_id, user_id}));
-    if (member.empty()) {
-      CK_RETURN_IF_ERROR(
-          c.Exec("INSERT INTO care_team_members (patient_id, user_id, member_role, added_at) "
-                 "VALUES (?, ?, 'primary_case_manager', ?)",
-                 {k.patient_id, user_id, now})
-              .status());
-    }
-    if (previous) {
-      // The previous case manager keeps access only through another open case of theirs.
-      CK_RETURN_IF_ERROR(
-          c.Exec("UPDATE care_team_members SET removed_at = ? WHERE patient_id = ? AND user_id = ? "
-                 "AND removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM cases k WHERE "
-                 "k.patient_id = ? AND k.assigned_user_id = ? AND k.status <> 'closed')",
-                 {now, k.patient_id, *previous, k.patient_id, *previous})
-              .status());
-    }
-    CK_ASSIGN_OR_RETURN(out, GetCase(c, case_id));
-    return audit::Append(
-        c, CaseEvent(actor, now, "case.assign", out,
-                     "to user " + std::to_string(user_id) +
-                         (previous ? " from user " + std::to_string(*previous) : "")));
+    return Status::Ok();
   });
   if (st.code() == ErrorCode::kPermissionDenied) {
-    audit::Event e = audit::EventBy(actor, now, "case.assign", "case", std::to_string(case_id),
-                                    std::nullopt, st.message());
+    audit::Event e =
+        audit::EventBy(actor, now, "case.assign", "case", std::to_string(failed_case.value_or(0)),
+                       std::nullopt, st.message());
     e.outcome = "denied";
     (void)audit::AppendNow(db_, e);
   }

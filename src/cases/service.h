@@ -49,6 +49,14 @@ class Service {
   // another open case of this patient is theirs.
   Result<Case> Assign(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
                       int64_t user_id, const std::optional<std::string>& reason);
+  // Several assignments in one transaction (bulk reassignment when someone
+  // leaves): all or none. The case's open tasks owned by the previous case
+  // manager move with it. With a `field_prefix`, an error names the move
+  // ("assignments[2].user_id").
+  Result<std::vector<Case>> AssignMany(const auth::Principal& who, const auth::Actor& actor,
+                                       const std::vector<CaseMove>& moves,
+                                       const std::optional<std::string>& reason,
+                                       std::string_view field_prefix);
 
   // A case conference note names at least two attendees and may record decisions.
   Result<Note> AddNote(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
@@ -78,6 +86,10 @@ class Service {
   void set_unable_to_reach_attempts(int n) { unable_to_reach_attempts_ = n; }
 
  private:
+  Status AssignIn(db::Connection& c, const auth::Principal& who, const auth::Actor& actor,
+                  int64_t case_id, int64_t user_id, const std::optional<std::string>& reason,
+                  Timestamp now, Case& out);
+
   db::Database& db_;
   const Clock& clock_;
   const BusinessCalendar& calendar_;

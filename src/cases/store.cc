@@ -214,6 +214,26 @@ Status Reassign(db::Connection& c, const Case& k, int64_t user_id, std::optional
              "assigned_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
              {k.id, k.patient_id, user_id, by, now, reason})
           .status());
+  // The case's open work follows it: tasks the previous case manager owned
+  // move to the new one, each with an event in its history.
+  if (k.assigned_user_id && *k.assigned_user_id != user_id) {
+    constexpr const char* kOpenOwned =
+        "FROM tasks WHERE case_id = ? AND owner_user_id = ? AND status IN ('open', "
+        "'in_progress', 'paused')";
+    CK_RETURN_IF_ERROR(c.Exec(std::string("INSERT INTO task_events (task_id, patient_id, kind, "
+                                          "detail, by_user_id, at) SELECT id, patient_id, "
+                                          "'reassigned', ?, ?, ? ") +
+                                  kOpenOwned,
+                              {"with the case, from user " + std::to_string(*k.assigned_user_id) +
+                                   " to user " + std::to_string(user_id),
+                               by, now, k.id, *k.assigned_user_id})
+                           .status());
+    CK_RETURN_IF_ERROR(c.Exec(std::string("UPDATE tasks SET owner_user_id = ?, updated_at = ?, "
+                                          "version = version + 1 WHERE id IN (SELECT id ") +
+                                  kOpenOwned + ")",
+                              {user_id, now, k.id, *k.assigned_user_id})
+                           .status());
+  }
   return c
       .Exec(
           "UPDATE cases SET assigned_user_id = ?, updated_at = ?, version = version + 1 WHERE id = "
@@ -350,9 +370,9 @@ Result<std::vector<Contact>> ListContacts(db::Connection& c, int64_t case_id) {
 
 Result<std::vector<CaseloadLine>> Caseloads(db::Connection& c, std::optional<int64_t> team_id) {
   std::string sql =
-      "SELECT u.id, u.username, u.display_name, COUNT(k.id), COALESCE(SUM(CASE k.acuity WHEN 'low' "
-      "THEN 1 "
-      "WHEN 'moderate' THEN 2 WHEN 'high' THEN 3 WHEN 'very_high' THEN 4 ELSE 2 END), 0) "
+      "SELECT u.id, u.username, u.display_name, COUNT(k.id), COALESCE(SUM(CASE WHEN k.id IS NULL "
+      "THEN 0 WHEN k.acuity = 'low' THEN 1 WHEN k.acuity = 'high' THEN 3 WHEN k.acuity = "
+      "'very_high' THEN 4 ELSE 2 END), 0) "
       "FROM users u LEFT JOIN cases k ON k.assigned_user_id = u.id AND k.status <> 'closed' "
       "WHERE u.role = 'case_manager' AND u.active = 1";
   db::Params params;

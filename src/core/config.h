@@ -96,6 +96,13 @@ struct Config {
     // the full address (https://casekeeper.example.org/partner) so links work in email.
     std::string partner_url = "/partner";
   } social;
+  struct Compliance {          // the supervisors' documentation checklist (docs/supervision.md)
+    int note_sign_hours = 24;  // a reached contact needs a note signed within this
+    int lookback_days = 30;    // contacts this recent are checked
+    // Assessments kept current on established cases: instrument:days, comma-separated.
+    std::string assessments = "phq9:365";
+    int assessment_grace_days = 30;  // cases referred more recently are not yet due
+  } compliance;
   struct Web {
     // The built web app (index.html and assets/); a relative path is taken from the
     // working directory. Missing: the API is served without the app.

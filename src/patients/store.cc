@@ -121,6 +121,12 @@ Status ReplaceRacesAndPhones(db::Connection& c, int64_t id, const NewPatient& p,
 }
 
 // A WHERE fragment limiting patients `p` to those `who` may see (auth/authorizer.h).
+// The caseloads of colleagues one covers during their leave (docs/supervision.md).
+constexpr const char* kCovered =
+    " UNION SELECT c.patient_id FROM caseload_coverages v JOIN care_team_members c ON c.user_id = "
+    "v.absent_user_id AND c.removed_at IS NULL WHERE v.covering_user_id = ? AND v.starts_at <= ? "
+    "AND v.ends_at > ? AND v.ended_at IS NULL";
+
 std::string VisibleTo(const auth::Principal& who, Timestamp now, db::Params& params) {
   switch (who.role) {
     case auth::Role::kAuditor:
@@ -131,17 +137,20 @@ std::string VisibleTo(const auth::Principal& who, Timestamp now, db::Params& par
     // As IN over the caller's own memberships (index on user_id), so a caseload
     // is found without scanning every patient.
     case auth::Role::kSupervisor:
-      params.insert(params.end(), {who.user_id, who.team_id.value_or(-1), who.user_id, now});
+      params.insert(params.end(), {who.user_id, who.team_id.value_or(-1), who.user_id, now,
+                                   who.user_id, now, now});
       return " AND p.id IN (SELECT m.patient_id FROM care_team_members m JOIN users u ON u.id = "
              "m.user_id WHERE m.removed_at IS NULL AND (m.user_id = ? OR u.team_id = ?)"
              " UNION SELECT g.patient_id FROM break_glass_grants g WHERE g.user_id = ? AND "
-             "g.expires_at > ?)";
+             "g.expires_at > ?" +
+             std::string(kCovered) + ")";
     case auth::Role::kCaseManager:
-      params.insert(params.end(), {who.user_id, who.user_id, now});
+      params.insert(params.end(), {who.user_id, who.user_id, now, who.user_id, now, now});
       return " AND p.id IN (SELECT m.patient_id FROM care_team_members m WHERE m.user_id = ? AND "
              "m.removed_at IS NULL"
              " UNION SELECT g.patient_id FROM break_glass_grants g WHERE g.user_id = ? AND "
-             "g.expires_at > ?)";
+             "g.expires_at > ?" +
+             std::string(kCovered) + ")";
   }
   return " AND 1 = 0";
 }

@@ -45,7 +45,44 @@ Result<std::vector<Item>> Worklist::ForUser(const auth::Principal& who, const au
     team = who.team_id;
     role = std::string(auth::RoleName(who.role));
   }
-  return Build(actor, {user_id}, team, role, false, limit);
+  // Covering colleagues on leave: their work is on this worklist too, each
+  // item saying whose it is (the coverage's own patients only, while it lasts).
+  std::vector<int64_t> users = {user_id};
+  std::unordered_map<int64_t, std::string> covered_names;  // patient → absent colleague
+  const Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    users.resize(1);
+    covered_names.clear();
+    std::unordered_map<int64_t, std::string> absent;
+    CK_RETURN_IF_ERROR(c.ForEachRow(
+        "SELECT v.absent_user_id, u.display_name FROM caseload_coverages v JOIN users u ON u.id = "
+        "v.absent_user_id WHERE v.covering_user_id = ? AND v.starts_at <= ? AND v.ends_at > ? AND "
+        "v.ended_at IS NULL ORDER BY v.absent_user_id",
+        {user_id, now, now}, [&](const db::Row& r) {
+          if (absent.emplace(r.Int(0), r.Text(1)).second) users.push_back(r.Int(0));
+          return Status::Ok();
+        }));
+    if (absent.empty()) return Status::Ok();
+    db::Params p(users.begin() + 1, users.end());
+    p.emplace_back(user_id);
+    return c.ForEachRow(
+        "SELECT m.patient_id, m.user_id FROM care_team_members m WHERE m.user_id "
+        "IN " +
+            InList(users.size() - 1) +
+            " AND m.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+            "care_team_members o WHERE o.patient_id = m.patient_id AND o.user_id "
+            "= ? AND o.removed_at IS NULL)",
+        p, [&](const db::Row& r) {
+          covered_names.emplace(r.Int(0), absent[r.Int(1)]);
+          return Status::Ok();
+        });
+  }));
+  CK_ASSIGN_OR_RETURN(auto items, Build(actor, users, team, role, false, limit));
+  for (Item& it : items) {
+    auto covered = covered_names.find(it.patient_id);
+    if (covered != covered_names.end()) it.reasons.push_back("covering for " + covered->second);
+  }
+  return items;
 }
 
 Result<std::vector<Item>> Worklist::ForTeam(const auth::Principal& who, const auth::Actor& actor,

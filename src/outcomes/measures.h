@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/time_zone.h"
 #include "db/database.h"
+#include "outcomes/evaluation.h"
 
 namespace ck::outcomes {
 
@@ -72,6 +73,12 @@ class Outcomes {
   Result<std::vector<Measure>> Compute(const auth::Principal& who, const auth::Actor& actor,
                                        Filter filter, const std::string& by,
                                        const std::vector<std::string>& keys);
+
+  // Program evaluation: before and after enrolment, against patients not enrolled.
+  Result<Evaluation> Evaluate(const auth::Principal& who, const auth::Actor& actor,
+                              const EvaluationRequest& request) {
+    return EvaluateProgram(db_, clock_, tz_, who, actor, request);
+  }
 
  private:
   db::Database& db_;

@@ -1,5 +1,7 @@
 #include "outcomes/routes.h"
 
+#include <cmath>
+
 #include "http/json.h"
 #include "reports/respond.h"
 
@@ -22,9 +24,101 @@ Json ToJson(const Figure& f) {
           {"significant", f.significant}};
 }
 
+Json ToJson(const Period& p, bool proportion) {
+  Json j = {{"events", p.events},
+            {"rate", http::OrNull(p.rate)},
+            {"ci_low", http::OrNull(p.ci_low)},
+            {"ci_high", http::OrNull(p.ci_high)}};
+  if (proportion)
+    j["denominator"] = p.denominator;
+  else
+    j["patient_months"] = std::round(p.patient_months * 10) / 10;
+  return j;
+}
+
+Json ToJson(const Change& c) {
+  return {{"ratio", http::OrNull(c.ratio)},
+          {"ci_low", http::OrNull(c.ci_low)},
+          {"ci_high", http::OrNull(c.ci_high)},
+          {"significant", c.ci_low && c.ci_high && (*c.ci_high < 1 || *c.ci_low > 1)}};
+}
+
+Json ToJson(const EvaluatedCohort& c) {
+  Json measures = Json::array();
+  for (const EvaluatedMeasure& m : c.measures) {
+    const bool proportion = m.unit == "rate";
+    measures.push_back({{"key", m.key},
+                        {"name", m.name},
+                        {"unit", m.unit},
+                        {"before", ToJson(m.before, proportion)},
+                        {"after", ToJson(m.after, proportion)},
+                        {"change", ToJson(m.change)}});
+  }
+  return {{"group", c.group},
+          {"patients", c.patients},
+          {"complete_follow_up", c.complete_follow_up},
+          {"measures", measures}};
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Outcomes& outcomes) {
+  router.Add(
+      http::Method::kGet, "/api/v1/reports/program-evaluation",
+      {.permission = auth::Permission::kReadReports},
+      [&outcomes](http::Request& req) -> Result<http::Response> {
+        EvaluationRequest r;
+        auto program = req.Query("program");
+        if (!program || program->empty()) return InvalidArgument("is required", "program");
+        r.program = *program;
+        CK_ASSIGN_OR_RETURN(r.from, http::RequiredDateQuery(req, "from"));
+        CK_ASSIGN_OR_RETURN(r.to, http::RequiredDateQuery(req, "to"));
+        CK_ASSIGN_OR_RETURN(auto months, req.IntQuery("months", 1, 24));
+        r.months = static_cast<int>(months.value_or(6));
+        r.comparison = req.Query("comparison").value_or("utilizers");
+        CK_ASSIGN_OR_RETURN(Evaluation e, outcomes.Evaluate(*req.principal, req.Actor(), r));
+        Json relative = Json::array();
+        for (const auto& [key, change] : e.relative) {
+          Json j = ToJson(change);
+          j["key"] = key;
+          relative.push_back(j);
+        }
+        Json out = {{"program", r.program},
+                    {"from", FormatDate(r.from)},
+                    {"to", FormatDate(r.to)},
+                    {"months", r.months},
+                    {"comparison", r.comparison},
+                    {"comparison_index_at", http::TimeOrNull(e.comparison_index)},
+                    {"cohorts", {ToJson(e.enrolled), ToJson(e.comparison)}},
+                    {"relative", relative}};
+        if (req.Query("format").value_or("json") != "json") {
+          Json rows = Json::array();
+          for (const EvaluatedCohort* c : {&e.enrolled, &e.comparison})
+            for (const EvaluatedMeasure& m : c->measures) {
+              const bool proportion = m.unit == "rate";
+              rows.push_back({{"group", c->group},
+                              {"patients", c->patients},
+                              {"measure", m.name},
+                              {"before_events", m.before.events},
+                              {"before_rate", http::OrNull(m.before.rate)},
+                              {"before_ci_low", http::OrNull(m.before.ci_low)},
+                              {"before_ci_high", http::OrNull(m.before.ci_high)},
+                              {"after_events", m.after.events},
+                              {"after_rate", http::OrNull(m.after.rate)},
+                              {"after_ci_low", http::OrNull(m.after.ci_low)},
+                              {"after_ci_high", http::OrNull(m.after.ci_high)},
+                              {"ratio", http::OrNull(m.change.ratio)},
+                              {"ratio_ci_low", http::OrNull(m.change.ci_low)},
+                              {"ratio_ci_high", http::OrNull(m.change.ci_high)},
+                              {"unit", proportion ? "proportion" : "per 1,000 patient-months"}});
+            }
+          return reports::Respond(
+              req, {{"program", r.program}, {"months", r.months}, {"measures", rows}},
+              "program-evaluation");
+        }
+        return http::JsonResponse(200, out);
+      });
+
   router.Add(http::Method::kGet, "/api/v1/reports/outcomes",
              {.permission = auth::Permission::kListPatients},
              [&outcomes](http::Request& req) -> Result<http::Response> {

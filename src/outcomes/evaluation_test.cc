@@ -217,8 +217,7 @@ TEST_F(EvaluationTest, BadQuestionsAndRoles) {
   Get(kSummer, "cm.one", 403);
   Get(kSummer, "auditor", 200);
   http::Response csv = api_.Call(
-      Method::kGet,
-      std::string("/api/v1/reports/program-evaluation?") + kSummer + "&format=csv&table=measures",
+      Method::kGet, std::string("/api/v1/reports/program-evaluation?") + kSummer + "&format=csv",
       "sup");
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_NE(csv.body.find("Acute inpatient admissions per 1,000 patient-months"), std::string::npos)

@@ -18,6 +18,7 @@
 #include "core/time_zone.h"
 #include "db/database.h"
 #include "outcomes/evaluation.h"
+#include "outcomes/packs.h"
 
 namespace ck::outcomes {
 
@@ -78,6 +79,11 @@ class Outcomes {
   Result<Evaluation> Evaluate(const auth::Principal& who, const auth::Actor& actor,
                               const EvaluationRequest& request) {
     return EvaluateProgram(db_, clock_, tz_, who, actor, request);
+  }
+  // An accreditation or contract measure pack (packs.h).
+  Result<PackReport> Pack(const auth::Principal& who, const auth::Actor& actor,
+                          const std::string& pack, Date from, Date to) {
+    return ComputePack(db_, clock_, tz_, who, actor, pack, from, to);
   }
 
  private:

@@ -63,6 +63,45 @@ Json ToJson(const EvaluatedCohort& c) {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Outcomes& outcomes) {
+  router.Add(http::Method::kGet, "/api/v1/reports/measure-packs",
+             {.permission = auth::Permission::kReadReports},
+             [](http::Request&) -> Result<http::Response> {
+               Json items = Json::array();
+               for (const auto& [key, title] : Packs())
+                 items.push_back({{"pack", key}, {"title", title}});
+               return http::JsonResponse(200, {{"items", items}});
+             });
+
+  router.Add(http::Method::kGet, "/api/v1/reports/measure-packs/{pack}",
+             {.permission = auth::Permission::kReadReports},
+             [&outcomes](http::Request& req) -> Result<http::Response> {
+               const std::string pack = req.params.at("pack");
+               CK_ASSIGN_OR_RETURN(Date from, http::RequiredDateQuery(req, "from"));
+               CK_ASSIGN_OR_RETURN(Date to, http::RequiredDateQuery(req, "to"));
+               CK_ASSIGN_OR_RETURN(PackReport r,
+                                   outcomes.Pack(*req.principal, req.Actor(), pack, from, to));
+               Json measures = Json::array(), notes = Json::array();
+               for (const PackMeasure& m : r.measures)
+                 measures.push_back({{"key", m.key},
+                                     {"name", m.name},
+                                     {"definition", m.definition},
+                                     {"numerator", m.numerator},
+                                     {"denominator", m.denominator},
+                                     {"pending", m.pending},
+                                     {"rate", http::OrNull(m.rate)},
+                                     {"ci_low", http::OrNull(m.ci_low)},
+                                     {"ci_high", http::OrNull(m.ci_high)}});
+               for (const std::string& n : r.notes) notes.push_back(n);
+               Json out = {{"pack", r.pack},           {"title", r.title},
+                           {"from", FormatDate(from)}, {"to", FormatDate(to)},
+                           {"measures", measures},     {"notes", notes}};
+               if (req.Query("format").value_or("json") != "json") {
+                 // The measures alone: the CSV's one table.
+                 return reports::Respond(req, {{"measures", measures}}, "measure-pack-" + pack);
+               }
+               return http::JsonResponse(200, out);
+             });
+
   router.Add(
       http::Method::kGet, "/api/v1/reports/program-evaluation",
       {.permission = auth::Permission::kReadReports},
@@ -112,9 +151,7 @@ void RegisterRoutes(http::Router& router, Outcomes& outcomes) {
                               {"ratio_ci_high", http::OrNull(m.change.ci_high)},
                               {"unit", proportion ? "proportion" : "per 1,000 patient-months"}});
             }
-          return reports::Respond(
-              req, {{"program", r.program}, {"months", r.months}, {"measures", rows}},
-              "program-evaluation");
+          return reports::Respond(req, {{"measures", rows}}, "program-evaluation-" + r.program);
         }
         return http::JsonResponse(200, out);
       });

@@ -17,8 +17,10 @@ namespace {
 using Json = nlohmann::json;
 using namespace internal;
 
+}  // namespace
+
 // Everything that may meet a component of this stay's TRC.
-Result<std::vector<TrcEvidence>> LoadEvidence(db::Connection& c, const Stay& stay) {
+Result<std::vector<TrcEvidence>> LoadTrcEvidence(db::Connection& c, const Stay& stay) {
   std::vector<TrcEvidence> out;
   CK_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                       StayEncounterIds(c, stay.patient_id, stay.admitted_at, stay.discharged_at));
@@ -105,12 +107,12 @@ Result<std::vector<TrcEvidence>> LoadEvidence(db::Connection& c, const Stay& sta
   return out;
 }
 
-}  // namespace
+namespace {}  // namespace
 
 Result<TransitionsOfCare> Service::LoadTrc(db::Connection& c, const Stay& stay, Timestamp now) {
   TransitionsOfCare t;
   t.stay = stay;
-  CK_ASSIGN_OR_RETURN(std::vector<TrcEvidence> evidence, LoadEvidence(c, stay));
+  CK_ASSIGN_OR_RETURN(std::vector<TrcEvidence> evidence, LoadTrcEvidence(c, stay));
   t.components = EvaluateTrc(stay, evidence, tz_.LocalDate(now), tz_);
   t.status = OverallTrcStatus(t.components);
   // HEDIS counts only the last discharge when another stay follows within 30 days.

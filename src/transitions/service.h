@@ -20,6 +20,7 @@
 #include "core/time_zone.h"
 #include "db/database.h"
 #include "transitions/model.h"
+#include "transitions/trc.h"
 
 namespace ck::transitions {
 
@@ -80,6 +81,9 @@ struct TrcRecord {
   std::optional<std::string> performed_by;  // who did it, when not the caller
   std::optional<std::string> note;
 };
+
+// Everything that may meet a component of this stay's TRC (EvaluateTrc's input).
+Result<std::vector<TrcEvidence>> LoadTrcEvidence(db::Connection& c, const Stay& stay);
 
 // One acute stay with its plan's readiness and its TRC components.
 struct StayOverview {

@@ -6,6 +6,7 @@ import { ApiError, type ApiErrorBody } from './lib/errors';
 import type { InstrumentDefinition } from './lib/instrument';
 import { filenameFromDisposition, isExpectedType, unexpectedTypeMessage, type ReportFormat } from './lib/download';
 import type { InsuranceReport } from './lib/insurance';
+import type { OutcomesReport } from './lib/outcomes';
 import type { Readiness, StayReadmission } from './lib/transitions';
 import type { WorklistItem } from './lib/worklist';
 
@@ -61,12 +62,20 @@ export interface Case {
   acuity: string | null;
   assigned_user_id: number | null;
   referral_reason: string;
+  referral_source?: string;
   referred_at: string;
+  /** When triage is due: emergent 4 hours after the referral, urgent 1 business day, routine 3. */
+  triage_due_at?: string;
   risk_tier: number | null;
   risk_reasons: string[];
   closed_at: string | null;
   consecutive_unreached_attempts: number;
   version: number;
+}
+
+/** GET /cases/{id}: the case with its assignments (who, when, by whom, why). */
+export interface CaseDetail extends Case {
+  assignments: { user_id: number; assigned_at: string; assigned_by: number | null; ended_at: string | null; reason: string | null }[];
 }
 
 export interface Alert {
@@ -850,6 +859,13 @@ export const api = {
   teamWorklist: (limit = 200) => get<Items<WorklistItem>>(`/team/worklist?limit=${limit}`),
   caseloads: () => get<Items<Caseload>>('/caseloads'),
 
+  /** A new patient (POST /patients): a creating case manager becomes their primary case manager. */
+  createPatient: (body: Record<string, unknown>) => post<Patient>('/patients', body),
+  /** Referral intake: a new case for the patient; the server computes the triage due time. */
+  createCase: (patientId: number, body: Record<string, unknown>) => post<Case>(`/patients/${patientId}/cases`, body),
+  caseDetail: (caseId: number) => get<CaseDetail>(`/cases/${caseId}`),
+  /** Supervisors: assign (or reassign) a case to a case manager of their team. */
+  assignCase: (caseId: number, body: { user_id: number; reason?: string }) => post<Case>(`/cases/${caseId}/assignment`, body),
   patients: (after?: number) => get<{ items: PatientSummary[]; next_after: number | null }>(`/patients?limit=200${after ? `&after=${after}` : ''}`),
   searchPatients: (q: { name?: string; birth_date?: string; identifier?: string; phone?: string }) => {
     const params = new URLSearchParams();
@@ -956,6 +972,8 @@ export const api = {
   recordTrc: (encounterId: number, body: Record<string, unknown>) => post<TransitionsOfCare>(`/encounters/${encounterId}/transitions-of-care`, body),
   retractTrc: (documentationId: number, reason: string) => post<TransitionsOfCare>(`/trc-documentation/${documentationId}/retract`, { reason }),
   setPlannedAdmission: (encounterId: number, body: { planned: boolean; reason: string }) => post<Stay>(`/encounters/${encounterId}/planned-admission`, body),
+  /** Outcome measures (docs/outcomes.md); `params` from lib/outcomes outcomesParams. */
+  outcomesReport: (params: Record<string, string>) => get<OutcomesReport>(`/reports/outcomes?${new URLSearchParams(params).toString()}`),
   readmissionReport: (from: string, to: string) => get<ReadmissionReport>(`/reports/readmissions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
 
   // Downloads: a report as CSV or XLSX (`path` from lib/download reportPath), the case file.

@@ -246,7 +246,7 @@ function Screen(props: { path: string; query: URLSearchParams; role: Me['role'] 
   }
   if (path === '/team' && can.teamWorklist(role)) return <TeamWorklist />;
   if (path === '/patients' && can.patients(role)) return <PatientSearch />;
-  if (path === '/reports' && can.reports(role)) return <Reports />;
+  if (path === '/reports' && can.reports(role)) return <Reports view={props.query.get('view')} />;
   const m = match('/patients/:id', path);
   if (m && can.patients(role)) {
     const id = (k: string) => {

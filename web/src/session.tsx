@@ -24,6 +24,8 @@ export const can = {
   write: (r: Role) => r === 'case_manager' || r === 'supervisor',
   assess: (r: Role) => r === 'case_manager' || r === 'supervisor',
   reports: (r: Role) => r === 'supervisor' || r === 'auditor',
+  /** Assign cases to the team's case managers (manage care teams). */
+  assign: (r: Role) => r === 'supervisor',
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -1,6 +1,6 @@
 // Small shared pieces: links, dialogs, error messages, form fields.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { onLinkClick } from '../router';
 import { ApiError, describeError, fieldLabel, type RecordKind } from '../lib/errors';
 
@@ -19,6 +19,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     return () => {
       const o = opener.current;
       if (o instanceof HTMLElement && o.isConnected) o.focus();
+      // While the modal is still open (it leaves the page just after this) the rest of the page is
+      // inert and refuses the focus: try again once it is gone, unless something else took it.
+      setTimeout(() => {
+        if (o instanceof HTMLElement && o.isConnected && (document.activeElement === document.body || document.activeElement === null)) o.focus();
+      }, 0);
     };
   }, []);
   const titleId = `dlg-${props.title.replace(/\W+/g, '-').toLowerCase()}`;
@@ -40,6 +45,58 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
       </div>
       {props.children}
     </dialog>
+  );
+}
+
+/**
+ * A dialog holding one form, the shape most of the tabs' dialogs share: the
+ * subject under the title, the error as one sentence above the fields (and
+ * on its field, through `children`'s argument), then the submit button and
+ * Cancel. `onSubmit` sends the form; what it throws is shown, and the submit
+ * button is disabled while it runs.
+ */
+export function FormDialog(props: {
+  title: string;
+  subject?: ComponentChildren;
+  wide?: boolean;
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: () => Promise<void>;
+  /** For the error sentence: the record's kind (for conflicts) and the fields' names as the form shows them. */
+  what?: RecordKind;
+  labels?: Record<string, string>;
+  children: (error: unknown) => ComponentChildren;
+}) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await props.onSubmit();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={props.title} onClose={props.onClose} wide={props.wide}>
+      {props.subject ? <p class="dialog-subject">{props.subject}</p> : null}
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} what={props.what} labels={props.labels} />
+        {props.children(error)}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {props.submitLabel}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 

@@ -18,6 +18,8 @@ export interface WorklistItem {
   referral_id?: number | null;
   discharge_plan_id?: number | null;
   owner_user_id: number | null;
+  /** The patient's name as the server gives it (kept in memory only). */
+  patient_name?: string;
   at: string | null;
 }
 

@@ -1,11 +1,18 @@
-// Patient search. The search terms live in this screen's memory only: they
-// never go into the page URL, the history or browser storage (the API call
-// carries them, as it must).
+// Patient search and intake. The search terms live in this screen's memory
+// only: they never go into the page URL, the history or browser storage (the
+// API call carries them, as it must). Case managers and supervisors add a new
+// patient (then the referral) or a new referral for a patient found; once the
+// referral is made the patient opens at the new case (ids only in the URL).
 import { useEffect, useState } from 'preact/hooks';
 import { api, type PatientSummary } from '../api';
 import { ageOn, humanize, patientName } from '../lib/format';
 import { remember } from '../patients';
+import { navigate } from '../router';
+import { can, useSession } from '../session';
 import { ErrorMessage, Field, Link, Loading, fieldError } from '../components/ui';
+import { NewPatientDialog, NewReferralDialog } from '../components/intake';
+
+type Intake = { kind: 'patient' } | { kind: 'referral'; patient: PatientSummary; created: boolean } | null;
 
 // Kept across visits in this tab's memory so "back" shows the last results.
 let last: { q: Query; results: PatientSummary[] | null } = { q: { name: '', birth_date: '', identifier: '', phone: '' }, results: null };
@@ -22,6 +29,9 @@ export function forgetSearch(): void {
 }
 
 export function PatientSearch() {
+  const { user } = useSession();
+  const writable = can.write(user.role);
+  const [intake, setIntake] = useState<Intake>(null);
   const [q, setQ] = useState<Query>(last.q);
   const [results, setResults] = useState<PatientSummary[] | null>(last.results);
   const [error, setError] = useState<unknown>(null);
@@ -55,9 +65,16 @@ export function PatientSearch() {
 
   return (
     <section>
-      <div class="screen-head">
-        <h1 tabIndex={-1}>Patients</h1>
-        <p class="muted">Search among the patients you may see. Every patient found is recorded in the audit trail.</p>
+      <div class="screen-head with-actions">
+        <div>
+          <h1 tabIndex={-1}>Patients</h1>
+          <p class="muted">Search among the patients you may see. Every patient found is recorded in the audit trail.</p>
+        </div>
+        {writable ? (
+          <button type="button" class="primary" aria-haspopup="dialog" onClick={() => setIntake({ kind: 'patient' })}>
+            New patient
+          </button>
+        ) : null}
       </div>
       <form class="card search-form" role="search" onSubmit={submit} noValidate>
         <div class="grid4">
@@ -89,6 +106,7 @@ export function PatientSearch() {
                 <th scope="col">Date of birth</th>
                 <th scope="col">Sex</th>
                 <th scope="col">Language</th>
+                {writable ? <th scope="col">Intake</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -102,11 +120,37 @@ export function PatientSearch() {
                   </td>
                   <td>{humanize(p.administrative_sex)}</td>
                   <td>{p.preferred_language ?? ''}</td>
+                  {writable ? (
+                    <td>
+                      <button type="button" aria-haspopup="dialog" aria-label={`New referral for ${patientName(p)}`} onClick={() => setIntake({ kind: 'referral', patient: p, created: false })}>
+                        New referral
+                      </button>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
           </table>
         )
+      ) : null}
+      {intake?.kind === 'patient' ? (
+        <NewPatientDialog
+          onClose={() => setIntake(null)}
+          onCreated={(p) => {
+            remember(p);
+            setIntake({ kind: 'referral', patient: p, created: true });
+          }}
+        />
+      ) : null}
+      {intake?.kind === 'referral' ? (
+        <NewReferralDialog
+          key={intake.patient.id}
+          patient={{ id: intake.patient.id, name: patientName(intake.patient) }}
+          created={intake.created}
+          onClose={() => setIntake(null)}
+          onSkip={intake.created ? () => navigate(`/patients/${intake.patient.id}`) : undefined}
+          onCreated={(c) => navigate(`/patients/${intake.patient.id}?case=${c.id}`)}
+        />
       ) : null}
     </section>
   );

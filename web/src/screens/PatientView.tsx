@@ -4,12 +4,13 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../lib/errors';
-import { api, type Alert, type Allergy, type CareTeamMember, type Case, type Coverage, type Patient, type Risk } from '../api';
+import { api, type Alert, type Allergy, type CareTeamMember, type Case, type Coverage, type Patient, type Risk, type StaffMember } from '../api';
 import { ageOn, dateOnly, humanize, patientName } from '../lib/format';
 import { remember } from '../patients';
 import { navigate } from '../router';
 import { can, useSession } from '../session';
 import { LogContactDialog } from '../components/actions';
+import { AssignDialog, NewReferralDialog } from '../components/intake';
 import { Dialog, ErrorMessage, Field, Loading, TierBadge, fieldError, saveFile } from '../components/ui';
 import { TimelineTab } from './patient/TimelineTab';
 import { CarePlanTab } from './patient/CarePlanTab';
@@ -66,10 +67,11 @@ interface Header {
   allergies: Allergy[];
   coverages: Coverage[];
   risk: Risk | null;
+  staff: StaffMember[];
 }
 
 async function loadHeader(id: number): Promise<Header> {
-  const [patient, cases, alerts, team, allergies, coverages, risk] = await Promise.all([
+  const [patient, cases, alerts, team, allergies, coverages, risk, staff] = await Promise.all([
     api.patient(id),
     api.patientCases(id),
     api.alerts(id),
@@ -77,6 +79,7 @@ async function loadHeader(id: number): Promise<Header> {
     api.allergies(id),
     api.coverages(id),
     api.risk(id).catch(() => null),
+    api.staff().catch(() => ({ items: [] as StaffMember[] })),
   ]);
   return {
     patient,
@@ -86,6 +89,7 @@ async function loadHeader(id: number): Promise<Header> {
     allergies: allergies.items,
     coverages: coverages.items,
     risk,
+    staff: staff.items,
   };
 }
 
@@ -95,6 +99,8 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
   const [error, setError] = useState<unknown>(null);
   const [contactOpen, setContactOpen] = useState(false);
   const [caseFileOpen, setCaseFileOpen] = useState(false);
+  const [assignOpen, setAssignOpen] = useState(false);
+  const [referralOpen, setReferralOpen] = useState(false);
   const [status, setStatus] = useState('');
   const [version, setVersion] = useState(0);
   const [contacts, setContacts] = useState(0);
@@ -239,6 +245,23 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
               {caseRecord.acuity ? ` · acuity ${humanize(caseRecord.acuity)}` : ''}
             </span>
           ) : null}
+          {caseRecord ? (
+            <span class="small case-manager" data-testid="case-manager">
+              {caseRecord.assigned_user_id
+                ? `Case manager: ${h.staff.find((s) => s.id === caseRecord.assigned_user_id)?.display_name ?? `user #${caseRecord.assigned_user_id}`}`
+                : 'No case manager yet'}
+            </span>
+          ) : null}
+          {caseRecord && can.assign(user.role) && caseRecord.status !== 'closed' ? (
+            <button type="button" aria-haspopup="dialog" onClick={() => setAssignOpen(true)}>
+              {caseRecord.assigned_user_id ? 'Reassign case' : 'Assign case'}
+            </button>
+          ) : null}
+          {can.write(user.role) && !p.merged_into_id ? (
+            <button type="button" aria-haspopup="dialog" onClick={() => setReferralOpen(true)}>
+              New referral
+            </button>
+          ) : null}
           {caseRecord && can.write(user.role) && caseRecord.status !== 'closed' ? (
             <button type="button" onClick={() => setContactOpen(true)}>
               Log contact
@@ -292,6 +315,30 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
           onDone={(name) => {
             setCaseFileOpen(false);
             setStatus(`Case file downloaded: ${name}.`);
+          }}
+        />
+      ) : null}
+      {assignOpen && caseRecord ? (
+        <AssignDialog
+          caseId={caseRecord.id}
+          subject={patientName(p)}
+          onClose={() => setAssignOpen(false)}
+          onDone={(_c, name) => {
+            setAssignOpen(false);
+            setStatus(`Case #${caseRecord.id} assigned to ${name}.`);
+            setVersion((v) => v + 1);
+          }}
+        />
+      ) : null}
+      {referralOpen ? (
+        <NewReferralDialog
+          patient={{ id: p.id, name: patientName(p) }}
+          onClose={() => setReferralOpen(false)}
+          onCreated={(c) => {
+            setReferralOpen(false);
+            setStatus(`Referral created: case #${c.id}.`);
+            setVersion((v) => v + 1);
+            go({ case: c.id });
           }}
         />
       ) : null}

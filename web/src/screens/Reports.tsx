@@ -9,10 +9,11 @@
 // named as the server names it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ReadmissionReport } from '../api';
-import { reportPath, type ReportFormat } from '../lib/download';
 import { todayIso } from '../lib/format';
 import { AGE_BUCKETS, DECISION_METRICS, barWidths, formatMetric, levelName, periodBounds, type InsuranceReport } from '../lib/insurance';
-import { ErrorMessage, Field, Loading, saveFile } from '../components/ui';
+import { ErrorMessage, Field, Link, Loading } from '../components/ui';
+import { Downloads } from '../components/Downloads';
+import { OutcomesView } from './Outcomes';
 
 function daysAgo(n: number): string {
   const d = new Date();
@@ -20,7 +21,41 @@ function daysAgo(n: number): string {
   return todayIso(d);
 }
 
-export function Reports() {
+export function Reports(props: { view: string | null }) {
+  const outcomes = props.view === 'outcomes';
+  useEffect(() => {
+    document.title = 'Reports — casekeeper';
+  }, []);
+  return (
+    <section class="reports">
+      <div class="screen-head">
+        <h1 tabIndex={-1}>Reports</h1>
+        <p class="muted">
+          {outcomes
+            ? 'What case management achieved: each outcome measure with its 95 % interval, and the equity view by patient group.'
+            : '30-day readmissions; insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.'}
+        </p>
+      </div>
+      <nav class="subnav" aria-label="Reports">
+        <ul>
+          <li>
+            <Link href="/reports" aria-current={outcomes ? undefined : 'page'}>
+              Readmissions and insurance
+            </Link>
+          </li>
+          <li>
+            <Link href="/reports?view=outcomes" aria-current={outcomes ? 'page' : undefined}>
+              Outcomes and equity
+            </Link>
+          </li>
+        </ul>
+      </nav>
+      {outcomes ? <OutcomesView /> : <ReadmissionsAndInsurance />}
+    </section>
+  );
+}
+
+function ReadmissionsAndInsurance() {
   const [from, setFrom] = useState(daysAgo(30));
   const [to, setTo] = useState(todayIso());
   const [report, setReport] = useState<InsuranceReport | null>(null);
@@ -51,16 +86,11 @@ export function Reports() {
   };
 
   useEffect(() => {
-    document.title = 'Reports — casekeeper';
     run();
   }, []);
 
   return (
-    <section class="reports">
-      <div class="screen-head">
-        <h1 tabIndex={-1}>Reports</h1>
-        <p class="muted">30-day readmissions; insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.</p>
-      </div>
+    <>
       <form
         class="card report-form"
         onSubmit={(e) => {
@@ -104,44 +134,7 @@ export function Reports() {
           <ReportView r={report} period={period} />
         </section>
       ) : null}
-    </section>
-  );
-}
-
-/**
- * CSV and XLSX of one report, from the server (`?format=`): fetched with the
- * session as every call, saved under the name from Content-Disposition. An
- * error (or an answer that is not the file asked for) is said beside the
- * buttons; nothing is built in the browser.
- */
-function Downloads(props: { report: string; title: string; params: Record<string, string>; onDone: (message: string) => void }) {
-  const [busy, setBusy] = useState<ReportFormat | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const get = async (format: ReportFormat) => {
-    setError(null);
-    setBusy(format);
-    try {
-      const file = await api.downloadReport(reportPath(props.report, props.params, format), format, `${props.report}.${format}`);
-      saveFile(file);
-      props.onDone(`${file.filename} downloaded.`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
-  return (
-    <div class="downloads">
-      <div class="actions" role="group" aria-label={`Download the ${props.title}`}>
-        <button type="button" disabled={busy !== null} onClick={() => get('csv')} aria-label={`Download CSV: ${props.title}`}>
-          Download CSV
-        </button>
-        <button type="button" disabled={busy !== null} onClick={() => get('xlsx')} aria-label={`Download XLSX: ${props.title}`}>
-          Download XLSX
-        </button>
-      </div>
-      <ErrorMessage error={error} />
-    </div>
+    </>
   );
 }
 

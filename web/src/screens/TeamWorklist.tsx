@@ -1,7 +1,14 @@
+// The supervisor's team worklist: new referrals waiting for a case manager
+// (the team worklist's `new_referral` items without an owner) with their
+// triage countdowns and *Assign*, the caseloads, and the team's ranked items.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Caseload } from '../api';
 import type { WorklistItem } from '../lib/worklist';
-import { ErrorMessage } from '../components/ui';
+import { dateTime } from '../lib/format';
+import { triageClock, unassignedReferrals, urgencyOfReasons } from '../lib/intake';
+import { nameOf } from '../patients';
+import { ErrorMessage, Link } from '../components/ui';
+import { AssignDialog } from '../components/intake';
 import { Worklist } from '../components/Worklist';
 
 export function TeamWorklist() {
@@ -9,6 +16,9 @@ export function TeamWorklist() {
   const [error, setError] = useState<unknown>(null);
   const [caseloads, setCaseloads] = useState<Caseload[]>([]);
   const [caseloadError, setCaseloadError] = useState<unknown>(null);
+  const [assigning, setAssigning] = useState<WorklistItem | null>(null);
+  const [status, setStatus] = useState('');
+  const [allReferrals, setAllReferrals] = useState(false);
   const load = useCallback(() => {
     api.teamWorklist(200).then(
       (r) => {
@@ -18,10 +28,13 @@ export function TeamWorklist() {
       setError,
     );
   }, []);
+  const loadCaseloads = useCallback(() => {
+    api.caseloads().then((r) => setCaseloads(r.items), setCaseloadError);
+  }, []);
   useEffect(() => {
     document.title = 'Team worklist — casekeeper';
     load();
-    api.caseloads().then((r) => setCaseloads(r.items), setCaseloadError);
+    loadCaseloads();
   }, []);
   const owners = useMemo(() => new Map(caseloads.map((c) => [c.user_id, c.display_name])), [caseloads]);
   const openByOwner = useMemo(() => {
@@ -29,6 +42,12 @@ export function TeamWorklist() {
     for (const it of items ?? []) if (it.owner_user_id) m.set(it.owner_user_id, (m.get(it.owner_user_id) ?? 0) + 1);
     return m;
   }, [items]);
+  const waiting = useMemo(() => unassignedReferrals(items ?? []), [items]);
+  // The soonest first; a long list shows its first ten until asked for all.
+  const FIRST = 10;
+  const shown = allReferrals ? waiting : waiting.slice(0, FIRST);
+  // The server names the patient of each item (unassigned referrals may be outside the caseload list).
+  const nameFor = (it: WorklistItem) => it.patient_name || nameOf(it.patient_id);
 
   return (
     <section>
@@ -36,6 +55,71 @@ export function TeamWorklist() {
         <h1 tabIndex={-1}>Team worklist</h1>
         <p class="muted">Everything the team has to do, ranked, with unassigned referrals awaiting triage.</p>
       </div>
+      <p class="sr-status" role="status">
+        {status}
+      </p>
+      <section class="card triage" aria-labelledby="triage-h">
+        <h2 id="triage-h" tabIndex={-1}>Referrals waiting for a case manager</h2>
+        {items === null && !error ? <p class="loading">Loading the referrals…</p> : null}
+        {items !== null && waiting.length === 0 ? <p class="empty">No referral is waiting for assignment.</p> : null}
+        {waiting.length ? (
+          <div class="table-scroll" role="region" aria-labelledby="triage-h" tabIndex={0}>
+            <table class="results triage-table">
+              <caption class="sr-only">
+                {waiting.length} unassigned referrals, the soonest triage due first{shown.length < waiting.length ? `; the first ${shown.length} shown` : ''}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Referral</th>
+                  <th scope="col">Urgency</th>
+                  <th scope="col">Triage</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((it) => {
+                  const clock = triageClock(it.at);
+                  const urgency = urgencyOfReasons(it.reasons);
+                  return (
+                    <tr key={it.case_id} data-case-id={it.case_id ?? undefined} class={clock?.overdue ? 'overdue-row' : ''}>
+                      <th scope="row">
+                        <Link href={`/patients/${it.patient_id}?case=${it.case_id}`}>{nameFor(it)}</Link>
+                      </th>
+                      <td>{it.title}</td>
+                      <td>
+                        <span class={urgency === 'routine' ? 'badge' : 'badge warn'}>{urgency === 'routine' ? 'Routine' : urgency === 'urgent' ? 'Urgent' : 'Emergent'}</span>
+                      </td>
+                      <td>
+                        {clock ? (
+                          <span class={clock.overdue ? 'deadline overdue' : clock.soon ? 'deadline soon' : 'deadline'}>
+                            <time dateTime={it.at ?? undefined}>{clock.text}</time>
+                            <span class="muted small rule">{dateTime(it.at)}</span>
+                          </span>
+                        ) : null}
+                      </td>
+                      <td class="row-actions">
+                        <button type="button" aria-haspopup="dialog" aria-label={`Assign ${nameFor(it)}`} onClick={() => setAssigning(it)}>
+                          Assign
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {waiting.length > FIRST ? (
+          <div class="actions">
+            <button type="button" aria-expanded={allReferrals} onClick={() => setAllReferrals(!allReferrals)}>
+              {allReferrals ? `Show the first ${FIRST} only` : `Show all ${waiting.length} referrals`}
+            </button>
+          </div>
+        ) : null}
+      </section>
       <ErrorMessage error={caseloadError} />
       {caseloads.length ? (
         <table class="caseloads">
@@ -61,6 +145,21 @@ export function TeamWorklist() {
         </table>
       ) : null}
       <Worklist items={items} error={error} reload={load} owners={owners} />
+      {assigning && assigning.case_id ? (
+        <AssignDialog
+          caseId={assigning.case_id}
+          subject={nameFor(assigning)}
+          onClose={() => setAssigning(null)}
+          onDone={(_c, name) => {
+            setStatus(`${nameFor(assigning)} assigned to ${name}.`);
+            setAssigning(null);
+            load();
+            loadCaseloads();
+            // The row (and its button) leaves the list: keep the focus in the section.
+            requestAnimationFrame(() => document.getElementById('triage-h')?.focus());
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { goalChart } from '../../lib/chart';
 import { ApiError } from '../../lib/errors';
 import { dateOnly, dateTime, humanize, num } from '../../lib/format';
 import { can, useSession } from '../../session';
-import { Dialog, ErrorMessage, Field, Loading, fieldError } from '../../components/ui';
+import { Dialog, ErrorMessage, Field, FormDialog, Loading, fieldError } from '../../components/ui';
 import type { TabProps } from '../PatientView';
 
 export function CarePlanTab(props: TabProps) {
@@ -410,33 +410,15 @@ function ProgressDialog(props: { plan: CarePlan; goal: Goal; onClose: () => void
 
 function ProblemDialog(props: { plan: CarePlan; onClose: () => void; onDone: (p: CarePlan) => void }) {
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      props.onDone(await api.addProblem(props.plan.id, { description: description.trim() }));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const submit = async () => props.onDone(await api.addProblem(props.plan.id, { description: description.trim() }));
   return (
-    <Dialog title="Add a problem" onClose={props.onClose}>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} what="care plan" />
+    <FormDialog title="Add a problem" submitLabel="Add problem" what="care plan" onClose={props.onClose} onSubmit={submit}>
+      {(error) => (
         <Field id="problem-description" label="Problem" error={fieldError(error, 'description')}>
           {(a) => <input {...a} value={description} onInput={(e) => setDescription(e.currentTarget.value)} required />}
         </Field>
-        <div class="actions">
-          <button type="submit" class="primary">
-            Add problem
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 

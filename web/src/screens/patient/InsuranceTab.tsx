@@ -21,7 +21,7 @@ import { dateOnly, dateTime, humanize, todayIso } from '../../lib/format';
 import { AUTH_ACTION_LABELS, authActions, availableLevels, canAppeal, deadline, type AuthAction } from '../../lib/insurance';
 import { navigate } from '../../router';
 import { can, useSession } from '../../session';
-import { Dialog, ErrorMessage, Field, Link, Loading, fieldError } from '../../components/ui';
+import { Dialog, ErrorMessage, Field, FormDialog, Link, Loading, fieldError } from '../../components/ui';
 import type { TabProps } from '../PatientView';
 
 interface Data {
@@ -571,69 +571,62 @@ function AuthDetail(props: {
 
 function EligibilityDialog(props: { patientId: number; coverage: CoverageEligibility; onClose: () => void; onDone: () => void }) {
   const [f, setF] = useState({ result: 'eligible', method: 'portal', reference: '', note: '' });
-  const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api.recordEligibility(props.patientId, {
-        coverage_id: props.coverage.id,
-        result: f.result,
-        method: f.method,
-        ...(f.reference.trim() ? { reference: f.reference.trim() } : {}),
-        ...(f.note.trim() ? { note: f.note.trim() } : {}),
-      });
-      props.onDone();
-    } catch (err) {
-      setError(err);
-    }
+  const submit = async () => {
+    await api.recordEligibility(props.patientId, {
+      coverage_id: props.coverage.id,
+      result: f.result,
+      method: f.method,
+      ...(f.reference.trim() ? { reference: f.reference.trim() } : {}),
+      ...(f.note.trim() ? { note: f.note.trim() } : {}),
+    });
+    props.onDone();
   };
   return (
-    <Dialog title="Record an eligibility check" onClose={props.onClose}>
-      <p class="dialog-subject">
-        {props.coverage.payer} · member {props.coverage.member_id}
-      </p>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} />
-        <div class="grid2">
-          <Field id="elig-result" label="Result" error={fieldError(error, 'result')}>
-            {(a) => (
-              <select {...a} value={f.result} onChange={set('result')}>
-                <option value="eligible">Eligible</option>
-                <option value="not_eligible">Not eligible</option>
-                <option value="pending">Pending</option>
-                <option value="error">Error</option>
-              </select>
-            )}
+    <FormDialog
+      title="Record an eligibility check"
+      subject={
+        <>
+          {props.coverage.payer} · member {props.coverage.member_id}
+        </>
+      }
+      submitLabel="Save check"
+      onClose={props.onClose}
+      onSubmit={submit}
+    >
+      {(error) => (
+        <>
+          <div class="grid2">
+            <Field id="elig-result" label="Result" error={fieldError(error, 'result')}>
+              {(a) => (
+                <select {...a} value={f.result} onChange={set('result')}>
+                  <option value="eligible">Eligible</option>
+                  <option value="not_eligible">Not eligible</option>
+                  <option value="pending">Pending</option>
+                  <option value="error">Error</option>
+                </select>
+              )}
+            </Field>
+            <Field id="elig-method" label="Checked by" error={fieldError(error, 'method')}>
+              {(a) => (
+                <select {...a} value={f.method} onChange={set('method')}>
+                  <option value="portal">Payer portal</option>
+                  <option value="phone">Phone</option>
+                  <option value="x12_270_271">X12 270/271</option>
+                  <option value="other">Other</option>
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field id="elig-reference" label="Reference" hint="The payer's confirmation number, if any" error={fieldError(error, 'reference')}>
+            {(a) => <input {...a} value={f.reference} onInput={set('reference')} />}
           </Field>
-          <Field id="elig-method" label="Checked by" error={fieldError(error, 'method')}>
-            {(a) => (
-              <select {...a} value={f.method} onChange={set('method')}>
-                <option value="portal">Payer portal</option>
-                <option value="phone">Phone</option>
-                <option value="x12_270_271">X12 270/271</option>
-                <option value="other">Other</option>
-              </select>
-            )}
+          <Field id="elig-note" label="Note" error={fieldError(error, 'note')}>
+            {(a) => <textarea {...a} rows={2} value={f.note} onInput={set('note')} />}
           </Field>
-        </div>
-        <Field id="elig-reference" label="Reference" hint="The payer's confirmation number, if any" error={fieldError(error, 'reference')}>
-          {(a) => <input {...a} value={f.reference} onInput={set('reference')} />}
-        </Field>
-        <Field id="elig-note" label="Note" error={fieldError(error, 'note')}>
-          {(a) => <textarea {...a} rows={2} value={f.note} onInput={set('note')} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary">
-            Save check
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+        </>
+      )}
+    </FormDialog>
   );
 }
 
@@ -928,7 +921,9 @@ function OpenAppealDialog(props: { auth: Authorization; levels: { id: string; na
     level: props.levels[0]?.id ?? '',
     urgency: props.auth.urgency === 'expedited' ? 'expedited' : 'standard',
     kind: 'pre_service',
-    notice_date: props.auth.decided_at ? dateOnly(props.auth.decided_at) : '',
+    // Empty: the server takes the decision's date in the organisation's time zone (the browser's
+    // date of that moment can be a day ahead of it, which the server refuses as in the future).
+    notice_date: '',
     notice_received_on: '',
     argument: '',
   });
@@ -988,7 +983,7 @@ function OpenAppealDialog(props: { auth: Authorization; levels: { id: string; na
           </div>
         </fieldset>
         <div class="grid2">
-          <Field id="appeal-notice" label="Notice date" hint="The date on the payer's notice (default: the decision's date)" error={fieldError(error, 'notice_date')}>
+          <Field id="appeal-notice" label="Notice date" hint="The date on the payer's notice (empty: the decision's date)" error={fieldError(error, 'notice_date')}>
             {(x) => <input {...x} type="date" value={f.notice_date} onInput={set('notice_date')} />}
           </Field>
           <Field id="appeal-received" label="Notice received on" hint="When it arrived, if known (else presumed)" error={fieldError(error, 'notice_received_on')}>

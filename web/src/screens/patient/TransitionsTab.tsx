@@ -61,7 +61,7 @@ import {
   type MedRow,
 } from '../../lib/transitions';
 import { can, useSession } from '../../session';
-import { Dialog, ErrorMessage, Field, Link, Loading, fieldError } from '../../components/ui';
+import { Dialog, ErrorMessage, Field, FormDialog, Link, Loading, fieldError } from '../../components/ui';
 import type { TabProps } from '../PatientView';
 
 interface Data {
@@ -1226,12 +1226,7 @@ function localNow(): string {
 function TrcDialog(props: { encounterId: number; component: string; onClose: () => void; onDone: (m: string) => void }) {
   const label = TRC_COMPONENT_LABELS[props.component] ?? props.component;
   const [f, setF] = useState({ at: localNow(), by: '', note: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
+  const submit = async () => {
     const body: Record<string, unknown> = { component: props.component };
     if (f.at) {
       const t = new Date(f.at);
@@ -1239,123 +1234,80 @@ function TrcDialog(props: { encounterId: number; component: string; onClose: () 
     }
     if (f.by.trim()) body.performed_by = f.by.trim();
     if (f.note.trim()) body.note = f.note.trim();
-    try {
-      const out = await api.recordTrc(props.encounterId, body);
-      const now = out.components.find((c) => c.component === props.component);
-      props.onDone(`${label}: recorded by hand; ${(TRC_STATUS_LABELS[now?.status ?? ''] ?? '').toLowerCase()}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const out = await api.recordTrc(props.encounterId, body);
+    const now = out.components.find((c) => c.component === props.component);
+    props.onDone(`${label}: recorded by hand; ${(TRC_STATUS_LABELS[now?.status ?? ''] ?? '').toLowerCase()}.`);
   };
   return (
-    <Dialog title="Record by hand" onClose={props.onClose}>
-      <p class="dialog-subject">{label}</p>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} />
-        <p class="small">For what casekeeper cannot see: a call from the hospital, a summary by fax, a visit to the primary care provider. It counts when it falls in the window.</p>
-        <Field id="trc-at" label="When" error={fieldError(error, 'occurred_at')}>
-          {(x) => <input {...x} type="datetime-local" max={localNow()} value={f.at} onInput={(e) => setF({ ...f, at: e.currentTarget.value })} />}
-        </Field>
-        <Field id="trc-by" label="Who did it" hint="Leave empty when it was you" error={fieldError(error, 'performed_by')}>
-          {(x) => <input {...x} value={f.by} onInput={(e) => setF({ ...f, by: e.currentTarget.value })} />}
-        </Field>
-        <Field id="trc-note" label="Note" error={fieldError(error, 'note')}>
-          {(x) => <textarea {...x} rows={2} value={f.note} onInput={(e) => setF({ ...f, note: e.currentTarget.value })} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Record
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Record by hand" subject={label} submitLabel="Record" onClose={props.onClose} onSubmit={submit}>
+      {(error) => (
+        <>
+          <p class="small">For what casekeeper cannot see: a call from the hospital, a summary by fax, a visit to the primary care provider. It counts when it falls in the window.</p>
+          <Field id="trc-at" label="When" error={fieldError(error, 'occurred_at')}>
+            {(x) => <input {...x} type="datetime-local" max={localNow()} value={f.at} onInput={(e) => setF({ ...f, at: e.currentTarget.value })} />}
+          </Field>
+          <Field id="trc-by" label="Who did it" hint="Leave empty when it was you" error={fieldError(error, 'performed_by')}>
+            {(x) => <input {...x} value={f.by} onInput={(e) => setF({ ...f, by: e.currentTarget.value })} />}
+          </Field>
+          <Field id="trc-note" label="Note" error={fieldError(error, 'note')}>
+            {(x) => <textarea {...x} rows={2} value={f.note} onInput={(e) => setF({ ...f, note: e.currentTarget.value })} />}
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }
 
 function RetractDialog(props: { component: string; documentationId: number; onClose: () => void; onDone: (m: string) => void }) {
   const label = TRC_COMPONENT_LABELS[props.component] ?? props.component;
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api.retractTrc(props.documentationId, reason.trim());
-      props.onDone(`${label}: the record by hand is retracted.`);
-    } catch (err) {
-      setError(err);
-    }
+  const submit = async () => {
+    await api.retractTrc(props.documentationId, reason.trim());
+    props.onDone(`${label}: the record by hand is retracted.`);
   };
   return (
-    <Dialog title="Retract a record by hand" onClose={props.onClose}>
-      <p class="dialog-subject">{label}</p>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} labels={{ reason: 'Why it is retracted' }} />
-        <p class="small">A wrong record is retracted with a reason, never deleted.</p>
-        <Field id="retract-reason" label="Why it is retracted" error={fieldError(error, 'reason', 'Why it is retracted')}>
-          {(x) => <textarea {...x} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary">
-            Retract
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Retract a record by hand" subject={label} submitLabel="Retract" labels={{ reason: 'Why it is retracted' }} onClose={props.onClose} onSubmit={submit}>
+      {(error) => (
+        <>
+          <p class="small">A wrong record is retracted with a reason, never deleted.</p>
+          <Field id="retract-reason" label="Why it is retracted" error={fieldError(error, 'reason', 'Why it is retracted')}>
+            {(x) => <textarea {...x} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }
 
 function PlannedDialog(props: { encounterId: number; planned: boolean; onClose: () => void; onDone: (m: string) => void }) {
   const [planned, setPlanned] = useState(!props.planned);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const s = await api.setPlannedAdmission(props.encounterId, { planned, reason: reason.trim() });
-      props.onDone(`The admission is ${s.planned ? 'planned' : 'not planned'}${readmissionText(s.readmission) ? `: ${readmissionText(s.readmission)}` : ''}.`);
-    } catch (err) {
-      setError(err);
-    }
+  const submit = async () => {
+    const s = await api.setPlannedAdmission(props.encounterId, { planned, reason: reason.trim() });
+    props.onDone(`The admission is ${s.planned ? 'planned' : 'not planned'}${readmissionText(s.readmission) ? `: ${readmissionText(s.readmission)}` : ''}.`);
   };
   return (
-    <Dialog title="Planned admission" onClose={props.onClose}>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} labels={{ reason: 'Why' }} />
-        <p class="small">A planned readmission is flagged but not counted in the 30-day readmission rate. Elective admissions are planned unless a person says otherwise.</p>
-        <fieldset class="radios">
-          <legend>Was this admission planned?</legend>
-          <div class="options">
-            <label>
-              <input type="radio" name="planned" checked={planned} onChange={() => setPlanned(true)} /> Planned
-            </label>
-            <label>
-              <input type="radio" name="planned" checked={!planned} onChange={() => setPlanned(false)} /> Not planned
-            </label>
-          </div>
-        </fieldset>
-        <Field id="planned-reason" label="Why" error={fieldError(error, 'reason', 'Why')}>
-          {(x) => <textarea {...x} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary">
-            Save
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Planned admission" submitLabel="Save" labels={{ reason: 'Why' }} onClose={props.onClose} onSubmit={submit}>
+      {(error) => (
+        <>
+          <p class="small">A planned readmission is flagged but not counted in the 30-day readmission rate. Elective admissions are planned unless a person says otherwise.</p>
+          <fieldset class="radios">
+            <legend>Was this admission planned?</legend>
+            <div class="options">
+              <label>
+                <input type="radio" name="planned" checked={planned} onChange={() => setPlanned(true)} /> Planned
+              </label>
+              <label>
+                <input type="radio" name="planned" checked={!planned} onChange={() => setPlanned(false)} /> Not planned
+              </label>
+            </div>
+          </fieldset>
+          <Field id="planned-reason" label="Why" error={fieldError(error, 'reason', 'Why')}>
+            {(x) => <textarea {...x} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }
 

@@ -1,0 +1,167 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  URGENCIES,
+  assignees,
+  emptyPatientForm,
+  emptyReferralForm,
+  labelOf,
+  patientBody,
+  patientFieldOf,
+  PROGRAMS,
+  referralBody,
+  triageClock,
+  unassignedReferrals,
+  urgencyOfReasons,
+} from '../src/lib/intake.js';
+import type { WorklistItem } from '../src/lib/worklist.js';
+
+const item = (over: Partial<WorklistItem> = {}): WorklistItem => ({
+  kind: 'new_referral',
+  score: 350,
+  reasons: ['triage due in 21 h', 'not assigned yet'],
+  title: 'PCP asks for help',
+  patient_id: 1,
+  case_id: 1,
+  task_id: null,
+  alert_id: null,
+  encounter_id: null,
+  care_plan_id: null,
+  goal_id: null,
+  owner_user_id: null,
+  at: '2026-11-28T21:00:00.000Z',
+  ...over,
+});
+
+describe('patientBody', () => {
+  it('sends the required fields even empty (the server names them) and leaves empty optional ones out', () => {
+    assert.deepEqual(patientBody(emptyPatientForm()), { given_name: '', family_name: '', birth_date: '', administrative_sex: '' });
+  });
+
+  it('trims, builds one preferred phone, the address only from its filled parts, and one identifier', () => {
+    const f = {
+      ...emptyPatientForm(),
+      given_name: ' María José ',
+      family_name: 'García-López',
+      birth_date: '1950-02-03',
+      administrative_sex: 'female',
+      preferred_language: 'es',
+      interpreter_needed: true,
+      races: ['white'],
+      phone: '(614) 555-0142',
+      phone_use: 'home',
+      city: 'Columbus',
+      state: 'oh',
+      postal_code: '43210',
+      identifier_system: 'urn:mrn:riverside',
+      identifier_value: 'R-1001 ',
+    };
+    assert.deepEqual(patientBody(f), {
+      given_name: 'María José',
+      family_name: 'García-López',
+      birth_date: '1950-02-03',
+      administrative_sex: 'female',
+      preferred_language: 'es',
+      interpreter_needed: true,
+      races: ['white'],
+      phones: [{ number: '(614) 555-0142', use: 'home', preferred: true }],
+      address: { city: 'Columbus', state: 'OH', postal_code: '43210' },
+      identifiers: [{ system: 'urn:mrn:riverside', value: 'R-1001', kind: 'MR' }],
+    });
+  });
+
+  it('maps the server’s fields to the form’s', () => {
+    assert.equal(patientFieldOf('address.state'), 'state');
+    assert.equal(patientFieldOf('address.postal_code'), 'postal_code');
+    assert.equal(patientFieldOf('phones'), 'phone');
+    assert.equal(patientFieldOf('phones[0].number'), 'phone');
+    assert.equal(patientFieldOf('identifiers'), 'identifier_value');
+    assert.equal(patientFieldOf('birth_date'), 'birth_date');
+    assert.equal(patientFieldOf('body'), null);
+    assert.equal(patientFieldOf(null), null);
+  });
+});
+
+describe('referrals', () => {
+  it('sends the referral with routine as the default urgency and the reason trimmed', () => {
+    assert.deepEqual(referralBody({ ...emptyReferralForm(), program: 'complex_care', referral_source: 'physician', referral_reason: ' Nine medications ' }), {
+      program: 'complex_care',
+      referral_source: 'physician',
+      referral_reason: 'Nine medications',
+      urgency: 'routine',
+    });
+    assert.equal(referralBody({ ...emptyReferralForm(), urgency: '' }).urgency, 'routine');
+  });
+
+  it('names programs and says each urgency’s triage clock', () => {
+    assert.equal(labelOf(PROGRAMS, 'copd_transitions'), 'COPD transitions');
+    assert.equal(labelOf(PROGRAMS, 'new_program'), 'new program');
+    assert.match(URGENCIES.find((u) => u.value === 'emergent')?.triage ?? '', /4 hours/);
+  });
+});
+
+describe('triageClock', () => {
+  const now = Date.parse('2026-11-27T12:00:00Z');
+  it('counts down in hours, then days; soon within 4 hours', () => {
+    assert.deepEqual(triageClock('2026-11-28T09:00:00Z', now), { text: 'Triage due in 21 h', overdue: false, soon: false });
+    assert.deepEqual(triageClock('2026-11-27T15:00:00Z', now), { text: 'Triage due in 3 h', overdue: false, soon: true });
+    assert.deepEqual(triageClock('2026-11-27T12:20:00Z', now), { text: 'Triage due in 20 min', overdue: false, soon: true });
+    assert.equal(triageClock('2026-11-30T12:00:00Z', now)?.text, 'Triage due in 3 d');
+  });
+  it('says overdue in words', () => {
+    assert.deepEqual(triageClock('2026-11-25T12:00:00Z', now), { text: '⚠ Triage overdue by 2 d', overdue: true, soon: false });
+    assert.equal(triageClock('2026-11-27T11:00:00Z', now)?.text, '⚠ Triage overdue by 1 h');
+  });
+  it('gives nothing without a due time', () => {
+    assert.equal(triageClock(null, now), null);
+    assert.equal(triageClock('not a date', now), null);
+  });
+});
+
+describe('unassigned referrals', () => {
+  it('keeps new referrals without an owner, once per case, the soonest due first', () => {
+    const items = [
+      item({ case_id: 5, at: '2026-12-02T00:00:00Z' }),
+      item({ kind: 'task_overdue', case_id: 6, owner_user_id: null }),
+      item({ case_id: 7, owner_user_id: 3 }),
+      item({ case_id: 8, at: '2026-11-20T00:00:00Z' }),
+      item({ case_id: 5, at: '2026-12-02T00:00:00Z' }),
+      item({ case_id: 9, at: null }),
+      item({ case_id: 4, at: '2026-12-02T00:00:00Z' }),
+    ];
+    assert.deepEqual(
+      unassignedReferrals(items).map((i) => i.case_id),
+      [8, 4, 5, 9],
+    );
+  });
+  it('reads the urgency from the reasons', () => {
+    assert.equal(urgencyOfReasons(['triage due in 2 days', 'urgent referral', 'not assigned yet']), 'urgent');
+    assert.equal(urgencyOfReasons(['emergent referral']), 'emergent');
+    assert.equal(urgencyOfReasons(['triage due in 4 days', 'not assigned yet']), 'routine');
+  });
+});
+
+describe('assignees', () => {
+  it('lists the lightest acuity-weighted load first, with the load in words and the current one marked', () => {
+    const list = assignees(
+      [
+        { user_id: 4, display_name: 'David Chen, MSW', open_cases: 37, acuity_weighted_load: 84 },
+        { user_id: 5, display_name: 'Aisha Johnson, RN', open_cases: 38, acuity_weighted_load: 86 },
+        { user_id: 3, display_name: 'Maria Rivera, RN', open_cases: 36, acuity_weighted_load: 84 },
+        { user_id: 6, display_name: 'New Hire', open_cases: 1, acuity_weighted_load: 90 },
+      ],
+      5,
+    );
+    assert.deepEqual(
+      list.map((a) => [a.user_id, a.current, a.lightest]),
+      [
+        [3, false, true],
+        [4, false, true],
+        [5, true, false],
+        [6, false, false],
+      ],
+    );
+    assert.equal(list[0]?.load, '36 open cases · acuity-weighted load 84');
+    assert.equal(assignees([{ user_id: 1, display_name: 'A', open_cases: 1, acuity_weighted_load: 2 }], null)[0]?.load, '1 open case · acuity-weighted load 2');
+  });
+});

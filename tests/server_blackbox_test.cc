@@ -206,6 +206,58 @@ TEST_F(DemoServerTest, AuditorSeesTheTrailAndItVerifies) {
   EXPECT_EQ(Json::parse(list.body)["items"].size(), 5u);
 }
 
+// Issue #9: the demo data makes every report say something.
+TEST_F(DemoServerTest, TheDemoMakesEveryReportMeaningful) {
+  std::string sup = Login(port(), "sup.okafor", kDemoPassword);
+  std::string auditor = Login(port(), "auditor.patel", kDemoPassword);
+  HttpResponse org = Http(port(), "GET", "/api/v1/organisation", "", Bearer(sup));
+  ASSERT_EQ(org.status, 200) << org.body;
+  Json o = Json::parse(org.body);
+  EXPECT_FALSE(o["time_zone"].get<std::string>().empty());
+  EXPECT_GE(o["programs"].size(), 4u);
+  EXPECT_FALSE(o["payers"].empty());
+  const std::string today = o["today"];
+  const std::string year_ago = std::to_string(std::stoi(today.substr(0, 4)) - 1) + today.substr(4);
+  const std::string period = "from=" + year_ago + "&to=" + today;
+
+  Json outcomes = Json::parse(
+      Http(port(), "GET", "/api/v1/reports/outcomes?population=all&" + period, "", Bearer(auditor))
+          .body);
+  ASSERT_EQ(outcomes["measures"].size(), 14u);
+  for (const Json& m : outcomes["measures"])
+    EXPECT_GT(m["overall"]["denominator"].get<int64_t>(), 0) << m["key"];
+
+  Json team = Json::parse(Http(port(), "GET", "/api/v1/supervision/team", "", Bearer(sup)).body);
+  ASSERT_FALSE(team["items"].empty());
+  for (const Json& m : team["items"]) {
+    EXPECT_GT(m["open_cases"].get<int>(), 0);
+    EXPECT_GT(m["compliance_checked"].get<int>(), m["compliance_met"].get<int>())
+        << "some findings to act on";
+  }
+  Json coverages =
+      Json::parse(Http(port(), "GET", "/api/v1/supervision/coverages", "", Bearer(sup)).body);
+  EXPECT_EQ(coverages["items"].size(), 1u);
+
+  Json evaluation = Json::parse(
+      Http(
+          port(), "GET",
+          "/api/v1/reports/program-evaluation?program=heart_failure_transitions&months=3&" + period,
+          "", Bearer(auditor))
+          .body);
+  for (const Json& cohort : evaluation["cohorts"]) {
+    EXPECT_GT(cohort["patients"].get<int64_t>(), 0) << cohort["group"];
+    EXPECT_GT(cohort["measures"][0]["before"]["events"].get<int64_t>(), 0) << cohort["group"];
+  }
+  for (const char* pack : {"ncqa_case_management", "hedis_trc", "hedis_fmc", "hedis_pcr"}) {
+    Json r = Json::parse(Http(port(), "GET",
+                              std::string("/api/v1/reports/measure-packs/") + pack + "?" + period,
+                              "", Bearer(auditor))
+                             .body);
+    for (const Json& m : r["measures"])
+      EXPECT_GT(m["denominator"].get<int64_t>(), 0) << pack << " " << m["key"];
+  }
+}
+
 TEST_F(DemoServerTest, OpenApiDescribesEveryRoute) {
   HttpResponse r = Http(port(), "GET", "/api/v1/openapi.json");
   ASSERT_EQ(r.status, 200);

@@ -191,6 +191,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
         return Fail(st);
       if (Status st = demo::SeedTransitions(db, transitions_service, clinical, clock); !st.ok())
         return Fail(st);
+      if (Status st = demo::SeedHistory(db, clock, *time_zone); !st.ok()) return Fail(st);
       auto run = risk::Stratify(db, clock, *tier_rules, {.trigger = "demo"});
       if (!run.ok()) return Fail(run.status());
       spdlog::info("demo data created; {} patients stratified", run->patients);

@@ -37,6 +37,32 @@ void MountRoutes(http::Router& router, Services& s) {
                r.body = s.metrics.Render();
                return r;
              });
+  // What every screen needs to know of the organisation: its time zone and
+  // today there (dates are the organisation's days), its programs and the
+  // payers on record (report filters).
+  router.Add(
+      http::Method::kGet, "/api/v1/organisation", {.permission = auth::Permission::kViewOwnAccount},
+      [&s](http::Request&) -> Result<http::Response> {
+        http::Json programs = http::Json::array(), payers = http::Json::array();
+        CK_RETURN_IF_ERROR(s.db.Read([&](db::Connection& c) -> Status {
+          programs = http::Json::array();
+          payers = http::Json::array();
+          CK_RETURN_IF_ERROR(c.ForEachRow(
+              "SELECT code, name FROM programs ORDER BY name", {}, [&](const db::Row& r) {
+                programs.push_back({{"code", r.Text(0)}, {"name", r.Text(1)}});
+                return Status::Ok();
+              }));
+          return c.ForEachRow("SELECT DISTINCT payer FROM coverages ORDER BY payer LIMIT 500", {},
+                              [&](const db::Row& r) {
+                                payers.push_back(r.Text(0));
+                                return Status::Ok();
+                              });
+        }));
+        return http::JsonResponse(200, {{"time_zone", s.time_zone.name()},
+                                        {"today", FormatDate(s.time_zone.LocalDate(s.clock.Now()))},
+                                        {"programs", programs},
+                                        {"payers", payers}});
+      });
   auth::RegisterRoutes(router, s.authenticator, s.accounts);
   patients::RegisterRoutes(router, s.patients);
   patients::RegisterClinicalRoutes(router, s.clinical);

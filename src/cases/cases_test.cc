@@ -159,6 +159,38 @@ TEST_F(CasesTest, CaseManagersOutsideTheCareTeamAreRefusedAndAudited) {
   EXPECT_EQ(denied, 2);
 }
 
+TEST_F(CasesTest, SupervisorsListWaitingReferralsAndAssignTheVersionTheyRead) {
+  Json routine = Refer("routine");
+  Json emergent = Refer("emergent");
+  http::Response waiting = Call(Method::kGet, "/api/v1/cases?unassigned=true", "sup");
+  ASSERT_EQ(waiting.status, 200) << waiting.body;
+  Json items = Json::parse(waiting.body)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["id"], emergent["id"]) << "the soonest triage first";
+  EXPECT_EQ(items[0]["urgency"], "emergent");
+  EXPECT_EQ(items[1]["program"], "heart_failure_transitions");
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/cases?unassigned=true", "cm.one").status, 403);
+
+  const std::string path = "/api/v1/cases/" + std::to_string(emergent["id"].get<int64_t>());
+  http::Response stale =
+      Call(Method::kPost, path + "/assignment", "sup",
+           {{"user_id", api_.id("cm.one")}, {"version", emergent["version"].get<int>() + 1}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(Json::parse(stale.body)["field"], "version");
+  http::Response assigned =
+      Call(Method::kPost, path + "/assignment", "sup",
+           {{"user_id", api_.id("cm.one")}, {"version", emergent["version"]}});
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  // A second supervisor working from the same list now gets a conflict, not a silent overwrite.
+  EXPECT_EQ(Call(Method::kPost, path + "/assignment", "sup",
+                 {{"user_id", api_.id("cm.two")}, {"version", emergent["version"]}})
+                .status,
+            409);
+  Json left = Json::parse(Call(Method::kGet, "/api/v1/cases?unassigned=true", "sup").body);
+  ASSERT_EQ(left["items"].size(), 1u);
+  EXPECT_EQ(left["items"][0]["id"], routine["id"]);
+}
+
 TEST_F(CasesTest, AssignmentMovesAccessWithTheCase) {
   Json k = Refer();
   std::string path = "/api/v1/cases/" + std::to_string(k["id"].get<int64_t>());

@@ -125,6 +125,7 @@ struct Contact {
 struct CaseMove {
   int64_t case_id = 0;
   int64_t user_id = 0;
+  std::optional<int> expected_version;  // Conflict when the case has changed
 };
 
 // One case manager's open cases and their acuity-weighted load

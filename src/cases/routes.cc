@@ -176,6 +176,15 @@ void RegisterRoutes(http::Router& router, Service& service) {
           CK_ASSIGN_OR_RETURN(auto v, req.IntQuery(name, 0, INT64_MAX));
           return v.value_or(fallback);
         };
+        // Referrals waiting for a case manager (supervisors' triage), soonest due first.
+        if (req.Query("unassigned").value_or("false") == "true") {
+          CK_ASSIGN_OR_RETURN(auto limit, req.IntQuery("limit", 1, 500));
+          CK_ASSIGN_OR_RETURN(auto list, service.Unassigned(*req.principal, req.Actor(),
+                                                            static_cast<int>(limit.value_or(200))));
+          Json items = Json::array();
+          for (const Case& k : list) items.push_back(ToJson(k));
+          return http::JsonResponse(200, {{"items", items}, {"next_after", nullptr}});
+        }
         CK_ASSIGN_OR_RETURN(int64_t user, number("assigned_user_id", req.principal->user_id));
         CK_ASSIGN_OR_RETURN(int64_t after, number("after", 0));
         CK_ASSIGN_OR_RETURN(int64_t limit, number("limit", 200));
@@ -266,11 +275,16 @@ void RegisterRoutes(http::Router& router, Service& service) {
       [&service](http::Request& req) -> Result<http::Response> {
         CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("case_id"));
         CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"user_id", "reason"}));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"user_id", "reason", "version"}));
         CK_ASSIGN_OR_RETURN(auto user, http::OptionalInt(body, "user_id"));
         if (!user) return InvalidArgument("is required", "user_id");
         CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 1000));
-        CK_ASSIGN_OR_RETURN(Case k, service.Assign(*req.principal, req.Actor(), id, *user, reason));
+        std::optional<int> version;
+        if (body.contains("version")) {
+          CK_ASSIGN_OR_RETURN(version, Version(body));
+        }
+        CK_ASSIGN_OR_RETURN(
+            Case k, service.Assign(*req.principal, req.Actor(), id, *user, reason, version));
         return http::JsonResponse(200, ToJson(k));
       });
 

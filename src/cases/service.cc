@@ -216,8 +216,12 @@ Result<Case> Service::SetAcuity(const auth::Actor& actor, int64_t case_id,
 
 Status Service::AssignIn(db::Connection& c, const auth::Principal& who, const auth::Actor& actor,
                          int64_t case_id, int64_t user_id, const std::optional<std::string>& reason,
-                         Timestamp now, Case& out) {
+                         std::optional<int> expected_version, Timestamp now, Case& out) {
   CK_ASSIGN_OR_RETURN(Case k, GetCase(c, case_id));
+  if (expected_version && *expected_version != k.version)
+    return Conflict("the case changed since it was read (now version " + std::to_string(k.version) +
+                        "); reload it and assign again",
+                    "version");
   if (k.stage == Stage::kClosed) return FailedPrecondition("the case is closed");
   CK_ASSIGN_OR_RETURN(auto u,
                       c.Query("SELECT role, team_id, active FROM users WHERE id = ?", {user_id}));
@@ -269,9 +273,30 @@ Status Service::AssignIn(db::Connection& c, const auth::Principal& who, const au
 }
 
 Result<Case> Service::Assign(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
-                             int64_t user_id, const std::optional<std::string>& reason) {
-  CK_ASSIGN_OR_RETURN(auto moved, AssignMany(who, actor, {{case_id, user_id}}, reason, ""));
+                             int64_t user_id, const std::optional<std::string>& reason,
+                             std::optional<int> expected_version) {
+  CK_ASSIGN_OR_RETURN(auto moved,
+                      AssignMany(who, actor, {{case_id, user_id, expected_version}}, reason, ""));
   return moved.at(0);
+}
+
+Result<std::vector<Case>> Service::Unassigned(const auth::Principal& who, const auth::Actor& actor,
+                                              int limit) {
+  CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kManageCareTeam));
+  if (limit < 1 || limit > 500) return InvalidArgument("must be between 1 and 500", "limit");
+  std::vector<Case> out;
+  Timestamp now = clock_.Now();
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(out, ListUnassignedReferrals(c, limit));
+    return Status::Ok();
+  }));
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    audit::Batch batch;
+    for (const Case& k : out)
+      CK_RETURN_IF_ERROR(batch.Add(CaseEvent(actor, now, "case.triage_list", k)));
+    return batch.Flush(c);
+  }));
+  return out;
 }
 
 Result<std::vector<Case>> Service::AssignMany(const auth::Principal& who, const auth::Actor& actor,
@@ -288,7 +313,8 @@ Result<std::vector<Case>> Service::AssignMany(const auth::Principal& who, const 
     out.clear();
     for (size_t i = 0; i < moves.size(); ++i) {
       Case k;
-      Status one = AssignIn(c, who, actor, moves[i].case_id, moves[i].user_id, reason, now, k);
+      Status one = AssignIn(c, who, actor, moves[i].case_id, moves[i].user_id, reason,
+                            moves[i].expected_version, now, k);
       if (!one.ok()) {
         failed_case = moves[i].case_id;
         if (field_prefix.empty()) return one;

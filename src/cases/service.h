@@ -47,8 +47,13 @@ class Service {
   // A supervisor assigns the case to a case manager of their team; the new
   // case manager joins the care team, the previous one leaves it unless
   // another open case of this patient is theirs.
+  // With `expected_version`, Conflict (field "version") when the case changed.
   Result<Case> Assign(const auth::Principal& who, const auth::Actor& actor, int64_t case_id,
-                      int64_t user_id, const std::optional<std::string>& reason);
+                      int64_t user_id, const std::optional<std::string>& reason,
+                      std::optional<int> expected_version = std::nullopt);
+  // Referrals nobody is assigned to yet, the soonest triage due first (supervisors).
+  Result<std::vector<Case>> Unassigned(const auth::Principal& who, const auth::Actor& actor,
+                                       int limit);
   // Several assignments in one transaction (bulk reassignment when someone
   // leaves): all or none. The case's open tasks owned by the previous case
   // manager move with it. With a `field_prefix`, an error names the move
@@ -88,7 +93,7 @@ class Service {
  private:
   Status AssignIn(db::Connection& c, const auth::Principal& who, const auth::Actor& actor,
                   int64_t case_id, int64_t user_id, const std::optional<std::string>& reason,
-                  Timestamp now, Case& out);
+                  std::optional<int> expected_version, Timestamp now, Case& out);
 
   db::Database& db_;
   const Clock& clock_;

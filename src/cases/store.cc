@@ -139,6 +139,19 @@ Result<std::vector<Case>> ListCases(db::Connection& c, int64_t patient_id) {
   return out;
 }
 
+Result<std::vector<Case>> ListUnassignedReferrals(db::Connection& c, int limit) {
+  std::vector<Case> out;
+  CK_RETURN_IF_ERROR(c.ForEachRow(std::string("SELECT ") + kCaseColumns +
+                                      " FROM cases k JOIN programs p ON p.id = k.program_id "
+                                      "WHERE k.assigned_user_id IS NULL AND k.status = 'referred' "
+                                      "ORDER BY k.triage_due_at, k.id LIMIT ?",
+                                  {limit}, [&](const db::Row& r) {
+                                    out.push_back(CaseFromRow(r));
+                                    return Status::Ok();
+                                  }));
+  return out;
+}
+
 Result<std::vector<Case>> ListAssignedCases(db::Connection& c, int64_t user_id, bool include_closed,
                                             int64_t after_id, int limit,
                                             const auth::Principal& viewer, Timestamp now) {

@@ -17,6 +17,8 @@ Result<Case> GetCase(db::Connection& c, int64_t id);
 Result<std::vector<Case>> ListCases(db::Connection& c, int64_t patient_id);
 // The cases assigned to `user_id`, open ones only unless `include_closed`, by id
 // after `after_id`, of patients `viewer` may see now.
+// Referrals nobody is assigned yet, the soonest triage due first.
+Result<std::vector<Case>> ListUnassignedReferrals(db::Connection& c, int limit);
 Result<std::vector<Case>> ListAssignedCases(db::Connection& c, int64_t user_id, bool include_closed,
                                             int64_t after_id, int limit,
                                             const auth::Principal& viewer, Timestamp now);

@@ -9,6 +9,7 @@
 #include "assessments/service.h"
 #include "auth/accounts.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "db/database.h"
 #include "insurance/service.h"
 #include "patients/clinical.h"
@@ -54,6 +55,12 @@ Status SeedSocial(db::Database& db, social::Service& social, social::Directory& 
 // TRC partly met, and a readmission 12 days after a discharge. Run after Seed().
 Status SeedTransitions(db::Database& db, transitions::Service& transitions,
                        patients::ClinicalRecords& clinical, const Clock& clock);
+
+// The demo's history for the reports (docs/outcomes.md, docs/supervision.md):
+// stays and ED visits before and after enrolment, follow-up calls, medication
+// reconciliations, consents, care plans with goals due, repeat PHQ-9s, notes,
+// and a coverage booked for leave. Run last.
+Status SeedHistory(db::Database& db, const Clock& clock, const TimeZone& tz);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

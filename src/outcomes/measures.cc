@@ -130,7 +130,9 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
           std::tuple{"SELECT 1 FROM teams WHERE id = ?",
                      f.team_id ? db::Value(*f.team_id) : db::Value(), "team_id"},
           std::tuple{"SELECT 1 FROM users WHERE id = ?",
-                     f.user_id ? db::Value(*f.user_id) : db::Value(), "user_id"}}) {
+                     f.user_id ? db::Value(*f.user_id) : db::Value(), "user_id"},
+          std::tuple{"SELECT 1 FROM coverages WHERE payer = ? LIMIT 1",
+                     f.payer ? db::Value(*f.payer) : db::Value(), "payer"}}) {
       if (value.is_null()) continue;
       CK_ASSIGN_OR_RETURN(auto rows, c.Query(sql, {value}));
       if (rows.empty()) return InvalidArgument("no such " + std::string(field), field);
@@ -200,7 +202,7 @@ Result<std::vector<Measure>> Outcomes::Compute(const auth::Principal& who, const
       return "COALESCE((SELECT MIN(v.payer) FROM coverages v WHERE v.patient_id = p.id AND "
              "v.status = 'active' AND v.priority = 'primary'), 'none')";
     if (dim == "program" || dim == "case_manager") {
-      std::string what = dim == "program" ? "g.code" : "COALESCE(u.username, 'unassigned')";
+      std::string what = dim == "program" ? "g.code" : "COALESCE(u.display_name, 'unassigned')";
       std::string sql = "COALESCE((SELECT " + what +
                         " FROM cases k JOIN programs g ON g.id = k.program_id LEFT JOIN users u "
                         "ON u.id = k.assigned_user_id WHERE k.patient_id = p.id" +

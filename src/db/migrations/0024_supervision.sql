@@ -25,3 +25,6 @@ CREATE INDEX coverages_team ON caseload_coverages (team_id, ends_at);
 
 -- The documentation checklist reads each case manager's contacts by date.
 CREATE INDEX case_contacts_recorder ON case_contacts (recorded_by, contact_at);
+
+-- Reports check a payer filter against the payers on record, and list them.
+CREATE INDEX coverages_payer ON coverages (payer);

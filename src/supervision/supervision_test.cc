@@ -330,8 +330,7 @@ TEST_F(SupervisionTest, TheProposalBalancesAcuityWeightedLoads) {
                                 {{"from_user_id", api_.id("cm.one")}});
   const Json without_three = Json::parse(without.body);
   ASSERT_EQ(without_three["moves"].size(), 4u);
-  for (const Json& m : without_three["moves"])
-    EXPECT_EQ(m["to_user_id"], api_.id("cm.two"));
+  for (const Json& m : without_three["moves"]) EXPECT_EQ(m["to_user_id"], api_.id("cm.two"));
   http::Response nothing =
       Call(Method::kPost, "/api/v1/supervision/reassignment-proposal", "sup", Json::object());
   EXPECT_EQ(Json::parse(nothing.body)["field"], "from_user_id");

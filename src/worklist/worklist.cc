@@ -321,6 +321,8 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
                     patients,
                 u));
     for (const db::Row& r : quiet) {
+      // Outreach is the work of an open case; a closed one's patient is not on it.
+      if (r.IsNull(3)) continue;
       int tier = static_cast<int>(r.Int(1));
       auto days = R.no_contact_days.find(tier);
       if (days == R.no_contact_days.end()) continue;

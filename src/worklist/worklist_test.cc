@@ -161,6 +161,12 @@ TEST_F(WorklistTest, RanksAMixedDayByItsRulesAndSaysWhy) {
       {c1_, p1_, kNow - 3 * 24 * h, cm});
   items = Get("/api/v1/worklist", "cm.one")["items"];
   for (const Json& it : items) EXPECT_NE(it["kind"], "no_recent_contact");
+  // Nor is a patient whose case is closed, however high their risk.
+  Exec("DELETE FROM case_contacts WHERE case_id = ?", {c1_});
+  ASSERT_EQ(Get("/api/v1/worklist", "cm.one")["items"][6]["kind"], "no_recent_contact");
+  Exec("UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", {kNow, c1_});
+  items = Get("/api/v1/worklist", "cm.one")["items"];
+  for (const Json& it : items) EXPECT_NE(it["kind"], "no_recent_contact");
 }
 
 TEST_F(WorklistTest, InsuranceDeadlinesComeWithTheirReasons) {

@@ -86,7 +86,7 @@ describe('case manager', { concurrency: false }, () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await timed('my_day', page, () => page.getByRole('button', { name: 'Sign in' }).click(), 'My day');
     const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    assert.deepEqual(nav, ['My day', 'Patients'], 'a case manager has no team worklist');
+    assert.deepEqual(nav, ['My day', 'Patients', 'My documentation'], 'a case manager has no team worklist');
     const items = page.locator('li.wl-item');
     assert.ok((await items.count()) >= 10, 'the demo day has items');
     // Every item shows the server's reasons, and a patient's name (not an id).
@@ -333,7 +333,7 @@ describe('supervisor', { concurrency: false }, () => {
     try {
       await signIn(page, 'sup.okafor');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      assert.deepEqual(nav, ['My day', 'Team worklist', 'Patients', 'Reports']);
+      assert.deepEqual(nav, ['My day', 'Team worklist', 'Supervision', 'Patients', 'Reports']);
       await timed('team_worklist', page, () => page.getByRole('link', { name: 'Team worklist' }).click(), 'Team worklist');
       await page.locator('table.caseloads tbody tr').first().waitFor();
       assert.ok((await page.locator('table.caseloads tbody tr').count()) >= 2);

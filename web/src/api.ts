@@ -7,6 +7,8 @@ import type { InstrumentDefinition } from './lib/instrument';
 import { filenameFromDisposition, isExpectedType, unexpectedTypeMessage, type ReportFormat } from './lib/download';
 import type { InsuranceReport } from './lib/insurance';
 import type { OutcomesReport } from './lib/outcomes';
+import type { PackReport, ProgramEvaluation } from './lib/evaluation';
+import type { ComplianceReport, CoverageRecord, Proposal, TeamView } from './lib/supervision';
 import type { Readiness, StayReadmission } from './lib/transitions';
 import type { WorklistItem } from './lib/worklist';
 
@@ -975,6 +977,28 @@ export const api = {
   /** Outcome measures (docs/outcomes.md); `params` from lib/outcomes outcomesParams. */
   outcomesReport: (params: Record<string, string>) => get<OutcomesReport>(`/reports/outcomes?${new URLSearchParams(params).toString()}`),
   readmissionReport: (from: string, to: string) => get<ReadmissionReport>(`/reports/readmissions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+
+  /** Program evaluation (before and after enrolment, against patients not enrolled); `params` from lib/evaluation. */
+  programEvaluation: (params: Record<string, string>) => get<ProgramEvaluation>(`/reports/program-evaluation?${new URLSearchParams(params).toString()}`),
+  measurePacks: () => get<Items<{ pack: string; title: string }>>('/reports/measure-packs'),
+  measurePack: (pack: string, from: string, to: string) =>
+    get<PackReport>(`/reports/measure-packs/${encodeURIComponent(pack)}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+
+  // Supervision (src/supervision/routes.cc)
+  supervisionTeam: (from: string, to: string) => get<TeamView>(`/supervision/team?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+  /** The documentation checklist: a case manager's own, a supervisor's team (or one member with `userId`). */
+  compliance: (params: Record<string, string>) => get<ComplianceReport>(`/supervision/compliance?${new URLSearchParams(params).toString()}`),
+  /** A case manager's open cases (supervisors: a team member's). */
+  casesOf: (userId: number) => get<Items<Case> & { next_after: number | null }>(`/cases?assigned_user_id=${userId}&limit=200`),
+  /** Balanced targets for cases to move; changes nothing. */
+  reassignmentProposal: (body: { from_user_id?: number; case_ids?: number[]; exclude_user_ids?: number[]; max_weighted_load?: number }) =>
+    post<Proposal>('/supervision/reassignment-proposal', body),
+  /** Moves every case at once (one transaction): all or none. */
+  reassign: (body: { reason: string; assignments: { case_id: number; user_id: number }[] }) =>
+    post<{ moved: number; items: { case_id: number; patient_id: number; assigned_user_id: number | null; version: number }[] }>('/supervision/reassignments', body),
+  caseloadCoverages: (includeEnded = false) => get<Items<CoverageRecord>>(`/supervision/coverages${includeEnded ? '?include_ended=true' : ''}`),
+  startCoverage: (body: Record<string, unknown>) => post<CoverageRecord>('/supervision/coverages', body),
+  endCoverage: (id: number, reason?: string) => post<CoverageRecord>(`/supervision/coverages/${id}/end`, reason ? { reason } : {}),
 
   // Downloads: a report as CSV or XLSX (`path` from lib/download reportPath), the case file.
   downloadReport: (path: string, format: ReportFormat, fallbackName: string) => downloadFile(path, format, fallbackName),

@@ -15,6 +15,8 @@ import { TeamWorklist } from './screens/TeamWorklist';
 import { PatientSearch } from './screens/PatientSearch';
 import { PatientView } from './screens/PatientView';
 import { Reports } from './screens/Reports';
+import { Supervision } from './screens/Supervision';
+import { MyDocumentation } from './screens/MyDocumentation';
 
 type Phase = { kind: 'checking' } | { kind: 'signed-out'; message: string | null } | { kind: 'signed-in'; user: Me };
 
@@ -189,7 +191,9 @@ function Shell(props: { user: Me; signOut: (reason?: string) => void }) {
   const nav: { href: string; label: string; active: boolean }[] = [];
   if (can.worklist(role)) nav.push({ href: '/', label: 'My day', active: loc.path === '/' });
   if (can.teamWorklist(role)) nav.push({ href: '/team', label: 'Team worklist', active: loc.path === '/team' });
+  if (can.supervise(role)) nav.push({ href: '/supervision', label: 'Supervision', active: loc.path === '/supervision' });
   if (can.patients(role)) nav.push({ href: '/patients', label: 'Patients', active: loc.path.startsWith('/patients') });
+  if (can.ownDocumentation(role)) nav.push({ href: '/documentation', label: 'My documentation', active: loc.path === '/documentation' });
   if (can.reports(role)) nav.push({ href: '/reports', label: 'Reports', active: loc.path === '/reports' });
 
   // Move focus to the new screen's heading for keyboard and screen reader users.
@@ -245,6 +249,8 @@ function Screen(props: { path: string; query: URLSearchParams; role: Me['role'] 
     return <NoScreens />;
   }
   if (path === '/team' && can.teamWorklist(role)) return <TeamWorklist />;
+  if (path === '/supervision' && can.supervise(role)) return <Supervision view={props.query.get('view')} />;
+  if (path === '/documentation' && can.ownDocumentation(role)) return <MyDocumentation />;
   if (path === '/patients' && can.patients(role)) return <PatientSearch />;
   if (path === '/reports' && can.reports(role)) return <Reports view={props.query.get('view')} />;
   const m = match('/patients/:id', path);

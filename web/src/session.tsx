@@ -24,6 +24,10 @@ export const can = {
   write: (r: Role) => r === 'case_manager' || r === 'supervisor',
   assess: (r: Role) => r === 'case_manager' || r === 'supervisor',
   reports: (r: Role) => r === 'supervisor' || r === 'auditor',
+  /** The supervisor's screen: the team, its documentation, reassignment, coverage. */
+  supervise: (r: Role) => r === 'supervisor',
+  /** A case manager's own documentation checklist. */
+  ownDocumentation: (r: Role) => r === 'case_manager',
   /** Assign cases to the team's case managers (manage care teams). */
   assign: (r: Role) => r === 'supervisor',
 };

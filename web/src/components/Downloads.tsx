@@ -1,7 +1,7 @@
 // A report's CSV and XLSX downloads, from the server (`?format=`).
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { reportPath, type ReportFormat } from '../lib/download';
+import { fallbackFilename, reportPath, type ReportFormat } from '../lib/download';
 import { ErrorMessage, saveFile } from './ui';
 
 /**
@@ -18,7 +18,7 @@ export function Downloads(props: { report: string; title: string; params: Record
     setError(null);
     setBusy(format);
     try {
-      const file = await api.downloadReport(reportPath(props.report, props.params, format, props.table), format, `${props.report}.${format}`);
+      const file = await api.downloadReport(reportPath(props.report, props.params, format, props.table), format, fallbackFilename(props.report, format, props.table));
       saveFile(file);
       props.onDone(`${file.filename} downloaded.`);
     } catch (e) {

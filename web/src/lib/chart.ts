@@ -173,3 +173,70 @@ export function intervalChart(c: IntervalChartInput): IntervalChartGeometry {
     axisY,
   };
 }
+
+// Geometry of a before/after chart (the program evaluation): for each cohort,
+// two horizontal bars — the rate before enrolment and after — each with its
+// 95 % interval as a whisker, on one axis from zero; a gap between cohorts
+// and the cohort's name above its pair.
+
+export interface BeforeAfterGroup {
+  label: string;
+  before: { rate: number | null; low: number | null; high: number | null };
+  after: { rate: number | null; low: number | null; high: number | null };
+}
+
+export interface BeforeAfterInput {
+  groups: BeforeAfterGroup[];
+  proportion: boolean;
+  width: number;
+  labelWidth: number;
+  valueWidth: number;
+  rowHeight: number;
+  /** Room above each cohort's pair for its name. */
+  groupHead?: number;
+  bottom?: number;
+}
+
+export interface BeforeAfterGeometry {
+  width: number;
+  height: number;
+  plotLeft: number;
+  plotRight: number;
+  max: number;
+  groups: { label: string; labelY: number; rows: (IntervalRowGeometry & { period: 'before' | 'after' })[] }[];
+  ticks: { x: number; value: number }[];
+  axisY: number;
+}
+
+export function beforeAfterChart(c: BeforeAfterInput): BeforeAfterGeometry {
+  const head = c.groupHead ?? 20;
+  const bottom = c.bottom ?? 24;
+  const plotLeft = c.labelWidth;
+  const plotRight = c.width - c.valueWidth;
+  const figures: number[] = [];
+  for (const g of c.groups) for (const p of [g.before, g.after]) for (const v of [p.rate, p.high]) if (v !== null && Number.isFinite(v)) figures.push(v);
+  const { max, step } = niceAxis(figures.length ? Math.max(...figures) : 0, c.proportion);
+  const span = plotRight - plotLeft;
+  const xOf = (v: number) => round(plotLeft + (Math.min(Math.max(v, 0), max) / max) * span);
+  const barHeight = Math.max(4, c.rowHeight - 10);
+  let y0 = 6;
+  const groups = c.groups.map((g) => {
+    const labelY = y0 + head - 6;
+    y0 += head;
+    const rows = (['before', 'after'] as const).map((period) => {
+      const p = g[period];
+      const y = round(y0 + c.rowHeight / 2);
+      y0 += c.rowHeight;
+      const barWidth = p.rate === null ? null : round(xOf(p.rate) - plotLeft);
+      const whisker = p.low === null || p.high === null ? null : { x1: xOf(p.low), x2: xOf(p.high) };
+      const reach = Math.max(plotLeft + (barWidth ?? 0), whisker?.x2 ?? plotLeft);
+      return { period, label: period === 'before' ? 'Before' : 'After', y, barY: round(y - barHeight / 2), barHeight, barWidth, whisker, textX: round(reach + 6) };
+    });
+    y0 += 6;
+    return { label: g.label, labelY, rows };
+  });
+  const axisY = y0;
+  const ticks: { x: number; value: number }[] = [];
+  for (let v = 0; v <= max + step / 1e6; v += step) ticks.push({ x: xOf(v), value: Math.round(v * 1e9) / 1e9 });
+  return { width: c.width, height: axisY + bottom, plotLeft, plotRight, max, groups, ticks, axisY };
+}

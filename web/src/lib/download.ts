@@ -10,12 +10,22 @@ export const FORMAT_TYPES: Record<ReportFormat | 'pdf', string> = {
   pdf: 'application/pdf',
 };
 
-/** A report's download path: its own parameters, then `format` (and `table` for CSV). */
+/**
+ * A report's download path: its own parameters, then `format` (and `table`
+ * for CSV). `report` is a report's name under /reports (`insurance`,
+ * `measure-packs/hedis_trc`) or an API path of its own (`/supervision/compliance`).
+ */
 export function reportPath(report: string, params: Record<string, string>, format: ReportFormat, table?: string): string {
   const q = new URLSearchParams(params);
   q.set('format', format);
   if (table && format === 'csv') q.set('table', table);
-  return `/reports/${report}?${q.toString()}`;
+  return `${report.startsWith('/') ? report : `/reports/${report}`}?${q.toString()}`;
+}
+
+/** The name to save a report under when the server gives none: its last path segment and the format. */
+export function fallbackFilename(report: string, format: ReportFormat, table?: string): string {
+  const base = report.split('/').filter(Boolean).pop() || 'report';
+  return `${base}${table && format === 'csv' ? `-${table}` : ''}.${format}`;
 }
 
 /**

@@ -118,6 +118,19 @@ const FIELD_LABELS: Record<string, string> = {
   planned: 'Planned',
   encounter_id: 'Stay',
   from: 'From',
+  absent_user_id: 'Away',
+  covering_user_id: 'Covered by',
+  assignments: 'Reassignments',
+  from_user_id: 'Case manager leaving',
+  case_ids: 'Cases',
+  exclude_user_ids: 'Not to',
+  max_weighted_load: 'Maximum load',
+  as_of: 'As of',
+  user_id: 'Case manager',
+  program: 'Program',
+  months: 'Months before and after',
+  comparison: 'Comparison',
+  pack: 'Measure pack',
 };
 
 /** Items of list fields: "services[0].code" → "Service 1 code". */
@@ -126,6 +139,8 @@ const ITEM_LABELS: Record<string, string> = {
   discharge_medications: 'Discharge medication',
   diagnosis_codes: 'Diagnosis',
   evidence: 'Evidence item',
+  assignments: 'Reassignment',
+  case_ids: 'Case',
 };
 const ITEM_FIELD_LABELS: Record<string, string> = {
   code: 'code',
@@ -133,6 +148,8 @@ const ITEM_FIELD_LABELS: Record<string, string> = {
   service_from: 'from date',
   service_to: 'to date',
   units_approved: 'units approved',
+  user_id: 'case manager',
+  case_id: 'case',
 };
 
 /**

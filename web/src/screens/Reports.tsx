@@ -14,6 +14,23 @@ import { AGE_BUCKETS, DECISION_METRICS, barWidths, formatMetric, levelName, peri
 import { ErrorMessage, Field, Link, Loading } from '../components/ui';
 import { Downloads } from '../components/Downloads';
 import { OutcomesView } from './Outcomes';
+import { EvaluationView } from './Evaluation';
+import { MeasurePacksView } from './MeasurePacks';
+
+const VIEWS: { id: string; label: string; intro: string }[] = [
+  {
+    id: 'readmissions',
+    label: 'Readmissions and insurance',
+    intro: '30-day readmissions; insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.',
+  },
+  { id: 'outcomes', label: 'Outcomes and equity', intro: 'What case management achieved: each outcome measure with its 95 % interval, and the equity view by patient group.' },
+  {
+    id: 'evaluation',
+    label: 'Program evaluation',
+    intro: "Hospital use before and after enrolment in a program, against patients not enrolled: each cohort's change and the enrolled change relative to the comparison's.",
+  },
+  { id: 'packs', label: 'Measure packs', intro: 'Accreditation measures (NCQA case management, HEDIS TRC, FMC-style follow-up, PCR) with the cases still pending and how each is read.' },
+];
 
 function daysAgo(n: number): string {
   const d = new Date();
@@ -22,7 +39,7 @@ function daysAgo(n: number): string {
 }
 
 export function Reports(props: { view: string | null }) {
-  const outcomes = props.view === 'outcomes';
+  const view = VIEWS.find((v) => v.id === props.view) ?? (VIEWS[0] as (typeof VIEWS)[number]);
   useEffect(() => {
     document.title = 'Reports — casekeeper';
   }, []);
@@ -30,27 +47,23 @@ export function Reports(props: { view: string | null }) {
     <section class="reports">
       <div class="screen-head">
         <h1 tabIndex={-1}>Reports</h1>
-        <p class="muted">
-          {outcomes
-            ? 'What case management achieved: each outcome measure with its 95 % interval, and the equity view by patient group.'
-            : '30-day readmissions; insurance: prior authorization decisions (the CMS-0057-F public metrics), payers, denials, appeals and open work.'}
-        </p>
+        <p class="muted">{view.intro}</p>
       </div>
       <nav class="subnav" aria-label="Reports">
         <ul>
-          <li>
-            <Link href="/reports" aria-current={outcomes ? undefined : 'page'}>
-              Readmissions and insurance
-            </Link>
-          </li>
-          <li>
-            <Link href="/reports?view=outcomes" aria-current={outcomes ? 'page' : undefined}>
-              Outcomes and equity
-            </Link>
-          </li>
+          {VIEWS.map((v) => (
+            <li key={v.id}>
+              <Link href={v.id === 'readmissions' ? '/reports' : `/reports?view=${v.id}`} aria-current={v.id === view.id ? 'page' : undefined}>
+                {v.label}
+              </Link>
+            </li>
+          ))}
         </ul>
       </nav>
-      {outcomes ? <OutcomesView /> : <ReadmissionsAndInsurance />}
+      {view.id === 'outcomes' ? <OutcomesView /> : null}
+      {view.id === 'evaluation' ? <EvaluationView /> : null}
+      {view.id === 'packs' ? <MeasurePacksView /> : null}
+      {view.id === 'readmissions' ? <ReadmissionsAndInsurance /> : null}
     </section>
   );
 }

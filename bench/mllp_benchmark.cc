@@ -61,7 +61,6 @@ struct Rig {
     inbox = std::make_unique<hl7::Inbox>(*db, clock, std::vector<hl7::MessageHandler*>{&adt});
     hl7::MllpOptions mo;
     mo.port = 0;
-    mo.worker_threads = 8;  // the default
     listener = std::move(hl7::MllpListener::Create(ioc, mo, *inbox)).value();
     listener->Start();
     for (int i = 0; i < 2; ++i) threads.emplace_back([this] { ioc.run(); });

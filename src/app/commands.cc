@@ -273,7 +273,6 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
     mo.max_frame_bytes = static_cast<size_t>(cfg.mllp.max_frame_bytes);
     mo.idle_timeout_seconds = cfg.mllp.idle_timeout_seconds;
     mo.max_connections = cfg.mllp.max_connections;
-    mo.worker_threads = cfg.mllp.worker_threads;
     mo.allow_non_loopback = cfg.mllp.allow_non_loopback;
     auto listener = hl7::MllpListener::Create((*server)->io_context(), mo, inbox);
     if (!listener.ok()) return Fail(listener.status());

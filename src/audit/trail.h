@@ -67,6 +67,11 @@ class Batch {
     events_.push_back(std::move(e));
     return Status::Ok();
   }
+  // Takes `other`'s records after this one's.
+  void Append(Batch&& other) {
+    for (Event& e : other.events_) events_.push_back(std::move(e));
+    other.events_.clear();
+  }
   Status Flush(db::Connection& conn) {
     Status st = AppendAll(conn, events_);
     events_.clear();

@@ -162,7 +162,6 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"mllp.max_frame_bytes", IntSetting(c.mllp.max_frame_bytes, int64_t{1024})},
       {"mllp.idle_timeout_seconds", IntSetting(c.mllp.idle_timeout_seconds, 1)},
       {"mllp.max_connections", IntSetting(c.mllp.max_connections, 1)},
-      {"mllp.worker_threads", IntSetting(c.mllp.worker_threads, 1)},
       {"mllp.allow_non_loopback", BoolSetting(c.mllp.allow_non_loopback)},
       {"assessments.instruments_dir", StringSetting(c.assessments.instruments_dir)},
       {"risk.rules_file", StringSetting(c.risk.rules_file)},

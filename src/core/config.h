@@ -58,7 +58,6 @@ struct Config {
     int64_t max_frame_bytes = 1 << 20;
     int idle_timeout_seconds = 300;
     int max_connections = 1000;
-    int worker_threads = 8;  // mostly waiting for a group commit: more of them, bigger batches
     // Plain MLLP off loopback carries patient data in clear text; refused unless true
     // (run it behind a TLS tunnel or VPN, as hospital interfaces usually are).
     bool allow_non_loopback = false;

@@ -260,6 +260,10 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const Database::Options
       return Unavailable("cannot switch " + o.path + " to WAL journal mode");
     CK_RETURN_IF_ERROR(conn->Simple(o.synchronous_full ? "PRAGMA synchronous = FULL"
                                                        : "PRAGMA synchronous = NORMAL"));
+    // Savepoint sub-journals and temporary b-trees in memory: a transaction of
+    // many savepoints (group commit, the HL7 inbox) otherwise creates, writes
+    // and deletes a temporary file for each.
+    CK_RETURN_IF_ERROR(conn->Simple("PRAGMA temp_store = MEMORY"));
   } else {
     CK_RETURN_IF_ERROR(conn->Simple("PRAGMA query_only = ON"));
   }

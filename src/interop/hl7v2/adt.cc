@@ -433,15 +433,8 @@ bool AdtMapping::Handles(std::string_view type, std::string_view trigger) const 
   return type == "ADT" && std::find(kTriggers.begin(), kTriggers.end(), trigger) != kTriggers.end();
 }
 
-Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp now) {
-  Audit audit;
-  CK_ASSIGN_OR_RETURN(Applied applied, ApplyAudited(c, m, now, audit));
-  CK_RETURN_IF_ERROR(audit.Flush(c));
-  return applied;
-}
-
-Result<Applied> AdtMapping::ApplyAudited(db::Connection& c, const Message& m, Timestamp now,
-                                         audit::Batch& audit) {
+Result<Applied> AdtMapping::Apply(db::Connection& c, const Message& m, Timestamp now,
+                                  audit::Batch& audit) {
   const std::string trigger = m.trigger();
   auth::Actor actor = Hl7Actor(m);
   // When it happened: EVN-6 (occurred), else EVN-2 (recorded), else MSH-7.

@@ -23,11 +23,10 @@ class AdtMapping final : public MessageHandler {
 
   bool Handles(std::string_view type, std::string_view trigger) const override;
   bool KnowsType(std::string_view type) const override { return type == "ADT"; }
-  Result<Applied> Apply(db::Connection& c, const Message& m, Timestamp now) override;
+  Result<Applied> Apply(db::Connection& c, const Message& m, Timestamp now,
+                        audit::Batch& audit) override;
 
  private:
-  Result<Applied> ApplyAudited(db::Connection& c, const Message& m, Timestamp now,
-                               audit::Batch& audit);
   patients::EncounterObserver* observer_;
 };
 

@@ -14,8 +14,10 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/trail.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "interop/hl7v2/ack.h"
 #include "interop/hl7v2/message.h"
 
 namespace ck::hl7 {
@@ -36,7 +38,10 @@ class MessageHandler {
   // Whether it knows the message type at all (AR 201 for an unknown event of a
   // known type, AR 200 for an unknown type).
   virtual bool KnowsType(std::string_view type) const = 0;
-  virtual Result<Applied> Apply(db::Connection& c, const Message& m, Timestamp now) = 0;
+  // Audit records go to `audit`, which the inbox appends with the rest of
+  // the transaction's (only if the message is kept).
+  virtual Result<Applied> Apply(db::Connection& c, const Message& m, Timestamp now,
+                                audit::Batch& audit) = 0;
 };
 
 class Inbox {
@@ -49,7 +54,21 @@ class Inbox {
   // connection, the sender retries) only when the database does.
   Result<std::string> Receive(std::string_view bytes, const std::string& peer);
 
+  // Several messages (from different connections) in one transaction, each
+  // within its own savepoint, answered in order: one commit serves them all.
+  // A message that fails for a reason not its own gets an error (no ACK) while
+  // the others are answered; if the transaction fails, every one does.
+  struct Incoming {
+    std::string_view bytes;
+    std::string peer;
+  };
+  std::vector<Result<std::string>> ReceiveMany(const std::vector<Incoming>& messages);
+
  private:
+  struct Work;
+  Work Prepare(const Incoming& in);
+  Status RunOne(db::Connection& c, Work& w, audit::Batch& audit);
+  Status Refuse(db::Connection& c, Work& w, AckCode code, const AckError& error, std::string& ack);
   std::string NextControlId();
   db::Database& db_;
   const Clock& clock_;

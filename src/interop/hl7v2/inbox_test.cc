@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "audit/trail.h"
 #include "auth/crypto.h"
 #include "interop/hl7v2/adt.h"
 #include "testing/temp_db.h"
@@ -183,6 +184,39 @@ TEST_F(InboxTest, ADuplicateDeliveryIsAnsweredAsBeforeAndNotAppliedTwice) {
   // Stored as received, for replay.
   auto raw = Query("SELECT raw_base64 FROM hl7_messages ORDER BY id").at(0).Text(0);
   EXPECT_EQ(*auth::Base64Decode(raw), msg);
+}
+
+// What the MLLP writer does: every waiting message in one transaction, each in
+// its own savepoint — a bad one rolled back alone (and answered AE), a
+// duplicate within the batch answered as the first, audit records only for
+// what was kept.
+TEST_F(InboxTest, ABatchAnswersEachMessageAsIfItCameAlone) {
+  const std::string good = Msh("A01", "B1") + Pid("RV0001001") + Pv1("I", "V5001");
+  const std::string bad = Msh("A01", "B2") + Pid("RV0001002", "19XX0101") + Pv1("I", "V5002");
+  const std::string other = Msh("A04", "B3") + Pid("RV0001003") + Pv1("O", "V5003");
+  std::vector<Inbox::Incoming> batch = {{good, "10.0.0.7:1"},
+                                        {bad, "10.0.0.7:2"},
+                                        {good, "10.0.0.7:1"},
+                                        {"not HL7 at all", "10.0.0.7:3"},
+                                        {other, "10.0.0.7:4"}};
+  std::vector<Result<std::string>> acks = inbox_.ReceiveMany(batch);
+  ASSERT_EQ(acks.size(), 5u);
+  std::vector<std::string> codes;
+  for (const auto& a : acks) {
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    codes.push_back(Message::Parse(*a)->Get("MSA-1"));
+  }
+  EXPECT_EQ(codes, (std::vector<std::string>{"AA", "AE", "AA", "AR", "AA"}));
+  EXPECT_EQ(*acks[0], *acks[2]) << "the duplicate gets the first one's ACK";
+  EXPECT_EQ(Message::Parse(*acks[1])->Get("ERR-2.3"), "7");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM patients"), 2) << "the bad message left nothing";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM encounters"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM hl7_messages"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'patient.create'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'encounter.create'"), 2);
+  auto verified = audit::Verify(*db_);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
 }
 
 TEST_F(InboxTest, ErrorsAndRejectionsNameWhatIsWrongAndChangeNothing) {

@@ -4,9 +4,12 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "interop/hl7v2/mllp.h"
 
@@ -16,13 +19,77 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+// The one thread that stores messages: it takes every message waiting (from
+// all connections) and hands them to the inbox together, so one transaction
+// and one commit serve them all, then gives each connection its ACK. Waiting
+// messages are few (one per connection at a time), and a single writer is what
+// the database has anyway; the I/O threads never wait for a commit.
+class Writer {
+ public:
+  using Done = std::function<void(Result<std::string>)>;
+
+  explicit Writer(Inbox& inbox) : inbox_(inbox), thread_([this] { Run(); }) {}
+  ~Writer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+  void Submit(std::string frame, std::string peer, Done done) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back({std::move(frame), std::move(peer), std::move(done)});
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  struct Job {
+    std::string frame, peer;
+    Done done;
+  };
+  static constexpr size_t kMaxBatch = 64;
+
+  void Run() {
+    for (;;) {
+      std::vector<Job> batch;
+      {
+        std::unique_lock lock(mu_);
+        wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and nothing left to store
+        size_t n = std::min(queue_.size(), kMaxBatch);
+        for (size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      std::vector<Inbox::Incoming> in;
+      in.reserve(batch.size());
+      for (const Job& j : batch) in.push_back({j.frame, j.peer});
+      std::vector<Result<std::string>> acks = inbox_.ReceiveMany(in);
+      for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(acks[i]));
+    }
+  }
+
+  Inbox& inbox_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;  // guarded by mu_
+  bool stop_ = false;      // guarded by mu_
+  std::thread thread_;
+};
+
 struct Shared {
-  Shared(const MllpOptions& o, Inbox& i) : options(o), inbox(i), workers(o.worker_threads) {}
+  Shared(const MllpOptions& o, Inbox& i) : options(o), inbox(i) {}
   MllpOptions options;
   Inbox& inbox;
-  net::thread_pool workers;
   std::atomic<int> connections{0};
   std::atomic<bool> stopping{false};
+  // Last, so that it is destroyed (its thread joined) first.
+  std::unique_ptr<Writer> writer = std::make_unique<Writer>(inbox);
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -90,23 +157,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
     busy_ = true;
     std::string frame = std::move(pending_.front());
     pending_.pop_front();
-    net::post(shared_->workers, [self = shared_from_this(), frame = std::move(frame)] {
-      Result<std::string> ack = self->shared_->inbox.Receive(frame, self->peer_);
-      net::post(self->socket_.get_executor(), [self, ack = std::move(ack)]() mutable {
-        if (!ack.ok()) {
-          spdlog::error("mllp: no ACK for a message from {}: {}", self->peer_,
-                        ack.status().ToString());
-          return self->CloseNow();
-        }
-        auto out = std::make_shared<std::string>(MllpFrame(*ack));
-        net::async_write(self->socket_, net::buffer(*out),
-                         [self, out](boost::system::error_code ec, size_t) {
-                           self->busy_ = false;
-                           if (ec) return self->CloseNow();
-                           self->HandleNext();
-                         });
-      });
-    });
+    shared_->writer->Submit(
+        std::move(frame), peer_, [self = shared_from_this()](Result<std::string> ack) {
+          net::post(self->socket_.get_executor(), [self, ack = std::move(ack)]() mutable {
+            if (!ack.ok()) {
+              spdlog::error("mllp: no ACK for a message from {}: {}", self->peer_,
+                            ack.status().ToString());
+              return self->CloseNow();
+            }
+            auto out = std::make_shared<std::string>(MllpFrame(*ack));
+            net::async_write(self->socket_, net::buffer(*out),
+                             [self, out](boost::system::error_code ec, size_t) {
+                               self->busy_ = false;
+                               if (ec) return self->CloseNow();
+                               self->HandleNext();
+                             });
+          });
+        });
   }
 
   tcp::socket socket_;
@@ -126,7 +193,7 @@ class Listener final : public MllpListener {
 
   ~Listener() override {
     Stop();
-    shared_->workers.join();
+    shared_->writer.reset();  // stores what is waiting, then its thread ends
   }
 
   Status Init() {

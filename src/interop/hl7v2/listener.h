@@ -1,7 +1,8 @@
 // The MLLP listener (`serve --mllp HOST:PORT`): on the server's Asio
 // io_context, many concurrent connections, frames decoded as they arrive,
-// each message handed to the Inbox on a worker pool and its ACK written back
-// only after the Inbox returns (after the commit). A connection's messages are
+// the messages waiting on every connection stored together by one writer
+// thread (one transaction, one commit), each ACK written back only after that
+// commit. A connection's messages are
 // handled in order, one at a time, as MLLP senders expect. A connection idle
 // longer than the idle limit, or sending a frame over the size limit, is
 // closed; so is one whose message could not be stored (no ACK: the sender
@@ -30,8 +31,6 @@ struct MllpOptions {
   size_t max_frame_bytes = 1 << 20;
   int idle_timeout_seconds = 300;
   int max_connections = 1000;
-  int worker_threads = 8;  // database work for messages, off the I/O threads (mostly waiting
-                           // for a group commit: more of them, bigger batches)
   // Plain MLLP off loopback carries patient data in clear text: refused unless
   // set (a TLS tunnel or VPN in front, as hospital interfaces usually have).
   bool allow_non_loopback = false;

@@ -193,9 +193,20 @@ std::vector<Table> TablesOf(const Json& report, const std::string& name) {
       summary.emplace_back(key, v);
     }
   }
+  // A list answer ({"items": [...]}) is the report itself: the first table,
+  // the one a CSV gives by default, its scalars (a period) a "summary" after it.
+  const bool list_answer = report.contains("items") && IsRows(report["items"]);
+  if (list_answer) {
+    auto items =
+        std::find_if(nested.begin(), nested.end(), [&](const Table& t) { return t.name == name; });
+    if (items != nested.end()) {
+      out.push_back(std::move(*items));
+      nested.erase(items);
+    }
+  }
   if (!summary.empty()) {
     Table t;
-    t.name = name;
+    t.name = list_answer ? "summary" : name;
     t.columns = {{"measure", "Measure", Kind::kText}, {"value", "Value", Kind::kText}};
     for (const auto& [k, v] : summary) {
       Cell c = CellOf(v);

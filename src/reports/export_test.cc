@@ -48,6 +48,16 @@ TEST(ReportExport, TablesFollowTheShapeOfTheReport) {
   auto list = TablesOf({{"items", Json::array()}}, "caseloads");
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].name, "caseloads");
+  // With scalars too (a period), the list still comes first under the report's
+  // name, and the scalars follow as the summary: two tables, two names.
+  auto team = TablesOf({{"from", "2026-11-01"},
+                        {"to", "2026-11-30"},
+                        {"items", {{{"user_id", 3}, {"open_cases", 7}}}}},
+                       "team");
+  ASSERT_EQ(team.size(), 2u);
+  EXPECT_EQ(team[0].name, "team");
+  EXPECT_EQ(team[0].rows.size(), 1u);
+  EXPECT_EQ(team[1].name, "summary");
 }
 
 TEST(ReportExport, CsvQuotesAndDisarmsFormulas) {

@@ -198,8 +198,13 @@ void RegisterRoutes(http::Router& router, Supervision& supervision, cases::Servi
                                   {"to_user_id", m.to_user_id},
                                   {"to_name", m.to_name},
                                   {"why", m.why}});
-               for (const auto& [id, why] : p.unplaced)
-                 unplaced.push_back({{"case_id", id}, {"why", why}});
+               for (const ProposedMove& m : p.unplaced)
+                 unplaced.push_back({{"case_id", m.case_id},
+                                     {"patient_id", m.patient_id},
+                                     {"acuity", http::OrNull(m.acuity)},
+                                     {"weight", m.weight},
+                                     {"from_user_id", http::OrNull(m.from_user_id)},
+                                     {"why", m.why}});
                for (const LoadChange& l : p.loads)
                  loads.push_back({{"user_id", l.user_id},
                                   {"display_name", l.display_name},
@@ -211,42 +216,51 @@ void RegisterRoutes(http::Router& router, Supervision& supervision, cases::Servi
                    200, {{"moves", moves}, {"unplaced", unplaced}, {"loads", loads}});
              });
 
-  router.Add(http::Method::kPost, "/api/v1/supervision/reassignments",
-             {.permission = P::kManageCareTeam},
-             [&cases](http::Request& req) -> Result<http::Response> {
-               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"assignments", "reason"}));
-               CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
-               if (!body.contains("assignments") || !body["assignments"].is_array() ||
-                   body["assignments"].empty())
-                 return InvalidArgument("give a list of {case_id, user_id}", "assignments");
-               const Json& list = body["assignments"];
-               if (list.size() > 2000)
-                 return InvalidArgument("at most 2000 at once", "assignments");
-               std::vector<cases::CaseMove> moves;
-               for (size_t i = 0; i < list.size(); ++i) {
-                 const std::string at = "assignments[" + std::to_string(i) + "]";
-                 if (!list[i].is_object()) return InvalidArgument("must be an object", at);
-                 cases::CaseMove m;
-                 for (const char* f : {"case_id", "user_id"}) {
-                   if (!list[i].contains(f) || !list[i][f].is_number_integer() ||
-                       list[i][f].get<int64_t>() < 1)
-                     return InvalidArgument("must be a positive integer", at + "." + f);
-                 }
-                 m.case_id = list[i]["case_id"].get<int64_t>();
-                 m.user_id = list[i]["user_id"].get<int64_t>();
-                 moves.push_back(m);
-               }
-               CK_ASSIGN_OR_RETURN(auto moved, cases.AssignMany(*req.principal, req.Actor(), moves,
-                                                                reason, "assignments"));
-               Json items = Json::array();
-               for (const cases::Case& k : moved)
-                 items.push_back({{"case_id", k.id},
-                                  {"patient_id", k.patient_id},
-                                  {"assigned_user_id", http::OrNull(k.assigned_user_id)},
-                                  {"version", k.version}});
-               return http::JsonResponse(200, {{"moved", moved.size()}, {"items", items}});
-             });
+  router.Add(
+      http::Method::kPost, "/api/v1/supervision/reassignments", {.permission = P::kManageCareTeam},
+      [&cases](http::Request& req) -> Result<http::Response> {
+        CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+        CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"assignments", "reason"}));
+        CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
+        if (!body.contains("assignments") || !body["assignments"].is_array() ||
+            body["assignments"].empty())
+          return InvalidArgument("give a list of {case_id, user_id}", "assignments");
+        const Json& list = body["assignments"];
+        if (list.size() > 2000) return InvalidArgument("at most 2000 at once", "assignments");
+        std::vector<cases::CaseMove> moves;
+        for (size_t i = 0; i < list.size(); ++i) {
+          const std::string at = "assignments[" + std::to_string(i) + "]";
+          if (!list[i].is_object()) return InvalidArgument("must be an object", at);
+          cases::CaseMove m;
+          for (const char* f : {"case_id", "user_id"}) {
+            if (!list[i].contains(f) || !list[i][f].is_number_integer() ||
+                list[i][f].get<int64_t>() < 1)
+              return InvalidArgument("must be a positive integer", at + "." + f);
+          }
+          for (const auto& [key, value] : list[i].items())
+            if (key != "case_id" && key != "user_id" && key != "version")
+              return InvalidArgument("unknown field", at + "." + key);
+          m.case_id = list[i]["case_id"].get<int64_t>();
+          m.user_id = list[i]["user_id"].get<int64_t>();
+          // The version the supervisor read: a case changed since is a 409, not a silent move.
+          if (list[i].contains("version")) {
+            if (!list[i]["version"].is_number_integer() || list[i]["version"].get<int64_t>() < 1 ||
+                list[i]["version"].get<int64_t>() > INT32_MAX)
+              return InvalidArgument("must be a positive integer", at + ".version");
+            m.expected_version = static_cast<int>(list[i]["version"].get<int64_t>());
+          }
+          moves.push_back(m);
+        }
+        CK_ASSIGN_OR_RETURN(auto moved, cases.AssignMany(*req.principal, req.Actor(), moves, reason,
+                                                         "assignments"));
+        Json items = Json::array();
+        for (const cases::Case& k : moved)
+          items.push_back({{"case_id", k.id},
+                           {"patient_id", k.patient_id},
+                           {"assigned_user_id", http::OrNull(k.assigned_user_id)},
+                           {"version", k.version}});
+        return http::JsonResponse(200, {{"moved", moved.size()}, {"items", items}});
+      });
 
   router.Add(http::Method::kGet, "/api/v1/supervision/coverages", {.permission = P::kListPatients},
              [&supervision](http::Request& req) -> Result<http::Response> {

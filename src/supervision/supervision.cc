@@ -490,8 +490,14 @@ Result<Proposal> Supervision::Propose(const auth::Principal& who, const auth::Ac
     for (const auto& [negative_weight, patient] : order) {
       const int w = -negative_weight;
       const auto& list = by_patient[patient];
+      // Never the person who holds one of these cases now (that is no move).
+      const auto holds = [&](int64_t u) {
+        return std::any_of(list.begin(), list.end(),
+                           [&](const Movable* m) { return m->from == u; });
+      };
       const auto fits = [&](int64_t u) {
-        return !request.max_weighted_load || change[u].load_after + w <= *request.max_weighted_load;
+        return !holds(u) && (!request.max_weighted_load ||
+                             change[u].load_after + w <= *request.max_weighted_load);
       };
       std::optional<int64_t> best;
       for (int64_t u : candidates) {
@@ -506,11 +512,12 @@ Result<Proposal> Supervision::Propose(const auth::Principal& who, const auth::Ac
       }
       if (!best) {
         for (const Movable* m : list)
-          out.unplaced.emplace_back(
-              m->case_id, candidates.empty()
-                              ? "no case manager of the team is available"
-                              : "every available case manager would pass the maximum load of " +
-                                    std::to_string(*request.max_weighted_load));
+          out.unplaced.push_back(
+              {m->case_id, m->patient_id, m->acuity, m->weight, m->from, 0, "",
+               !request.max_weighted_load
+                   ? "no other case manager of the team is available"
+                   : "every available case manager would pass the maximum load of " +
+                         std::to_string(*request.max_weighted_load)});
         continue;
       }
       std::string why = "lowest acuity-weighted load";

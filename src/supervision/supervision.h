@@ -126,7 +126,7 @@ struct LoadChange {
 
 struct Proposal {
   std::vector<ProposedMove> moves;
-  std::vector<std::pair<int64_t, std::string>> unplaced;  // case id, why not
+  std::vector<ProposedMove> unplaced;  // to_user_id 0; `why` says why not
   std::vector<LoadChange> loads;
 };
 

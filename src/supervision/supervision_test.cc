@@ -277,6 +277,14 @@ TEST_F(SupervisionTest, BulkReassignmentIsAllOrNothingAndTakesTasksAndAccessAlon
                    "'success'",
                    {}),
             2);
+  // A case changed since the supervisor read it is a conflict naming the move.
+  Json stale = {
+      {"reason", "rebalance"},
+      {"assignments", {{{"case_id", k1}, {"user_id", api_.id("cm.three")}, {"version", 1}}}}};
+  http::Response conflict = Call(Method::kPost, "/api/v1/supervision/reassignments", "sup", stale);
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_EQ(Json::parse(conflict.body)["field"], "assignments[0].version");
+  EXPECT_EQ(Scalar("SELECT assigned_user_id FROM cases WHERE id = ?", {k1}), api_.id("cm.two"));
   http::Response again = Call(Method::kPost, "/api/v1/supervision/reassignments", "sup", moves);
   EXPECT_EQ(again.status, 409) << "already assigned: " << again.body;
   EXPECT_EQ(Json::parse(again.body)["field"], "assignments[0].user_id");
@@ -318,7 +326,15 @@ TEST_F(SupervisionTest, TheProposalBalancesAcuityWeightedLoads) {
   http::Response capped = Call(Method::kPost, "/api/v1/supervision/reassignment-proposal", "sup",
                                {{"from_user_id", api_.id("cm.one")}, {"max_weighted_load", 5}});
   Json c = Json::parse(capped.body);
-  EXPECT_EQ(c["unplaced"].size(), 1u) << capped.body;
+  ASSERT_EQ(c["unplaced"].size(), 1u) << capped.body;
+  EXPECT_GT(c["unplaced"][0]["patient_id"].get<int64_t>(), 0);
+  EXPECT_EQ(c["unplaced"][0]["from_user_id"], api_.id("cm.one"));
+  // Chosen cases never go back to whoever holds them now.
+  Json chosen = Json::parse(Call(Method::kPost, "/api/v1/supervision/reassignment-proposal", "sup",
+                                 {{"case_ids", {leaving[1]}}})
+                                .body);
+  ASSERT_EQ(chosen["moves"].size(), 1u) << chosen.dump();
+  EXPECT_NE(chosen["moves"][0]["to_user_id"], api_.id("cm.one"));
   ASSERT_EQ(Call(Method::kPost, "/api/v1/supervision/coverages", "sup",
                  {{"absent_user_id", api_.id("cm.three")},
                   {"covering_user_id", api_.id("cm.two")},

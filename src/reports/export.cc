@@ -30,6 +30,16 @@ Cell CellOf(const Json& v) {
   if (v.is_number_unsigned()) return static_cast<int64_t>(v.get<uint64_t>());
   if (v.is_number_float()) return v.get<double>();
   if (v.is_string()) return v.get<std::string>();
+  // A list of words or numbers reads as a list ("Ana Silva; Ben Ode"), an empty one as nothing.
+  if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& x) {
+        return x.is_string() || x.is_number() || x.is_boolean();
+      })) {
+    if (v.empty()) return std::monostate{};
+    std::string out;
+    for (const Json& x : v)
+      out += (out.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : x.dump());
+    return out;
+  }
   return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

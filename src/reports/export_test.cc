@@ -58,6 +58,14 @@ TEST(ReportExport, TablesFollowTheShapeOfTheReport) {
   EXPECT_EQ(team[0].name, "team");
   EXPECT_EQ(team[0].rows.size(), 1u);
   EXPECT_EQ(team[1].name, "summary");
+  // A list of words in a cell reads as a list; an empty one is an empty cell.
+  auto covering = TablesOf({{"items",
+                             {{{"user_id", 3}, {"covering_for", {"Ana Silva", "Ben Ode"}}},
+                              {{"user_id", 4}, {"covering_for", Json::array()}}}}},
+                           "team");
+  ASSERT_EQ(covering.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(covering[0].rows[0][0]), "Ana Silva; Ben Ode");
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(covering[0].rows[1][0]));
 }
 
 TEST(ReportExport, CsvQuotesAndDisarmsFormulas) {

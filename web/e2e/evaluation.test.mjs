@@ -105,6 +105,11 @@ describe('program evaluation', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Show evaluation' }).click();
     await page.getByRole('alert').filter({ hasText: 'Program: is required.' }).waitFor();
     assert.equal(await page.getByLabel('Program').getAttribute('aria-invalid'), 'true');
+    // The organisation's programs by name, and its last 365 days.
+    const org = await api(page, '/organisation');
+    const options = await page.getByLabel('Program').locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(options, [['', 'Choose…'], ...org.programs.map((p) => [p.code, p.name])]);
+    assert.equal(await page.getByLabel('Enrolled to (inclusive)').inputValue(), org.today);
     await assertAccessible(page, 'program evaluation error');
   });
 

@@ -221,9 +221,8 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     const levels = await d.getByLabel('Level').locator('option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(!levels.includes('peer_to_peer'), 'a level is used once');
     await d.getByLabel('Level').selectOption('first_level_internal');
-    // A day that is today or past in the organisation's time zone whatever the hour: the date 12
-    // hours ago in UTC (the browser's "today" is a day ahead of the server's after midnight UTC).
-    const iso = new Date(Date.now() - 12 * 3600000).toISOString().slice(0, 10);
+    // The organisation's today (the browser's is a day ahead of the server's after midnight UTC).
+    const iso = (await api(page, 'GET', '/organisation')).today;
     await d.getByLabel('Notice date').fill(iso);
     await d.getByLabel('Notice received on').fill(iso);
     await d.getByRole('button', { name: 'Open appeal' }).click();

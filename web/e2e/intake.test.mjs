@@ -129,6 +129,10 @@ describe('intake as a case manager', { concurrency: false }, () => {
     await r.getByRole('button', { name: 'Create referral' }).click();
     await r.getByRole('alert').filter({ hasText: 'Program: must not be empty' }).waitFor();
     assert.equal(await r.getByLabel('Program').getAttribute('aria-invalid'), 'true');
+    // The programs are the organisation's, by their names.
+    const org = await api(page, 'GET', '/organisation');
+    const options = await r.getByLabel('Program').locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(options, [['', 'Choose…'], ...org.programs.map((p) => [p.code, p.name])]);
     await r.getByLabel('Program').selectOption('complex_care');
     await r.getByLabel('Referral source').selectOption('physician');
     await r.getByLabel('Reason for referral').fill('PCP asks for help: two falls and eleven medications');
@@ -222,8 +226,11 @@ describe('triage and assignment as a supervisor', { concurrency: false }, () => 
     }
     const row = triage.locator(`tr[data-case-id="${firstCaseId}"]`);
     await row.waitFor();
-    // The team worklist names the patient as the server does (given name first).
-    assert.match(await row.textContent(), new RegExp(`Adaeze ${family}`));
+    // The patient by name, the program, where the referral came from and why, the urgency.
+    const patientName = new RegExp(`${family}, Adaeze|Adaeze ${family}`);
+    assert.match(await row.textContent(), patientName);
+    assert.match(await row.textContent(), /Complex care · from physician/);
+    assert.match(await row.textContent(), /PCP asks for help: two falls and eleven medications/);
     assert.match(await row.textContent(), /Urgent/);
     assert.match(await row.locator('.deadline').textContent(), /^Triage due in \d+ (h|d|min)/);
     const emergent = triage.locator(`tr[data-case-id="${secondCaseId}"]`);
@@ -231,16 +238,24 @@ describe('triage and assignment as a supervisor', { concurrency: false }, () => 
     // Overdue referrals say so in words, not only in colour.
     const overdue = triage.locator('tr.overdue-row .deadline');
     if (await overdue.count()) assert.match(await overdue.first().textContent(), /^⚠ Triage overdue by/);
-    // Every row is an unassigned referral of the team worklist.
-    const wl = await api(page, 'GET', '/team/worklist?limit=200');
-    const unassigned = new Set(wl.items.filter((i) => i.kind === 'new_referral' && i.owner_user_id === null).map((i) => String(i.case_id)));
+    // Exactly the referrals waiting for a case manager, in the server's order (the soonest triage due first).
+    const waiting = await api(page, 'GET', '/cases?unassigned=true&limit=200');
     const shown = await triage.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.caseId));
-    assert.deepEqual(new Set(shown), unassigned);
+    assert.deepEqual(
+      shown,
+      waiting.items.map((c) => String(c.id)),
+    );
+    // The urgency is the case's, in words.
+    const urgencies = await triage.locator('tbody tr td:nth-child(3)').allTextContents();
+    assert.deepEqual(
+      urgencies,
+      waiting.items.map((c) => c.urgency.charAt(0).toUpperCase() + c.urgency.slice(1)),
+    );
     await assertAccessible(page, 'team worklist with triage');
     await assertNoPatientDataKept(page);
     await screenshot(page, '64-team-triage');
 
-    await row.getByRole('button', { name: `Assign Adaeze ${family}` }).click();
+    await row.getByRole('button', { name: /^Assign / }).click();
     const d = page.getByRole('dialog', { name: 'Assign case' });
     await d.getByRole('radio').first().waitFor();
     assert.match(await d.locator('.facts-list').textContent(), /Complex care/);
@@ -268,7 +283,8 @@ describe('triage and assignment as a supervisor', { concurrency: false }, () => 
     await d.getByLabel('Reason').fill('Already her patient; speaks with the PCP weekly');
     await screenshot(page, '65-assign');
     await d.getByRole('button', { name: 'Assign', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: `Adaeze ${family} assigned to Maria Rivera, RN.` }).waitFor();
+    await page.getByRole('status').filter({ hasText: /assigned to Maria Rivera, RN\.$/ }).waitFor();
+    assert.match(await page.getByRole('status').filter({ hasText: /assigned to Maria Rivera, RN\.$/ }).textContent(), patientName);
     await row.waitFor({ state: 'detached' });
     const k = await api(page, 'GET', `/cases/${firstCaseId}`);
     assert.equal(k.assigned_user_id, 3);
@@ -287,6 +303,18 @@ describe('triage and assignment as a supervisor', { concurrency: false }, () => 
     await d.getByRole('radio', { name: /^David Chen, MSW/ }).check();
     await d.getByLabel('Reason').fill('Balancing the team’s load while Maria is on leave');
     await assertAccessible(page, 'reassign dialog');
+    // Meanwhile another supervisor's change: the case goes to Aisha Johnson.
+    const before = await api(page, 'GET', `/cases/${firstCaseId}`);
+    await api(page, 'POST', `/cases/${firstCaseId}/assignment`, { user_id: 5, reason: 'covering this week', version: before.version });
+    await d.getByRole('button', { name: 'Reassign', exact: true }).click();
+    // The dialog says so and shows the latest case: Aisha Johnson has it now.
+    await d.getByRole('alert').filter({ hasText: 'Someone else changed this case after you opened it, so your change was not saved.' }).waitFor();
+    await d.locator('.facts-list').filter({ hasText: 'Aisha Johnson, RN' }).waitFor();
+    assert.equal(await d.getByRole('radio', { name: /^Aisha Johnson, RN/ }).isDisabled(), true);
+    assert.equal(await d.getByRole('radio', { name: /^David Chen, MSW/ }).isChecked(), true, 'the choice is kept');
+    assert.equal((await api(page, 'GET', `/cases/${firstCaseId}`)).assigned_user_id, 5, 'nothing was overwritten');
+    await assertAccessible(page, 'reassign dialog after a conflict');
+    await screenshot(page, '66-reassign-conflict');
     await d.getByRole('button', { name: 'Reassign', exact: true }).click();
     await page.getByTestId('case-manager').filter({ hasText: 'Case manager: David Chen, MSW' }).waitFor();
     await page.getByRole('status').filter({ hasText: `Case #${firstCaseId} assigned to David Chen, MSW.` }).waitFor();

@@ -82,6 +82,7 @@ describe('outcomes report', { concurrency: false }, () => {
   let problems;
   let from;
   let to;
+  let programs;
   before(async () => {
     ({ context: ctx, page, problems } = await newPage());
     await signIn(page, 'sup.okafor');
@@ -95,6 +96,14 @@ describe('outcomes report', { concurrency: false }, () => {
     assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/reports?view=outcomes');
     from = await page.getByLabel('From').inputValue();
     to = await page.getByLabel('To (inclusive)').inputValue();
+    // The organisation's last 365 days; its programs and the payers on record to choose from.
+    const org = await api(page, '/organisation');
+    assert.equal(to, org.today);
+    assert.equal(from, new Date(Date.parse(`${org.today}T00:00:00Z`) - 365 * 86400000).toISOString().slice(0, 10));
+    const options = (label) => page.getByLabel(label, { exact: true }).locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(await options('Program'), [['', 'Every program'], ...org.programs.map((p) => [p.code, p.name])]);
+    assert.deepEqual(await options('Payer'), [['', 'Every payer'], ...org.payers.map((p) => [p, p])]);
+    programs = org.programs;
     const r = await api(page, `/reports/outcomes?from=${from}&to=${to}`);
     const rows = page.locator('#out-measures tbody tr');
     assert.equal(await rows.count(), r.measures.length);
@@ -165,7 +174,10 @@ describe('outcomes report', { concurrency: false }, () => {
     assert.match(await svg.locator('text.reference-label').textContent(), new RegExp(`^Overall ${pct(m.overall.rate).replace('.', '\\.')}$`));
     const name = await svg.getAttribute('aria-label');
     assert.match(name, /^Referral to first contact by program: Overall \d+\.\d %\./);
-    assert.match(name, /Diabetes and behavioral health \d+\.\d % \(95 % interval/);
+    // Programs by the organisation's names.
+    const diabetes = programs.find((p) => p.code === 'diabetes_behavioral_health').name;
+    assert.ok(name.includes(`${diabetes} `), `${diabetes} in ${name}`);
+    assert.match(name.slice(name.indexOf(diabetes)), /^[^;]* \d+\.\d % \(95 % interval/);
     assert.match(name, /significantly different/);
     assert.match(await section.locator('figcaption').textContent(), /whiskers its 95 % interval/);
     assert.match(await page.getByTestId('outcomes-question').textContent(), /stratified by program/);

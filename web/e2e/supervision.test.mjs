@@ -64,12 +64,43 @@ const api = async (page, method, p, data) => {
   return r.json();
 };
 
+/**
+ * Whether the server refuses a reassignment whose case changed since it was
+ * read (`version` per assignment; older servers ignore it). Asked so that
+ * nothing can move: a stale version on the first assignment, and a second
+ * one the server refuses anyway (a closed case), so all-or-nothing keeps
+ * both where they are.
+ */
+async function reassignmentChecksVersions(page, caseId, to, closedCaseId) {
+  const k = await api(page, 'GET', `/cases/${caseId}`);
+  const r = await page.request.fetch(`${server.url}/api/v1/supervision/reassignments`, {
+    method: 'POST',
+    data: {
+      reason: 'probe of version checks',
+      assignments: [
+        { case_id: caseId, user_id: to, version: k.version + 1000 },
+        { case_id: closedCaseId, user_id: to },
+      ],
+    },
+  });
+  assert.ok(!r.ok(), `the probe must move nothing: ${r.status()}`);
+  const body = await r.json();
+  return r.status() === 409 && body.field === 'assignments[0].version';
+}
+
 const pct = (v) => `${(Math.round(v * 1000) / 10).toFixed(1)} %`;
 
-/** A local day `days` from now (the browser and the test share the machine's clock and zone). */
-function dayFromNow(days) {
-  const d = new Date(Date.now() + days * 86400000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** The day `days` after a YYYY-MM-DD day. */
+function addDays(day, days) {
+  const d = new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A time's day and wall clock in a zone: ["2026-12-12", "00:00"]. */
+function inZone(iso, timeZone) {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];
 }
 
 async function noSidewaysScroll(page, what) {
@@ -98,6 +129,10 @@ describe('supervision', { concurrency: false }, () => {
     assert.equal(new URL(page.url()).pathname, '/supervision');
     const from = await page.getByLabel('From').inputValue();
     const to = await page.getByLabel('To (inclusive)').inputValue();
+    // The last 30 days of the organisation's calendar, whatever the browser's zone.
+    const org = await api(page, 'GET', '/organisation');
+    assert.equal(to, org.today);
+    assert.equal(from, addDays(org.today, -29));
     const team = await api(page, 'GET', `/supervision/team?from=${from}&to=${to}`);
     assert.ok(team.items.length >= 3);
     assert.equal(await page.locator('#team-table tbody tr').count(), team.items.length);
@@ -119,6 +154,20 @@ describe('supervision', { concurrency: false }, () => {
     await assertAccessible(page, 'supervision team');
     await assertNoPatientDataKept(page);
     await screenshot(page, '80-supervision-team');
+    // The team table as CSV (a row per case manager) and as XLSX, from the server.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV: team table' }).click()]);
+    const file = path.join(ARTIFACTS, 'team.csv');
+    await download.saveAs(file);
+    assert.match(download.suggestedFilename(), /^team.*\.csv$/);
+    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+    assert.match(lines[0], /Display name/);
+    assert.equal(lines.length - 1, team.items.length);
+    for (const m of team.items) assert.ok(lines.some((l) => l.includes(m.username)), `${m.username} in the CSV`);
+    await page.getByRole('status').filter({ hasText: /^team.*\.csv downloaded\.$/ }).waitFor();
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download XLSX: team table' }).click()]);
+    const xfile = path.join(ARTIFACTS, 'team.xlsx');
+    await xlsx.saveAs(xfile);
+    assert.equal(fs.readFileSync(xfile).subarray(0, 2).toString(), 'PK');
     // A period that ends before it starts is named on its field.
     await page.getByLabel('To (inclusive)').fill('2020-01-01');
     await page.getByRole('button', { name: 'Show the team' }).click();
@@ -220,7 +269,8 @@ describe('supervision', { concurrency: false }, () => {
     await page.getByLabel('Reason').fill('Rebalancing after a new referral wave');
     await page.getByRole('button', { name: 'Apply 2 reassignments' }).click();
     const closeRow = page.locator(`#proposal-table tr[data-case-id="${close.id}"]`);
-    await closeRow.locator('.field-error').filter({ hasText: 'the case is closed' }).waitFor();
+    // (A server that checks versions may name the changed version rather than the closed case.)
+    await closeRow.locator('.field-error').filter({ hasText: /the case is closed|someone else changed this case/ }).waitFor();
     assert.equal(await closeRow.getAttribute('class'), 'invalid-row');
     assert.equal(await closeRow.locator('select').getAttribute('aria-invalid'), 'true');
     await page.waitForFunction((id) => document.activeElement?.id === id, `move-to-${close.id}`);
@@ -229,6 +279,19 @@ describe('supervision', { concurrency: false }, () => {
     await assertAccessible(page, 'reassignment error on its row');
     // Leave the closed one where it is and apply the other alone.
     await closeRow.locator('select').selectOption('');
+    if (await reassignmentChecksVersions(page, keep.id, other.user_id, close.id)) {
+      // The kept case changes meanwhile (its acuity, through the API): applying
+      // is refused on its row, the case read again, and applying again works.
+      const k = await api(page, 'GET', `/cases/${keep.id}`);
+      await api(page, 'PATCH', `/cases/${keep.id}`, { acuity: k.acuity === 'high' ? 'moderate' : 'high', version: k.version });
+      await page.getByRole('button', { name: 'Apply 1 reassignment' }).click();
+      await keepRow.locator('.field-error').filter({ hasText: 'someone else changed this case since the proposal was made' }).waitFor();
+      assert.equal(await keepRow.getAttribute('class'), 'invalid-row');
+      await page.waitForFunction((id) => document.activeElement?.id === id, `move-to-${keep.id}`);
+      assert.equal((await api(page, 'GET', `/cases/${keep.id}`)).assigned_user_id, rivera.user_id, 'nothing moved');
+      assert.equal(await keepRow.locator('select').inputValue(), String(other.user_id), 'the target is kept');
+      await assertAccessible(page, 'reassignment conflict on its row');
+    }
     await page.getByRole('button', { name: 'Apply 1 reassignment' }).click();
     await page.getByRole('status').filter({ hasText: '1 case reassigned.' }).waitFor();
     assert.equal(await page.getByTestId('proposal').count(), 0);
@@ -251,8 +314,10 @@ describe('supervision', { concurrency: false }, () => {
     await dialog.getByRole('alert').filter({ hasText: 'Away: is required.' }).waitFor();
     await dialog.getByLabel('Away', { exact: true }).selectOption({ label: 'Maria Rivera, RN' });
     await dialog.getByLabel('Covered by').selectOption({ label: 'Grace Okafor, RN (supervisor)' });
-    await dialog.getByLabel('First day').fill(dayFromNow(40));
-    await dialog.getByLabel('Last day').fill(dayFromNow(44));
+    const org = await api(page, 'GET', '/organisation');
+    await dialog.getByText(`in the organisation's time zone (${org.time_zone})`).waitFor();
+    await dialog.getByLabel('First day').fill(addDays(org.today, 40));
+    await dialog.getByLabel('Last day').fill(addDays(org.today, 44));
     await dialog.getByLabel('Reason').fill('x');
     await dialog.getByRole('button', { name: 'Book coverage' }).click();
     await dialog.getByRole('alert').filter({ hasText: /^Reason: say why/ }).waitFor();
@@ -263,6 +328,9 @@ describe('supervision', { concurrency: false }, () => {
     await page.getByRole('status').filter({ hasText: /^Coverage booked: Grace Okafor, RN \(supervisor\) covers Maria Rivera, RN/ }).waitFor();
     const booked = (await api(page, 'GET', '/supervision/coverages')).items.find((v) => v.reason === 'training course');
     assert.equal(booked.state, 'scheduled');
+    // The days are the organisation's: from its midnight to the midnight after the last day.
+    assert.deepEqual(inZone(booked.starts_at, org.time_zone), [addDays(org.today, 40), '00:00']);
+    assert.deepEqual(inZone(booked.ends_at, org.time_zone), [addDays(org.today, 45), '00:00']);
     const row = page.locator(`#coverage-table tr[data-coverage-id="${booked.id}"]`);
     await row.waitFor();
     assert.match(await row.textContent(), /Maria Rivera, RN.*Grace Okafor, RN \(supervisor\).*training course.*Scheduled/);

@@ -8,6 +8,7 @@ import { filenameFromDisposition, isExpectedType, unexpectedTypeMessage, type Re
 import type { InsuranceReport } from './lib/insurance';
 import type { OutcomesReport } from './lib/outcomes';
 import type { PackReport, ProgramEvaluation } from './lib/evaluation';
+import type { Organisation } from './lib/organisation';
 import type { ComplianceReport, CoverageRecord, Proposal, TeamView } from './lib/supervision';
 import type { Readiness, StayReadmission } from './lib/transitions';
 import type { WorklistItem } from './lib/worklist';
@@ -856,6 +857,8 @@ export const api = {
   login: (username: string, password: string) => post<LoginAnswer>('/auth/login', { username, password }),
   logout: () => post<unknown>('/auth/logout'),
   me: () => get<Me>('/auth/me'),
+  /** The organisation's time zone, today, programs and payers (any signed-in user). */
+  organisation: () => get<Organisation>('/organisation'),
 
   worklist: (limit = 100) => get<Items<WorklistItem>>(`/worklist?limit=${limit}`),
   teamWorklist: (limit = 200) => get<Items<WorklistItem>>(`/team/worklist?limit=${limit}`),
@@ -866,8 +869,10 @@ export const api = {
   /** Referral intake: a new case for the patient; the server computes the triage due time. */
   createCase: (patientId: number, body: Record<string, unknown>) => post<Case>(`/patients/${patientId}/cases`, body),
   caseDetail: (caseId: number) => get<CaseDetail>(`/cases/${caseId}`),
-  /** Supervisors: assign (or reassign) a case to a case manager of their team. */
-  assignCase: (caseId: number, body: { user_id: number; reason?: string }) => post<Case>(`/cases/${caseId}/assignment`, body),
+  /** Supervisors: assign (or reassign) a case to a case manager of their team; with `version`, a 409 when the case changed since it was read. */
+  assignCase: (caseId: number, body: { user_id: number; reason?: string; version?: number }) => post<Case>(`/cases/${caseId}/assignment`, body),
+  /** Supervisors: referrals waiting for a case manager, the soonest triage due first. */
+  unassignedCases: (limit = 200) => get<Items<Case>>(`/cases?unassigned=true&limit=${limit}`),
   patients: (after?: number) => get<{ items: PatientSummary[]; next_after: number | null }>(`/patients?limit=200${after ? `&after=${after}` : ''}`),
   searchPatients: (q: { name?: string; birth_date?: string; identifier?: string; phone?: string }) => {
     const params = new URLSearchParams();
@@ -994,7 +999,7 @@ export const api = {
   reassignmentProposal: (body: { from_user_id?: number; case_ids?: number[]; exclude_user_ids?: number[]; max_weighted_load?: number }) =>
     post<Proposal>('/supervision/reassignment-proposal', body),
   /** Moves every case at once (one transaction): all or none. */
-  reassign: (body: { reason: string; assignments: { case_id: number; user_id: number }[] }) =>
+  reassign: (body: { reason: string; assignments: { case_id: number; user_id: number; version?: number }[] }) =>
     post<{ moved: number; items: { case_id: number; patient_id: number; assigned_user_id: number | null; version: number }[] }>('/supervision/reassignments', body),
   caseloadCoverages: (includeEnded = false) => get<Items<CoverageRecord>>(`/supervision/coverages${includeEnded ? '?include_ended=true' : ''}`),
   startCoverage: (body: Record<string, unknown>) => post<CoverageRecord>('/supervision/coverages', body),

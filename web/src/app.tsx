@@ -2,6 +2,8 @@
 // navigation, and the screens by route.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, setApiListeners, type Me } from './api';
+import { ApiError } from './lib/errors';
+import { fallbackOrganisation, organisationToday, type Organisation } from './lib/organisation';
 
 import { countdown, countdownWords } from './lib/format';
 import { sessionState, type SessionClock } from './lib/session';
@@ -18,7 +20,10 @@ import { Reports } from './screens/Reports';
 import { Supervision } from './screens/Supervision';
 import { MyDocumentation } from './screens/MyDocumentation';
 
-type Phase = { kind: 'checking' } | { kind: 'signed-out'; message: string | null } | { kind: 'signed-in'; user: Me };
+type Phase =
+  | { kind: 'checking' }
+  | { kind: 'signed-out'; message: string | null }
+  | { kind: 'signed-in'; user: Me; org: Organisation; orgReadAt: number; orgError: unknown };
 
 export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
@@ -46,9 +51,22 @@ export function App() {
       .catch(() => setPhase({ kind: 'signed-out', message: null }));
   }, []);
 
-  const startSession = (me: Me) => {
+  // The organisation (its time zone, today, programs and payers) is read once
+  // per session, before the screens, and kept in memory only.
+  const startSession = async (me: Me) => {
     clock.current = { lastActivity: Date.now(), idleTimeoutSeconds: me.idle_timeout_seconds, expiresAt: Date.parse(me.expires_at) };
-    setPhase({ kind: 'signed-in', user: me });
+    setPhase({ kind: 'checking' });
+    let org: Organisation;
+    let orgError: unknown = null;
+    try {
+      org = await api.organisation();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return; // the listener has signed out
+      org = fallbackOrganisation();
+      orgError = e;
+    }
+    if (!clock.current) return;
+    setPhase({ kind: 'signed-in', user: me, org, orgReadAt: Date.now(), orgError });
   };
 
   const signOut = useCallback(async (reason?: string) => {
@@ -62,9 +80,11 @@ export function App() {
 
   if (phase.kind === 'checking') return <Loading what="casekeeper" />;
   if (phase.kind === 'signed-out') return <SignIn message={phase.message} onSignedIn={startSession} />;
+  const { org, orgReadAt } = phase;
+  const today = () => organisationToday(org, orgReadAt, Date.now());
   return (
-    <SessionContext.Provider value={{ user: phase.user, signOut }}>
-      <Shell user={phase.user} signOut={signOut} />
+    <SessionContext.Provider value={{ user: phase.user, signOut, org, today }}>
+      <Shell user={phase.user} signOut={signOut} orgError={phase.orgError} />
       <TimeoutWarning
         clock={clock}
         onEnded={() => {
@@ -185,7 +205,7 @@ function TimeoutWarning(props: { clock: { current: SessionClock | null }; onEnde
   );
 }
 
-function Shell(props: { user: Me; signOut: (reason?: string) => void }) {
+function Shell(props: { user: Me; signOut: (reason?: string) => void; orgError: unknown }) {
   const loc = useLocation();
   const role = props.user.role;
   const nav: { href: string; label: string; active: boolean }[] = [];
@@ -235,6 +255,11 @@ function Shell(props: { user: Me; signOut: (reason?: string) => void }) {
         </div>
       </header>
       <main id="main" class="content">
+        {props.orgError ? (
+          <ErrorMessage error={props.orgError}>
+            <p>The organisation's programs, payers and time zone could not be read, so dates use this computer's clock and time zone. Sign in again to retry.</p>
+          </ErrorMessage>
+        ) : null}
         <Screen path={loc.path} query={loc.query} role={role} />
       </main>
     </>

@@ -2,10 +2,15 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Me, Role } from './api';
+import type { Organisation } from './lib/organisation';
 
 export interface SessionValue {
   user: Me;
   signOut: (reason?: string) => void;
+  /** The organisation (GET /organisation), read once at sign-in and kept in memory only. */
+  org: Organisation;
+  /** The organisation's today (YYYY-MM-DD), moving on past its midnight. */
+  today: () => string;
 }
 
 export const SessionContext = createContext<SessionValue | null>(null);

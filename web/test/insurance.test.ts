@@ -82,11 +82,11 @@ describe('the insurance report', () => {
     assert.equal(formatMetric(4, 'count'), '4');
   });
   it('turns local dates into the report period and scales bars', () => {
-    const b = periodBounds('2026-11-01', '2026-11-30');
-    assert.ok(b);
-    assert.equal(Date.parse(b.to) - Date.parse(b.from) >= 29 * 86400000, true);
-    assert.equal(periodBounds('2026-11-30', '2026-11-01'), null);
-    assert.equal(periodBounds('x', '2026-11-01'), null);
+    // The organisation's midnights, the last day included (New York leaves daylight saving on 1 November).
+    assert.deepEqual(periodBounds('2026-10-28', '2026-11-27', 'America/New_York'), { from: '2026-10-28T04:00:00.000Z', to: '2026-11-28T05:00:00.000Z' });
+    assert.deepEqual(periodBounds('2026-11-27', '2026-11-27', 'UTC'), { from: '2026-11-27T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z' });
+    assert.equal(periodBounds('2026-11-30', '2026-11-01', 'America/New_York'), null);
+    assert.equal(periodBounds('x', '2026-11-01', 'America/New_York'), null);
     assert.deepEqual(barWidths([0, 0.5, 1], 100), [0, 50, 100]);
     assert.deepEqual(barWidths([0, 0], 100), [0, 0]);
     assert.deepEqual(barWidths([3, 6], 60), [30, 60]);

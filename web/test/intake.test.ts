@@ -8,11 +8,12 @@ import {
   labelOf,
   patientBody,
   patientFieldOf,
-  PROGRAMS,
+  REFERRAL_SOURCES,
+  namesFromWorklist,
   referralBody,
   triageClock,
-  unassignedReferrals,
-  urgencyOfReasons,
+  urgencyLabel,
+  waitingReferrals,
 } from '../src/lib/intake.js';
 import type { WorklistItem } from '../src/lib/worklist.js';
 
@@ -93,9 +94,11 @@ describe('referrals', () => {
     assert.equal(referralBody({ ...emptyReferralForm(), urgency: '' }).urgency, 'routine');
   });
 
-  it('names programs and says each urgency’s triage clock', () => {
-    assert.equal(labelOf(PROGRAMS, 'copd_transitions'), 'COPD transitions');
-    assert.equal(labelOf(PROGRAMS, 'new_program'), 'new program');
+  it('names coded values and says each urgency’s triage clock', () => {
+    assert.equal(labelOf(REFERRAL_SOURCES, 'community_agency'), 'Community agency');
+    assert.equal(labelOf(REFERRAL_SOURCES, 'new_source'), 'new source');
+    assert.equal(urgencyLabel('emergent'), 'Emergent');
+    assert.equal(urgencyLabel(null), 'Routine');
     assert.match(URGENCIES.find((u) => u.value === 'emergent')?.triage ?? '', /4 hours/);
   });
 });
@@ -118,26 +121,26 @@ describe('triageClock', () => {
   });
 });
 
-describe('unassigned referrals', () => {
-  it('keeps new referrals without an owner, once per case, the soonest due first', () => {
-    const items = [
-      item({ case_id: 5, at: '2026-12-02T00:00:00Z' }),
-      item({ kind: 'task_overdue', case_id: 6, owner_user_id: null }),
-      item({ case_id: 7, owner_user_id: 3 }),
-      item({ case_id: 8, at: '2026-11-20T00:00:00Z' }),
-      item({ case_id: 5, at: '2026-12-02T00:00:00Z' }),
-      item({ case_id: 9, at: null }),
-      item({ case_id: 4, at: '2026-12-02T00:00:00Z' }),
-    ];
+describe('referrals waiting for a case manager', () => {
+  const kase = (id: number, over: Partial<{ status: string; assigned_user_id: number | null; triage_due_at: string }> = {}) => ({
+    id,
+    patient_id: id * 10,
+    status: 'referred',
+    assigned_user_id: null as number | null,
+    triage_due_at: '2026-11-28T21:00:00.000Z',
+    ...over,
+  });
+  it("keeps the server's order (soonest triage first), once per case, dropping any assigned meanwhile", () => {
+    const cases = [kase(8), kase(4), kase(7, { assigned_user_id: 3 }), kase(5), kase(4), kase(6, { status: 'screening' })];
     assert.deepEqual(
-      unassignedReferrals(items).map((i) => i.case_id),
-      [8, 4, 5, 9],
+      waitingReferrals(cases).map((c) => c.id),
+      [8, 4, 5, 6],
     );
   });
-  it('reads the urgency from the reasons', () => {
-    assert.equal(urgencyOfReasons(['triage due in 2 days', 'urgent referral', 'not assigned yet']), 'urgent');
-    assert.equal(urgencyOfReasons(['emergent referral']), 'emergent');
-    assert.equal(urgencyOfReasons(['triage due in 4 days', 'not assigned yet']), 'routine');
+  it("takes the patients' names the team worklist gives", () => {
+    const names = namesFromWorklist([item({ patient_id: 3, patient_name: 'Farid Jablonski' }), item({ patient_id: 4 }), item({ patient_id: 3, patient_name: 'Other' })]);
+    assert.equal(names.get(3), 'Farid Jablonski');
+    assert.equal(names.has(4), false);
   });
 });
 

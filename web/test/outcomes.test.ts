@@ -8,6 +8,7 @@ import {
   formatRate,
   formatValue,
   groupLabel,
+  payerChoices,
   outcomesParams,
   significanceText,
   stratifiedSummary,
@@ -81,9 +82,19 @@ describe('figures in words', () => {
   });
 });
 
+describe('payerChoices', () => {
+  it('offers the payers on record, and keeps a chosen one that is gone', () => {
+    assert.deepEqual(payerChoices(['Acme Health Plan', 'Buckeye Medicaid'], ''), ['Acme Health Plan', 'Buckeye Medicaid']);
+    assert.deepEqual(payerChoices(['Acme Health Plan', 'Acme Health Plan'], 'Acme Health Plan'), ['Acme Health Plan']);
+    assert.deepEqual(payerChoices(['Acme Health Plan'], 'Old Plan'), ['Acme Health Plan', 'Old Plan']);
+  });
+});
+
 describe('groupLabel', () => {
   it('names groups as a person reads them', () => {
-    assert.equal(groupLabel('program', 'diabetes_behavioral_health'), 'Diabetes and behavioral health');
+    const programs = [{ code: 'diabetes_behavioral_health', name: 'Diabetes with behavioral health' }];
+    assert.equal(groupLabel('program', 'diabetes_behavioral_health', undefined, programs), 'Diabetes with behavioral health');
+    assert.equal(groupLabel('program', 'new_program', undefined, programs), 'New program');
     assert.equal(groupLabel('age_band', '18-44'), '18–44 years');
     assert.equal(groupLabel('age_band', '75+'), '75 and over');
     assert.equal(groupLabel('race', 'black_or_african_american'), 'Black or African American');
@@ -113,7 +124,10 @@ describe('groupLabel', () => {
       ],
     };
     assert.equal(
-      stratifiedSummary(m, 'program'),
+      stratifiedSummary(m, 'program', undefined, [
+        { code: 'copd_transitions', name: 'COPD transitions' },
+        { code: 'complex_care', name: 'Complex care' },
+      ]),
       'Referral to first contact by program: Overall 59.1 %. COPD transitions 100.0 % (95 % interval 86.2 to 100.0 %; 24 of 24, significantly different); Complex care 50.0 % (95 % interval 34.5 to 65.5 %; 18 of 36).',
     );
   });

@@ -8,8 +8,7 @@ import {
   coverageState,
   leaveWords,
   loadsAfter,
-  localDayEnd,
-  localDayStart,
+  isStaleRow,
   moves,
   perCaseMonth,
   proposalRows,
@@ -104,26 +103,25 @@ describe('leave and cover', () => {
     assert.equal(coverageState('in_force'), 'In force');
     assert.equal(coverageState('scheduled'), 'Scheduled');
   });
-  it('takes local days as the start of the first and the end of the last', () => {
-    const start = localDayStart('2026-12-12') as string;
-    const d = new Date(start);
-    assert.deepEqual([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()], [2026, 11, 12, 0, 0]);
-    const end = new Date(localDayEnd('2026-12-31') as string);
-    assert.deepEqual([end.getFullYear(), end.getMonth(), end.getDate(), end.getHours()], [2027, 0, 1, 0]);
-    assert.equal(localDayStart('2026-02-30'), null);
-    assert.equal(localDayStart('tomorrow'), null);
-  });
-  it('builds the booking: a future first day is sent, today or before starts now, empty choices left out', () => {
-    const now = new Date(2026, 10, 27, 15, 0);
-    const b = coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-12-01', to: '2026-12-05', reason: ' annual leave ' }, now);
+  it("builds the booking in the organisation's zone: a future first day at its midnight, today or before starts now, empty choices left out", () => {
+    // 00:44 UTC on the 28th: still the 27th in New York.
+    const now = new Date('2026-11-28T00:44:00Z');
+    const zone = 'America/New_York';
+    const b = coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-12-01', to: '2026-12-05', reason: ' annual leave ' }, zone, now);
     assert.deepEqual(Object.keys(b).sort(), ['absent_user_id', 'covering_user_id', 'ends_at', 'reason', 'starts_at']);
     assert.equal(b.absent_user_id, 5);
     assert.equal(b.reason, 'annual leave');
-    assert.equal(b.starts_at, localDayStart('2026-12-01'));
-    assert.equal(b.ends_at, localDayEnd('2026-12-05'));
-    const today = coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-11-27', to: '2026-11-28', reason: 'sick' }, now);
+    assert.equal(b.starts_at, '2026-12-01T05:00:00.000Z');
+    assert.equal(b.ends_at, '2026-12-06T05:00:00.000Z');
+    // The 28th starts later in New York than now, whatever this computer's zone.
+    assert.equal(coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-11-28', to: '2026-11-28', reason: 'x' }, zone, now).starts_at, '2026-11-28T05:00:00.000Z');
+    const today = coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-11-27', to: '2026-11-28', reason: 'sick' }, zone, now);
     assert.equal(today.starts_at, undefined);
-    assert.deepEqual(coverageBody({ absent_user_id: '', covering_user_id: '', from: '', to: '', reason: '' }, now), { reason: '' });
+    assert.equal(today.ends_at, '2026-11-29T05:00:00.000Z');
+    // In another zone the same days are other times.
+    assert.equal(coverageBody({ absent_user_id: '5', covering_user_id: '2', from: '2026-12-01', to: '2026-12-05', reason: 'x' }, 'Europe/Berlin', now).starts_at, '2026-11-30T23:00:00.000Z');
+    assert.deepEqual(coverageBody({ absent_user_id: '', covering_user_id: '', from: '', to: '', reason: '' }, zone, now), { reason: '' });
+    assert.equal(coverageBody({ absent_user_id: '', covering_user_id: '', from: '2026-02-30', to: '', reason: '' }, zone, now).starts_at, '2026-02-30');
   });
 });
 
@@ -131,11 +129,49 @@ describe('reassignment', () => {
   it('weighs acuity as the server does', () => {
     assert.deepEqual(['low', 'moderate', 'high', 'very_high', null].map(acuityWeight), [1, 2, 3, 4, 2]);
   });
-  it('makes rows of the moves and of the cases not placed, described from the cases read', () => {
+  it('makes rows of the moves and of the cases not placed, described from the cases read (older servers)', () => {
     const rows = proposalRows(proposal, new Map([[13, { patient_id: 13, acuity: 'high', assigned_user_id: 5 }]]));
     assert.equal(rows.length, 3);
-    assert.deepEqual(rows[2], { case_id: 13, patient_id: 13, acuity: 'high', weight: 3, from_user_id: 5, to_user_id: null, why: 'every available case manager would pass the maximum load of 90', placed: false });
+    assert.deepEqual(rows[2], {
+      case_id: 13,
+      patient_id: 13,
+      acuity: 'high',
+      weight: 3,
+      from_user_id: 5,
+      to_user_id: null,
+      why: 'every available case manager would pass the maximum load of 90',
+      placed: false,
+      version: null,
+    });
     assert.equal(rows.filter(moves).length, 2);
+  });
+  it("takes an unplaced case as the server describes it, and each case's version as read", () => {
+    const described: Proposal = {
+      ...proposal,
+      unplaced: [{ case_id: 13, why: 'too heavy', patient_id: 31, acuity: null, weight: 2, from_user_id: 4 }],
+    };
+    const known = new Map([
+      [13, { patient_id: 13, acuity: 'high', assigned_user_id: 5, version: 7 }],
+      [8, { patient_id: 8, acuity: 'low', assigned_user_id: 5, version: 3 }],
+    ]);
+    const rows = proposalRows(described, known);
+    assert.deepEqual(rows[2], { case_id: 13, patient_id: 31, acuity: null, weight: 2, from_user_id: 4, to_user_id: null, why: 'too heavy', placed: false, version: 7 });
+    assert.equal(rows.find((r) => r.case_id === 8)?.version, 3);
+    assert.equal(rows.find((r) => r.case_id === 3)?.version, null);
+    // Versions go with the moves that have one.
+    const body = reassignmentBody(
+      rows.map((r) => (r.case_id === 13 ? { ...r, to_user_id: 3 } : r)),
+      'rebalancing',
+    );
+    assert.deepEqual(body.assignments, [
+      { case_id: 3, user_id: 3 },
+      { case_id: 8, user_id: 4, version: 3 },
+      { case_id: 13, user_id: 3, version: 7 },
+    ]);
+    assert.equal(caseOfError('assignments[2].version', body), 13);
+    assert.equal(isStaleRow('assignments[2].version'), true);
+    assert.equal(isStaleRow('assignments[2].user_id'), false);
+    assert.equal(isStaleRow('version'), false);
   });
   it('recomputes the loads after the targets as edited', () => {
     const rows = proposalRows(proposal, new Map([[13, { patient_id: 13, acuity: 'high', assigned_user_id: 5 }]]));

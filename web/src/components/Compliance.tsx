@@ -5,7 +5,8 @@
 // manager their own (the server decides).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { dateTime, todayIso } from '../lib/format';
+import { dateTime } from '../lib/format';
+import { useSession } from '../session';
 import { formatRate } from '../lib/outcomes';
 import { RULES, checklistWords, ruleLabel, tallyText, type ComplianceReport, type MemberCompliance } from '../lib/supervision';
 import { Downloads } from './Downloads';
@@ -20,7 +21,8 @@ export function ComplianceChecklist(props: {
   onStatus?: (m: string) => void;
 }) {
   const team = props.members !== undefined;
-  const [asOf, setAsOf] = useState(todayIso());
+  const { today } = useSession();
+  const [asOf, setAsOf] = useState(() => today());
   const [userId, setUserId] = useState('');
   const [report, setReport] = useState<ComplianceReport | null>(null);
   const [asked, setAsked] = useState<Record<string, string> | null>(null);

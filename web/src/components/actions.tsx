@@ -49,8 +49,9 @@ export function CompleteTaskDialog(props: { taskId: number; title: string; onDon
       if (minutes.trim()) body.minutes = Number(minutes);
       props.onDone(await api.taskStatus(task.id, body));
     } catch (err) {
-      setError(err);
+      // The latest task first, so the alert says its latest change at once.
       if (err instanceof ApiError && err.isStale) setTask(await api.task(task.id).catch(() => task));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -104,8 +105,9 @@ export function PauseTaskDialog(props: { taskId: number; title: string; onDone: 
     try {
       props.onDone(await api.taskStatus(task.id, { version: task.version, to: 'paused', reason: reason.trim() }));
     } catch (err) {
-      setError(err);
+      // The latest task first, so the alert says its latest change at once.
       if (err instanceof ApiError && err.isStale) setTask(await api.task(task.id).catch(() => task));
+      setError(err);
     } finally {
       setBusy(false);
     }

@@ -13,7 +13,6 @@ import {
   GENDER_IDENTITIES,
   IDENTIFIER_KINDS,
   PHONE_USES,
-  PROGRAMS,
   RACES,
   REFERRAL_SOURCES,
   SEXES,
@@ -30,6 +29,8 @@ import {
   type PatientForm,
   type ReferralForm,
 } from '../lib/intake';
+import { programChoices, programName } from '../lib/organisation';
+import { useSession } from '../session';
 import { Dialog, ErrorMessage, Field, Loading, fieldError } from './ui';
 
 const PATIENT_LABELS: Record<string, string> = {
@@ -228,6 +229,7 @@ export function NewReferralDialog(props: { patient: { id: number; name: string }
     }
   };
   const err = (k: keyof ReferralForm) => fieldError(error, k, REFERRAL_LABELS[k]);
+  const { org } = useSession();
   const urgency = URGENCIES.find((u) => u.value === f.urgency);
   return (
     <Dialog title="New referral" onClose={props.onClose}>
@@ -240,7 +242,7 @@ export function NewReferralDialog(props: { patient: { id: number; name: string }
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={error} labels={REFERRAL_LABELS} />
         <Field id="nr-program" label="Program" hint="Required" error={err('program')}>
-          {(a) => <Select attrs={a} value={f.program} onChange={(v) => set('program', v)} choices={PROGRAMS} empty="Choose…" />}
+          {(a) => <Select attrs={a} value={f.program} onChange={(v) => set('program', v)} choices={programChoices(org.programs)} empty="Choose…" />}
         </Field>
         <Field id="nr-referral_source" label="Referral source" hint="Required: who referred the patient" error={err('referral_source')}>
           {(a) => <Select attrs={a} value={f.referral_source} onChange={(v) => set('referral_source', v)} choices={REFERRAL_SOURCES} empty="Choose…" />}
@@ -298,11 +300,17 @@ export function AssignDialog(props: { caseId: number; subject: string; onClose: 
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
+  const { org } = useSession();
+  // The case as read (its version goes with the assignment) and the team's loads.
+  const read = () =>
     Promise.all([api.caseDetail(props.caseId), api.caseloads()]).then(([c, l]) => {
       setK(c);
       setLoads(l.items);
+      // A choice that has meanwhile become who has the case is no choice.
+      setUserId((u) => (u !== null && u === c.assigned_user_id ? null : u));
     }, setLoadError);
+  useEffect(() => {
+    read();
     api.staff().then((r) => setStaff(r.items), () => undefined);
   }, [props.caseId]);
 
@@ -322,10 +330,16 @@ export function AssignDialog(props: { caseId: number; subject: string; onClose: 
     }
     setBusy(true);
     try {
-      const c = await api.assignCase(props.caseId, { user_id: userId, reason: reason.trim() });
+      const c = await api.assignCase(props.caseId, { user_id: userId, reason: reason.trim(), ...(k ? { version: k.version } : {}) });
       props.onDone(c, choices.find((x) => x.user_id === userId)?.name ?? `User #${userId}`);
     } catch (err) {
-      setError(err);
+      // Someone changed the case since it was read: the latest first (so the
+      // alert and the case it describes arrive together), and assigning again works.
+      if (err instanceof ApiError && err.isStale) {
+        await read();
+        setError(err);
+        requestAnimationFrame(() => document.getElementById('as-error')?.focus());
+      } else setError(err);
     } finally {
       setBusy(false);
     }
@@ -343,7 +357,7 @@ export function AssignDialog(props: { caseId: number; subject: string; onClose: 
         <form onSubmit={submit} noValidate>
           <dl class="facts-list">
             <dt>Program</dt>
-            <dd>{labelOf(PROGRAMS, k.program)}</dd>
+            <dd>{programName(org.programs, k.program)}</dd>
             <dt>Referral</dt>
             <dd>
               {humanize(k.urgency)}, {k.referral_source ? `${labelOf(REFERRAL_SOURCES, k.referral_source).toLowerCase()}, ` : ''}
@@ -360,7 +374,9 @@ export function AssignDialog(props: { caseId: number; subject: string; onClose: 
             <dt>Case manager</dt>
             <dd>{currentName ?? 'Not assigned yet'}</dd>
           </dl>
-          <ErrorMessage error={error} labels={{ user_id: 'Case manager', reason: 'Reason' }} />
+          <div id="as-error" tabIndex={-1}>
+            <ErrorMessage error={error} what="case" labels={{ user_id: 'Case manager', reason: 'Reason' }} />
+          </div>
           <fieldset class={userError ? 'radios assignees invalid' : 'radios assignees'} aria-describedby={userError ? 'as-user-error' : 'as-user-hint'}>
             <legend>Case manager</legend>
             <span class="hint" id="as-user-hint">

@@ -189,7 +189,7 @@ export function answerPointer(field: string | null): string | null {
 }
 
 /** What to call the record in a conflict message. */
-export type RecordKind = 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record' | 'barrier' | 'referral' | 'discharge plan' | 'medication reconciliation';
+export type RecordKind = 'case' | 'task' | 'goal' | 'care plan' | 'assessment' | 'record' | 'appointment' | 'authorization' | 'appeal' | 'education record' | 'barrier' | 'referral' | 'discharge plan' | 'medication reconciliation';
 
 /**
  * One sentence for any failure. `what` names the record for 409s; `labels`

@@ -2,6 +2,7 @@
 // countdowns, the actions an authorization's status allows, the appeal
 // levels of each product type, and the insurance report's metrics for tables
 // and charts. No DOM, no Preact: unit-tested in Node.
+import { zoneDayEnd, zoneDayStart } from './organisation.js';
 
 export interface Deadline {
   overdue: boolean;
@@ -198,15 +199,16 @@ export function formatMetric(v: number | null | undefined, kind: MetricKind): st
   return String(v);
 }
 
-/** Local dates (YYYY-MM-DD) to the report's ISO bounds: from the start of `from` to the end of `to`. */
-export function periodBounds(from: string, to: string): { from: string; to: string } | null {
-  const a = /^(\d{4})-(\d{2})-(\d{2})$/.exec(from);
-  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(to);
-  if (!a || !b) return null;
-  const start = new Date(Number(a[1]), Number(a[2]) - 1, Number(a[3]));
-  const end = new Date(Number(b[1]), Number(b[2]) - 1, Number(b[3]) + 1);
-  if (end <= start) return null;
-  return { from: start.toISOString(), to: end.toISOString() };
+/**
+ * The organisation's days (YYYY-MM-DD) to the report's ISO bounds: from the
+ * start of `from` to the end of `to`, at midnights in its time zone (the
+ * report takes a bare date as a UTC midnight).
+ */
+export function periodBounds(from: string, to: string, timeZone: string): { from: string; to: string } | null {
+  const start = zoneDayStart(from, timeZone);
+  const end = zoneDayEnd(to, timeZone);
+  if (!start || !end || Date.parse(end) <= Date.parse(start)) return null;
+  return { from: start, to: end };
 }
 
 /** Bars scaled to the largest value (at least 1), for the report's SVG charts. */

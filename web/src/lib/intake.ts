@@ -1,7 +1,7 @@
 // Intake and triage (docs/api.md, Patients and Cases): the new patient's
 // record as the API takes it, the referral that opens a case, the coded
-// values in plain words, the triage countdown, the unassigned referrals of
-// the team worklist and the case managers to choose from with their load.
+// values in plain words, the triage countdown, the referrals waiting for a
+// case manager and the case managers to choose from with their load.
 // No DOM: unit-tested in Node.
 import type { WorklistItem } from './worklist.js';
 
@@ -9,15 +9,6 @@ export interface Choice {
   value: string;
   label: string;
 }
-
-/** Programs (docs/api.md, Cases). No route lists them; the server refuses an inactive one, naming `program`. */
-export const PROGRAMS: Choice[] = [
-  { value: 'complex_care', label: 'Complex care' },
-  { value: 'heart_failure_transitions', label: 'Heart failure transitions' },
-  { value: 'diabetes_behavioral_health', label: 'Diabetes and behavioral health' },
-  { value: 'copd_transitions', label: 'COPD transitions' },
-  { value: 'maternal_health', label: 'Maternal health' },
-];
 
 export const REFERRAL_SOURCES: Choice[] = [
   { value: 'hospital', label: 'Hospital' },
@@ -253,31 +244,39 @@ export function triageClock(dueIso: string | null | undefined, now: number = Dat
   return { text: `Triage due in ${span(left)}`, overdue: false, soon: left <= 4 * 3600000 };
 }
 
-/** The urgency an unassigned-referral item carries in its reasons ("urgent referral"); routine otherwise. */
-export function urgencyOfReasons(reasons: string[]): 'routine' | 'urgent' | 'emergent' {
-  for (const r of reasons) {
-    const m = /^(urgent|emergent) referral$/.exec(r);
-    if (m) return m[1] as 'urgent' | 'emergent';
-  }
-  return 'routine';
+/** An urgency in words: "Urgent". */
+export function urgencyLabel(urgency: string | null | undefined): string {
+  return labelOf(URGENCIES, urgency || 'routine');
+}
+
+/** A referral waiting for a case manager, as GET /cases?unassigned=true lists it. */
+export interface WaitingCase {
+  id: number;
+  patient_id: number;
+  status: string;
+  assigned_user_id: number | null;
+  triage_due_at?: string | null;
 }
 
 /**
- * New referrals nobody is assigned to, from the team worklist (kind
- * `new_referral` without an owner), the soonest triage due first (overdue
- * ones first of all), then by case id.
+ * The referrals still waiting: without a case manager (one assigned
+ * meanwhile drops out), once per case, in the server's order (the soonest
+ * triage due first).
  */
-export function unassignedReferrals(items: WorklistItem[]): WorklistItem[] {
+export function waitingReferrals<T extends WaitingCase>(cases: T[]): T[] {
   const seen = new Set<number>();
-  const out: WorklistItem[] = [];
-  for (const it of items) {
-    if (it.kind !== 'new_referral' || it.owner_user_id !== null || it.case_id === null) continue;
-    if (seen.has(it.case_id)) continue;
-    seen.add(it.case_id);
-    out.push(it);
-  }
-  const due = (it: WorklistItem) => (it.at ? Date.parse(it.at) : Number.POSITIVE_INFINITY);
-  return out.sort((a, b) => due(a) - due(b) || (a.case_id ?? 0) - (b.case_id ?? 0));
+  return cases.filter((c) => {
+    if (c.assigned_user_id !== null || seen.has(c.id)) return false;
+    seen.add(c.id);
+    return true;
+  });
+}
+
+/** Patients' names as the team worklist gives them (the case listing carries none). */
+export function namesFromWorklist(items: WorklistItem[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const it of items) if (it.patient_name && it.patient_id !== null && !out.has(it.patient_id)) out.set(it.patient_id, it.patient_name);
+  return out;
 }
 
 export interface CaseloadLine {

@@ -2,7 +2,8 @@
 // question as query parameters, figures in words (rates, 95 % intervals,
 // gaps to the overall rate, significance), and groups named as a person reads
 // them. No DOM: unit-tested in Node.
-import { ETHNICITIES, PROGRAMS, RACES, SEXES, labelOf } from './intake.js';
+import { ETHNICITIES, RACES, SEXES, labelOf } from './intake.js';
+import { programName, type Program } from './organisation.js';
 
 export interface OutcomeFigure {
   group: string;
@@ -181,9 +182,9 @@ function languageName(tag: string): string | null {
  * A group's name as a person reads it, for the dimension it belongs to:
  * programs and coded values in words, languages by name with their tag
  * ("Nepali (ne)"), case managers by name (from `names`: username → name),
- * "unknown" as "Not recorded".
+ * programs by the organisation's names (`programs`), "unknown" as "Not recorded".
  */
-export function groupLabel(by: string | null, group: string, names?: Map<string, string>): string {
+export function groupLabel(by: string | null, group: string, names?: Map<string, string>, programs: Program[] = []): string {
   if (group === 'all') return 'Overall';
   if (group === 'unknown') return 'Not recorded';
   switch (by) {
@@ -200,7 +201,7 @@ export function groupLabel(by: string | null, group: string, names?: Map<string,
       return n ? `${n} (${group})` : group;
     }
     case 'program':
-      return labelOf(PROGRAMS, group);
+      return programName(programs, group);
     case 'case_manager':
       return group === 'unassigned' ? 'No case manager' : (names?.get(group) ?? group);
     case 'payer':
@@ -215,11 +216,18 @@ export function dimensionLabel(by: string | null): string {
 }
 
 /** One sentence describing a stratified measure, for the chart's accessible name. */
-export function stratifiedSummary(m: OutcomeMeasure, by: string | null, names?: Map<string, string>): string {
+export function stratifiedSummary(m: OutcomeMeasure, by: string | null, names?: Map<string, string>, programs: Program[] = []): string {
   const overall = `Overall ${formatRate(m.overall.rate, m.unit)}`;
   const parts = m.groups.map((g) => {
     const flag = g.significant ? ', significantly different' : '';
-    return `${groupLabel(by, g.group, names)} ${formatRate(g.rate, m.unit)} (${intervalWords(g.ci_low, g.ci_high, m.unit)}; ${g.numerator} of ${g.denominator}${flag})`;
+    return `${groupLabel(by, g.group, names, programs)} ${formatRate(g.rate, m.unit)} (${intervalWords(g.ci_low, g.ci_high, m.unit)}; ${g.numerator} of ${g.denominator}${flag})`;
   });
   return `${m.name} by ${dimensionLabel(by).toLowerCase()}: ${overall}. ${parts.join('; ')}.`;
+}
+
+/** The payers to offer: those on record, in the organisation's order, and the one chosen if it is no longer among them. */
+export function payerChoices(payers: string[], chosen: string): string[] {
+  const out = [...new Set(payers)];
+  if (chosen && !out.includes(chosen)) out.push(chosen);
+  return out;
 }

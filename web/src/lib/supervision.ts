@@ -1,7 +1,8 @@
 // Supervision (src/supervision/routes.cc): the team view, the documentation
 // checklist, the reassignment proposal as editable rows with the loads it
 // leads to, bulk reassignment's errors on their row, and coverage during
-// leave (local days as the API's times). No DOM: unit-tested in Node.
+// leave (the organisation's days as the API's times). No DOM: unit-tested in Node.
+import { zoneDayEnd, zoneDayStart } from './organisation.js';
 import { formatRate } from './outcomes.js';
 
 export interface TeamLine {
@@ -93,9 +94,19 @@ export interface LoadChange {
   load_after: number;
 }
 
+/** A case the server could not place; older servers sent only `case_id` and `why`. */
+export interface UnplacedCase {
+  case_id: number;
+  why: string;
+  patient_id?: number;
+  acuity?: string | null;
+  weight?: number;
+  from_user_id?: number | null;
+}
+
 export interface Proposal {
   moves: ProposedMove[];
-  unplaced: { case_id: number; why: string }[];
+  unplaced: UnplacedCase[];
   loads: LoadChange[];
 }
 
@@ -208,17 +219,27 @@ export interface MoveRow {
   /** The server's reason for its choice, or why it placed nothing. */
   why: string;
   placed: boolean;
+  /** The case's version as read (sent with the move, so a case changed since is refused); null when not read. */
+  version: number | null;
+}
+
+/** A case as read for the request (GET /cases?assigned_user_id=). */
+export interface KnownCase {
+  patient_id: number;
+  acuity: string | null;
+  assigned_user_id: number | null;
+  version?: number;
 }
 
 /**
  * The proposal as rows: the moves with the server's target and reason, then
- * the cases it could not place (no target until one is chosen), their
- * patient, acuity and holder from `known` (the cases read for the request).
+ * the cases it could not place (no target until one is chosen) as the server
+ * describes them. Each row carries the version of its case from `known` (the
+ * cases read for the request), which also describes an unplaced case when an
+ * older server leaves its patient, acuity and holder out.
  */
-export function proposalRows(
-  p: Proposal,
-  known: Map<number, { patient_id: number; acuity: string | null; assigned_user_id: number | null }> = new Map(),
-): MoveRow[] {
+export function proposalRows(p: Proposal, known: Map<number, KnownCase> = new Map()): MoveRow[] {
+  const version = (caseId: number) => known.get(caseId)?.version ?? null;
   const rows: MoveRow[] = p.moves.map((m) => ({
     case_id: m.case_id,
     patient_id: m.patient_id,
@@ -228,18 +249,21 @@ export function proposalRows(
     to_user_id: m.to_user_id,
     why: m.why,
     placed: true,
+    version: version(m.case_id),
   }));
   for (const u of p.unplaced) {
     const k = known.get(u.case_id);
+    const acuity = u.acuity !== undefined ? u.acuity : (k?.acuity ?? null);
     rows.push({
       case_id: u.case_id,
-      patient_id: k?.patient_id ?? null,
-      acuity: k?.acuity ?? null,
-      weight: acuityWeight(k?.acuity),
-      from_user_id: k?.assigned_user_id ?? null,
+      patient_id: u.patient_id ?? k?.patient_id ?? null,
+      acuity,
+      weight: u.weight ?? acuityWeight(acuity),
+      from_user_id: u.from_user_id !== undefined ? u.from_user_id : (k?.assigned_user_id ?? null),
       to_user_id: null,
       why: u.why,
       placed: false,
+      version: version(u.case_id),
     });
   }
   return rows;
@@ -280,9 +304,17 @@ export function loadsAfter(loads: LoadChange[], rows: MoveRow[], names: Map<numb
   return [...out.values()];
 }
 
-/** The body of POST /supervision/reassignments: the moving rows, in order, with the reason. */
-export function reassignmentBody(rows: MoveRow[], reason: string): { reason: string; assignments: { case_id: number; user_id: number }[] } {
-  return { reason: reason.trim(), assignments: rows.filter(moves).map((r) => ({ case_id: r.case_id, user_id: r.to_user_id as number })) };
+export interface ReassignmentBody {
+  reason: string;
+  assignments: { case_id: number; user_id: number; version?: number }[];
+}
+
+/** The body of POST /supervision/reassignments: the moving rows, in order, each with its case's version as read, and the reason. */
+export function reassignmentBody(rows: MoveRow[], reason: string): ReassignmentBody {
+  return {
+    reason: reason.trim(),
+    assignments: rows.filter(moves).map((r) => ({ case_id: r.case_id, user_id: r.to_user_id as number, ...(r.version !== null ? { version: r.version } : {}) })),
+  };
 }
 
 /** The case an error of bulk reassignment is about: `assignments[2].user_id` → the third assignment's case. */
@@ -292,23 +324,14 @@ export function caseOfError(field: string | null | undefined, body: { assignment
   return body.assignments[Number(m[1])]?.case_id ?? null;
 }
 
-/** A local day's start as the API's time (the browser's time zone). */
-export function localDayStart(day: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(d.getTime()) || d.getDate() !== Number(m[3])) return null;
-  return d.toISOString();
+/** Whether an error of bulk reassignment is a stale version: the case changed since it was read. */
+export function isStaleRow(field: string | null | undefined): boolean {
+  return /^assignments\[\d+\]\.version$/.test(field ?? '');
 }
 
-/** The end of a local day (the next day's start), so that "to" is inclusive. */
-export function localDayEnd(day: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
-  if (Number.isNaN(d.getTime())) return null;
-  return d.toISOString();
-}
+/** What a row says when its case changed since the proposal was made. */
+export const STALE_ROW =
+  'someone else changed this case since the proposal was made (for example assigned it), so nothing moved. Who has it now is shown: choose again or leave it where it is, then apply';
 
 export interface CoverageForm {
   absent_user_id: string;
@@ -320,18 +343,18 @@ export interface CoverageForm {
 
 /**
  * The body of POST /supervision/coverages: the ids, the first day's start
- * (left out when it is today or earlier: the coverage starts now), the day
- * after the last day, the reason. Empty choices are left out so the server
- * names them.
+ * at the organisation's midnight (`timeZone`; left out when it is today or
+ * earlier: the coverage starts now), the next midnight after the last day,
+ * the reason. Empty choices are left out so the server names them.
  */
-export function coverageBody(f: CoverageForm, now: Date = new Date()): Record<string, unknown> {
+export function coverageBody(f: CoverageForm, timeZone: string, now: Date = new Date()): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (f.absent_user_id) body.absent_user_id = Number(f.absent_user_id);
   if (f.covering_user_id) body.covering_user_id = Number(f.covering_user_id);
-  const starts = f.from ? localDayStart(f.from) : null;
+  const starts = f.from ? zoneDayStart(f.from, timeZone) : null;
   if (starts && Date.parse(starts) > now.getTime()) body.starts_at = starts;
   else if (f.from && !starts) body.starts_at = f.from;
-  const ends = f.to ? localDayEnd(f.to) : null;
+  const ends = f.to ? zoneDayEnd(f.to, timeZone) : null;
   if (ends) body.ends_at = ends;
   else if (f.to) body.ends_at = f.to;
   body.reason = f.reason.trim();

@@ -24,8 +24,9 @@ import {
   type EvaluationQuery,
   type ProgramEvaluation,
 } from '../lib/evaluation';
-import { dateTime, todayIso } from '../lib/format';
-import { PROGRAMS, labelOf } from '../lib/intake';
+import { dateTime } from '../lib/format';
+import { addDays, programName } from '../lib/organisation';
+import { useSession } from '../session';
 import { formatRate, isProportion } from '../lib/outcomes';
 import { Downloads } from '../components/Downloads';
 import { ErrorMessage, Field, Loading, fieldError } from '../components/ui';
@@ -38,17 +39,12 @@ const LABELS: Record<string, string> = {
   comparison: 'Comparison',
 };
 
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
 // The question asked last, in this tab's memory only (never in the URL).
 let lastQuery: EvaluationQuery | null = null;
 
 export function EvaluationView() {
-  const [q, setQ] = useState<EvaluationQuery>(() => lastQuery ?? { program: '', from: daysAgo(365), to: todayIso(), months: '6', comparison: 'utilizers' });
+  const { org, today } = useSession();
+  const [q, setQ] = useState<EvaluationQuery>(() => lastQuery ?? { program: '', from: addDays(today(), -365), to: today(), months: '6', comparison: 'utilizers' });
   const [report, setReport] = useState<ProgramEvaluation | null>(null);
   const [asked, setAsked] = useState<Record<string, string> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -65,7 +61,7 @@ export function EvaluationView() {
       setReport(r);
       setAsked(params);
       lastQuery = query;
-      setStatus(`Program evaluation shown: ${r.cohorts[0]?.patients ?? 0} patients enrolled in ${labelOf(PROGRAMS, r.program)}.`);
+      setStatus(`Program evaluation shown: ${r.cohorts[0]?.patients ?? 0} patients enrolled in ${programName(org.programs, r.program)}.`);
     } catch (e) {
       setError(e);
       setReport(null);
@@ -94,9 +90,9 @@ export function EvaluationView() {
             {(a) => (
               <select {...a} value={q.program} onChange={(e) => set('program', e.currentTarget.value)}>
                 <option value="">Choose…</option>
-                {PROGRAMS.map((p) => (
-                  <option key={p.value} value={p.value}>
-                    {p.label}
+                {org.programs.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.name}
                   </option>
                 ))}
               </select>
@@ -146,7 +142,8 @@ function EvaluationResult(props: { r: ProgramEvaluation; params: Record<string, 
   const r = props.r;
   const enrolled = r.cohorts.find((c) => c.group === 'enrolled');
   const comparison = r.cohorts.find((c) => c.group === 'comparison');
-  const program = labelOf(PROGRAMS, r.program);
+  const { org } = useSession();
+  const program = programName(org.programs, r.program);
   return (
     <section class="report-section" aria-labelledby="eval-h" data-testid="evaluation-report">
       <div class="tab-head">

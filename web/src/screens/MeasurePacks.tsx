@@ -7,24 +7,20 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { PACKS, type PackReport } from '../lib/evaluation';
-import { todayIso } from '../lib/format';
+import { addDays } from '../lib/organisation';
+import { useSession } from '../session';
 import { formatInterval, formatRate } from '../lib/outcomes';
 import { Downloads } from '../components/Downloads';
 import { ErrorMessage, Field, Loading, fieldError } from '../components/ui';
 
 const LABELS: Record<string, string> = { pack: 'Measure pack', from: 'From', to: 'To (inclusive)' };
 
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
 let lastQuery: { pack: string; from: string; to: string } | null = null;
 
 export function MeasurePacksView() {
+  const { today } = useSession();
   const [packs, setPacks] = useState(PACKS);
-  const [q, setQ] = useState(() => lastQuery ?? { pack: PACKS[0]?.pack ?? '', from: daysAgo(90), to: todayIso() });
+  const [q, setQ] = useState(() => lastQuery ?? { pack: PACKS[0]?.pack ?? '', from: addDays(today(), -90), to: today() });
   const [report, setReport] = useState<PackReport | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

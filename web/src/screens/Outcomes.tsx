@@ -9,8 +9,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { intervalChart } from '../lib/chart';
-import { todayIso } from '../lib/format';
-import { PROGRAMS } from '../lib/intake';
+import { addDays, type Program } from '../lib/organisation';
+import { useSession } from '../session';
 import {
   DIMENSIONS,
   MEASURES,
@@ -21,6 +21,7 @@ import {
   formatRate,
   formatValue,
   groupLabel,
+  payerChoices,
   intervalWords,
   isProportion,
   outcomesParams,
@@ -46,19 +47,14 @@ const LABELS: Record<string, string> = {
   user_id: 'Case manager',
 };
 
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
-
 // The question asked last, kept in this tab's memory (never in the URL) so
 // coming back shows it again; dropped with the page.
 let lastQuery: OutcomesQuery | null = null;
 
 export function OutcomesView() {
+  const { org, today } = useSession();
   const [q, setQ] = useState<OutcomesQuery>(
-    () => lastQuery ?? { from: daysAgo(365), to: todayIso(), population: 'case_managed', program: '', payer: '', by: '', measures: MEASURES.map((m) => m.key) },
+    () => lastQuery ?? { from: addDays(today(), -365), to: today(), population: 'case_managed', program: '', payer: '', by: '', measures: MEASURES.map((m) => m.key) },
   );
   const [report, setReport] = useState<OutcomesReport | null>(null);
   const [asked, setAsked] = useState<Record<string, string> | null>(null);
@@ -142,16 +138,25 @@ export function OutcomesView() {
             {(a) => (
               <select {...a} value={q.program} onChange={(e) => set('program', e.currentTarget.value)}>
                 <option value="">Every program</option>
-                {PROGRAMS.map((p) => (
-                  <option key={p.value} value={p.value}>
-                    {p.label}
+                {org.programs.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.name}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field id="out-payer" label="Payer" hint="Exactly as on the coverage; empty for every payer" error={fieldError(error, 'payer', LABELS.payer)}>
-            {(a) => <input {...a} type="text" autoComplete="off" value={q.payer} onInput={(e) => set('payer', e.currentTarget.value)} />}
+          <Field id="out-payer" label="Payer" hint="Patients covered by one payer on record" error={fieldError(error, 'payer', LABELS.payer)}>
+            {(a) => (
+              <select {...a} value={q.payer} onChange={(e) => set('payer', e.currentTarget.value)}>
+                <option value="">Every payer</option>
+                {payerChoices(org.payers, q.payer).map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
         </div>
         <fieldset class={fieldError(error, 'measures') ? 'checks measures invalid' : 'checks measures'} aria-describedby={fieldError(error, 'measures') ? 'out-measures-error' : 'out-measures-hint'}>
@@ -193,15 +198,15 @@ export function OutcomesView() {
       </p>
       <ErrorMessage error={error} labels={LABELS} />
       {busy && !report ? <Loading what="the outcomes report" /> : null}
-      {report && asked ? <OutcomesResult r={report} params={asked} names={names} onDone={setStatus} /> : null}
+      {report && asked ? <OutcomesResult r={report} params={asked} names={names} programs={org.programs} onDone={setStatus} /> : null}
     </div>
   );
 }
 
-function OutcomesResult(props: { r: OutcomesReport; params: Record<string, string>; names: Map<string, string>; onDone: (m: string) => void }) {
+function OutcomesResult(props: { r: OutcomesReport; params: Record<string, string>; names: Map<string, string>; programs: Program[]; onDone: (m: string) => void }) {
   const r = props.r;
   const population = POPULATIONS.find((p) => p.value === r.population)?.label ?? r.population;
-  const filters = Object.entries(r.filters ?? {}).map(([k, v]) => `${(LABELS[k] ?? k).toLowerCase()} ${k === 'program' ? groupLabel('program', v) : v}`);
+  const filters = Object.entries(r.filters ?? {}).map(([k, v]) => `${(LABELS[k] ?? k).toLowerCase()} ${k === 'program' ? groupLabel('program', v, undefined, props.programs) : v}`);
   const stratified = r.by ? r.measures.filter((m) => m.groups.length > 0) : [];
   return (
     <section class="report-section" aria-labelledby="out-h" data-testid="outcomes-report">
@@ -261,14 +266,14 @@ function OutcomesResult(props: { r: OutcomesReport; params: Record<string, strin
       </details>
       {r.by && stratified.length === 0 ? <p class="empty">No group to show: nothing was counted in this period.</p> : null}
       {stratified.map((m) => (
-        <MeasureByGroup key={m.key} m={m} by={r.by} names={props.names} />
+        <MeasureByGroup key={m.key} m={m} by={r.by} names={props.names} programs={props.programs} />
       ))}
     </section>
   );
 }
 
-function MeasureByGroup(props: { m: OutcomeMeasure; by: string | null; names: Map<string, string> }) {
-  const { m, by, names } = props;
+function MeasureByGroup(props: { m: OutcomeMeasure; by: string | null; names: Map<string, string>; programs: Program[] }) {
+  const { m, by, names, programs } = props;
   const id = `om-${m.key}`;
   const dim = dimensionLabel(by).toLowerCase();
   const flagged = m.groups.filter((g) => g.significant);
@@ -280,10 +285,10 @@ function MeasureByGroup(props: { m: OutcomeMeasure; by: string | null; names: Ma
       <p class="small">
         Overall {formatRate(m.overall.rate, m.unit)} ({intervalWords(m.overall.ci_low, m.overall.ci_high, m.unit)}).{' '}
         {flagged.length
-          ? `Significantly different from the rest: ${flagged.map((g) => groupLabel(by, g.group, names)).join(', ')}.`
+          ? `Significantly different from the rest: ${flagged.map((g) => groupLabel(by, g.group, names, programs)).join(', ')}.`
           : 'No group differs significantly from the rest.'}
       </p>
-      <IntervalChart m={m} by={by} names={names} id={id} />
+      <IntervalChart m={m} by={by} names={names} programs={programs} id={id} />
       <div class="table-scroll" role="region" aria-labelledby={`${id}-cap`} tabIndex={0}>
         <table class="results report-table outcomes-table" id={`${id}-table`}>
           <caption id={`${id}-cap`} class="sr-only">
@@ -303,7 +308,7 @@ function MeasureByGroup(props: { m: OutcomeMeasure; by: string | null; names: Ma
           <tbody>
             {m.groups.map((g) => (
               <tr key={g.group} data-group={g.group} class={g.significant ? 'significant-row' : ''}>
-                <th scope="row">{groupLabel(by, g.group, names)}</th>
+                <th scope="row">{groupLabel(by, g.group, names, programs)}</th>
                 <td>{g.numerator}</td>
                 <td>{g.denominator}</td>
                 <td>{formatRate(g.rate, m.unit)}</td>
@@ -340,13 +345,13 @@ const ROW_H = 28;
  * the overall rate as a dashed reference line. role="img" with every figure
  * in its accessible name; the legend below, the table after it.
  */
-function IntervalChart(props: { m: OutcomeMeasure; by: string | null; names: Map<string, string>; id: string }) {
-  const { m, by, names } = props;
+function IntervalChart(props: { m: OutcomeMeasure; by: string | null; names: Map<string, string>; programs: Program[]; id: string }) {
+  const { m, by, names, programs } = props;
   const proportion = isProportion(m.unit);
   const g = useMemo(
     () =>
       intervalChart({
-        rows: m.groups.map((x) => ({ label: groupLabel(by, x.group, names), rate: x.rate, low: x.ci_low, high: x.ci_high })),
+        rows: m.groups.map((x) => ({ label: groupLabel(by, x.group, names, programs), rate: x.rate, low: x.ci_low, high: x.ci_high })),
         overall: m.overall.rate,
         proportion,
         width: W,
@@ -354,14 +359,14 @@ function IntervalChart(props: { m: OutcomeMeasure; by: string | null; names: Map
         valueWidth: VALUE_W,
         rowHeight: ROW_H,
       }),
-    [m, by, names],
+    [m, by, names, programs],
   );
   const tick = (v: number) => (proportion ? `${Math.round(v * 1000) / 10} %` : String(Math.round(v * 10) / 10));
   const overallText = `Overall ${formatRate(m.overall.rate, m.unit)}`;
   const overallAnchor = g.overallX === null ? 'middle' : g.overallX > g.plotRight - 50 ? 'end' : g.overallX < g.plotLeft + 50 ? 'start' : 'middle';
   return (
     <figure class="chart interval-chart" aria-labelledby={`${props.id}-legend`}>
-      <svg viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label={stratifiedSummary(m, by, names)} class="intervals">
+      <svg viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label={stratifiedSummary(m, by, names, programs)} class="intervals">
         {g.ticks.map((t) => (
           <g key={t.value}>
             <line x1={t.x} x2={t.x} y1={14} y2={g.axisY} class="grid" />

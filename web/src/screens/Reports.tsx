@@ -9,7 +9,8 @@
 // named as the server names it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ReadmissionReport } from '../api';
-import { todayIso } from '../lib/format';
+import { addDays } from '../lib/organisation';
+import { useSession } from '../session';
 import { AGE_BUCKETS, DECISION_METRICS, barWidths, formatMetric, levelName, periodBounds, type InsuranceReport } from '../lib/insurance';
 import { ErrorMessage, Field, Link, Loading } from '../components/ui';
 import { Downloads } from '../components/Downloads';
@@ -31,12 +32,6 @@ const VIEWS: { id: string; label: string; intro: string }[] = [
   },
   { id: 'packs', label: 'Measure packs', intro: 'Accreditation measures (NCQA case management, HEDIS TRC, FMC-style follow-up, PCR) with the cases still pending and how each is read.' },
 ];
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
 
 export function Reports(props: { view: string | null }) {
   const view = VIEWS.find((v) => v.id === props.view) ?? (VIEWS[0] as (typeof VIEWS)[number]);
@@ -69,8 +64,9 @@ export function Reports(props: { view: string | null }) {
 }
 
 function ReadmissionsAndInsurance() {
-  const [from, setFrom] = useState(daysAgo(30));
-  const [to, setTo] = useState(todayIso());
+  const { org, today } = useSession();
+  const [from, setFrom] = useState(() => addDays(today(), -30));
+  const [to, setTo] = useState(() => today());
   const [report, setReport] = useState<InsuranceReport | null>(null);
   const [readmissions, setReadmissions] = useState<ReadmissionReport | null>(null);
   const [period, setPeriod] = useState<{ from: string; to: string } | null>(null);
@@ -80,7 +76,7 @@ function ReadmissionsAndInsurance() {
 
   const run = async (f = from, t = to) => {
     setError(null);
-    const b = periodBounds(f, t);
+    const b = periodBounds(f, t, org.time_zone);
     if (!b) {
       setError(new Error('choose a period whose end is not before its start'));
       return;
@@ -142,7 +138,7 @@ function ReadmissionsAndInsurance() {
         <section class="report-section" aria-labelledby="rep-ins-h">
           <div class="tab-head">
             <h2 id="rep-ins-h">Insurance</h2>
-            <Downloads report="insurance" title="insurance report" params={periodBounds(period.from, period.to) ?? {}} onDone={setStatus} />
+            <Downloads report="insurance" title="insurance report" params={periodBounds(period.from, period.to, org.time_zone) ?? {}} onDone={setStatus} />
           </div>
           <ReportView r={report} period={period} />
         </section>

@@ -7,14 +7,16 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Case, type StaffMember } from '../api';
 import { ApiError } from '../lib/errors';
-import { dateTime, humanize, todayIso } from '../lib/format';
-import { PROGRAMS, labelOf } from '../lib/intake';
+import { dateTime, humanize } from '../lib/format';
+import { addDays, programName } from '../lib/organisation';
 import { formatRate } from '../lib/outcomes';
 import {
+  STALE_ROW,
   acuityLabel,
   caseOfError,
   coverageBody,
   coverageState,
+  isStaleRow,
   leaveWords,
   loadsAfter,
   moves,
@@ -31,6 +33,7 @@ import {
 import { nameOf, usePatientNames } from '../patients';
 import { useSession } from '../session';
 import { ComplianceChecklist } from '../components/Compliance';
+import { Downloads } from '../components/Downloads';
 import { ErrorMessage, Field, FormDialog, Link, Loading, fieldError } from '../components/ui';
 
 const VIEWS: { id: string; label: string }[] = [
@@ -39,12 +42,6 @@ const VIEWS: { id: string; label: string }[] = [
   { id: 'reassign', label: 'Reassignment' },
   { id: 'coverage', label: 'Coverage' },
 ];
-
-function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return todayIso(d);
-}
 
 export interface Member {
   user_id: number;
@@ -84,7 +81,7 @@ export function Supervision(props: { view: string | null }) {
         {status}
       </p>
       <ErrorMessage error={membersError} />
-      {view === 'team' ? <TeamTable /> : null}
+      {view === 'team' ? <TeamTable onStatus={setStatus} /> : null}
       {view === 'documentation' ? members ? <ComplianceChecklist members={members} onStatus={setStatus} /> : <Loading what="the team" /> : null}
       {view === 'reassign' ? members ? <Reassignment members={members} onStatus={setStatus} onChanged={loadMembers} /> : <Loading what="the team" /> : null}
       {view === 'coverage' ? members ? <Coverages members={members} onStatus={setStatus} /> : <Loading what="the team" /> : null}
@@ -94,9 +91,10 @@ export function Supervision(props: { view: string | null }) {
 
 // ---- the team ----
 
-function TeamTable() {
-  const [from, setFrom] = useState(daysAgo(29));
-  const [to, setTo] = useState(todayIso());
+function TeamTable(props: { onStatus: (m: string) => void }) {
+  const { today } = useSession();
+  const [from, setFrom] = useState(() => addDays(today(), -29));
+  const [to, setTo] = useState(() => today());
   const [team, setTeam] = useState<TeamView | null>(null);
   const [coverages, setCoverages] = useState<CoverageRecord[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -120,7 +118,10 @@ function TeamTable() {
   }, []);
   return (
     <section aria-labelledby="team-h">
-      <h2 id="team-h">The team</h2>
+      <div class="tab-head">
+        <h2 id="team-h">The team</h2>
+        {team ? <Downloads report="/supervision/team" title="team table" params={{ from: team.from, to: team.to }} table="team" onDone={props.onStatus} /> : null}
+      </div>
       <form
         class="card report-form"
         onSubmit={(e) => {
@@ -239,6 +240,7 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
   const [errorCase, setErrorCase] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const known = useRef(new Map<number, Case>());
+  const { org } = useSession();
   const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.display_name])), [members]);
   usePatientNames(rows.map((r) => r.patient_id));
   usePatientNames((cases ?? []).map((c) => c.patient_id));
@@ -270,9 +272,11 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
     if (ex.length) body.exclude_user_ids = ex;
     if (maxLoad.trim()) body.max_weighted_load = Number(maxLoad.trim());
     try {
-      // The cases that may come back unplaced are described from the holder's list.
-      if (mode === 'leaving' && leaving) {
-        const r = await api.casesOf(Number(leaving));
+      // The cases as read now: each move carries its case's version (and,
+      // from older servers, unplaced cases are described from this list).
+      const holder = mode === 'leaving' ? leaving : source;
+      if (holder) {
+        const r = await api.casesOf(Number(holder));
         for (const c of r.items) known.current.set(c.id, c);
       }
       const p = await api.reassignmentProposal(body);
@@ -316,6 +320,23 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
       setApplyError(err);
       const c = err instanceof ApiError ? caseOfError(err.field, body) : null;
       setErrorCase(c);
+      // A case changed since it was read: read it again (who has it, its
+      // version), so the row says where it stands and applying again works.
+      if (c !== null && err instanceof ApiError && isStaleRow(err.field)) {
+        try {
+          const latest = await api.caseDetail(c);
+          known.current.set(c, latest);
+          setRows((old) =>
+            old.map((r) =>
+              r.case_id === c
+                ? { ...r, version: latest.version, from_user_id: latest.assigned_user_id, acuity: latest.acuity, to_user_id: r.to_user_id === latest.assigned_user_id ? null : r.to_user_id }
+                : r,
+            ),
+          );
+        } catch {
+          // the row keeps the error; proposing again reads every case
+        }
+      }
       requestAnimationFrame(() => document.getElementById(c !== null ? `move-to-${c}` : err instanceof ApiError && err.field === 'reason' ? 'reassign-reason' : 'apply-error')?.focus());
     } finally {
       setBusy(false);
@@ -325,7 +346,8 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
   const after = proposal ? loadsAfter(proposal.loads, rows, names) : [];
   const moving = rows.filter(moves).length;
   const caseLabel = (c: { patient_id: number | null; case_id: number }) => (c.patient_id ? nameOf(c.patient_id) : `Case ${c.case_id}`);
-  const rowError = (r: MoveRow) => (errorCase === r.case_id && applyError instanceof ApiError ? `Move to: ${applyError.message}` : null);
+  const rowError = (r: MoveRow) =>
+    errorCase === r.case_id && applyError instanceof ApiError ? `Move to: ${isStaleRow(applyError.field) ? STALE_ROW : applyError.message}` : null;
 
   return (
     <section aria-labelledby="reassign-h">
@@ -409,7 +431,7 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
                           }}
                         />
                         {nameOf(c.patient_id)} <span class="muted small">
-                          · case {c.id} · {labelOf(PROGRAMS, c.program)} · {acuityLabel(c.acuity)} acuity · {humanize(c.status)}
+                          · case {c.id} · {programName(org.programs, c.program)} · {acuityLabel(c.acuity)} acuity · {humanize(c.status)}
                         </span>
                       </label>
                     </li>
@@ -574,7 +596,13 @@ function Reassignment(props: { members: Member[]; onStatus: (m: string) => void;
             {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
           </Field>
           <div id="apply-error" tabIndex={-1}>
-            <ErrorMessage error={applyError} labels={{ reason: 'Reason', assignments: 'Reassignments' }} />
+            {applyError instanceof ApiError && isStaleRow(applyError.field) ? (
+              <div class="error" role="alert">
+                <p>A case changed since the proposal was made, so nothing moved: see the marked row.</p>
+              </div>
+            ) : (
+              <ErrorMessage error={applyError} labels={{ reason: 'Reason', assignments: 'Reassignments' }} />
+            )}
           </div>
           <div class="actions">
             <button type="submit" class="primary" disabled={busy}>
@@ -739,6 +767,7 @@ function BookCoverage(props: {
   onClose: () => void;
   onDone: (v: CoverageRecord) => void;
 }) {
+  const { org, today } = useSession();
   const [f, setF] = useState<CoverageForm>({ absent_user_id: '', covering_user_id: '', from: '', to: '', reason: '' });
   const set = <K extends keyof CoverageForm>(k: K, v: CoverageForm[K]) => setF((old) => ({ ...old, [k]: v }));
   return (
@@ -747,11 +776,13 @@ function BookCoverage(props: {
       submitLabel="Book coverage"
       labels={COVERAGE_LABELS}
       onClose={props.onClose}
-      onSubmit={async () => props.onDone(await api.startCoverage(coverageBody(f)))}
+      onSubmit={async () => props.onDone(await api.startCoverage(coverageBody(f, org.time_zone)))}
     >
       {(error) => (
         <>
-          <p class="small muted">From the start of the first day (or now, when it is today) to the end of the last day, in this computer's time zone.</p>
+          <p class="small muted">
+            From the start of the first day (or now, when it is today, {today()}) to the end of the last day, in the organisation's time zone ({org.time_zone}).
+          </p>
           <div class="grid2">
             <Field id="cov-absent" label="Away" hint="The case manager on leave" error={fieldError(error, 'absent_user_id', 'Away')}>
               {(a) => (

@@ -1,24 +1,42 @@
 // The supervisor's team worklist: new referrals waiting for a case manager
-// (the team worklist's `new_referral` items without an owner) with their
-// triage countdowns and *Assign*, the caseloads, and the team's ranked items.
+// (GET /cases?unassigned=true: program, urgency, source and triage due) with
+// their triage countdowns and *Assign*, the caseloads, and the team's ranked
+// items.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, type Caseload } from '../api';
+import { api, type Case, type Caseload } from '../api';
 import type { WorklistItem } from '../lib/worklist';
 import { dateTime } from '../lib/format';
-import { triageClock, unassignedReferrals, urgencyOfReasons } from '../lib/intake';
-import { nameOf } from '../patients';
+import { REFERRAL_SOURCES, labelOf, namesFromWorklist, triageClock, urgencyLabel, waitingReferrals } from '../lib/intake';
+import { programName } from '../lib/organisation';
+import { nameOf, summaryOf, usePatientNames } from '../patients';
+import { useSession } from '../session';
 import { ErrorMessage, Link } from '../components/ui';
 import { AssignDialog } from '../components/intake';
 import { Worklist } from '../components/Worklist';
+
+/** How many waiting referrals to ask for (the server's most). */
+const REFERRAL_LIMIT = 200;
 
 export function TeamWorklist() {
   const [items, setItems] = useState<WorklistItem[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [caseloads, setCaseloads] = useState<Caseload[]>([]);
   const [caseloadError, setCaseloadError] = useState<unknown>(null);
-  const [assigning, setAssigning] = useState<WorklistItem | null>(null);
+  const [referrals, setReferrals] = useState<Case[] | null>(null);
+  const [referralsError, setReferralsError] = useState<unknown>(null);
+  const [assigning, setAssigning] = useState<Case | null>(null);
   const [status, setStatus] = useState('');
   const [allReferrals, setAllReferrals] = useState(false);
+  const { org } = useSession();
+  const loadReferrals = useCallback(() => {
+    api.unassignedCases(REFERRAL_LIMIT).then(
+      (r) => {
+        setReferrals(r.items);
+        setReferralsError(null);
+      },
+      setReferralsError,
+    );
+  }, []);
   const load = useCallback(() => {
     api.teamWorklist(200).then(
       (r) => {
@@ -33,6 +51,7 @@ export function TeamWorklist() {
   }, []);
   useEffect(() => {
     document.title = 'Team worklist — casekeeper';
+    loadReferrals();
     load();
     loadCaseloads();
   }, []);
@@ -42,12 +61,17 @@ export function TeamWorklist() {
     for (const it of items ?? []) if (it.owner_user_id) m.set(it.owner_user_id, (m.get(it.owner_user_id) ?? 0) + 1);
     return m;
   }, [items]);
-  const waiting = useMemo(() => unassignedReferrals(items ?? []), [items]);
+  const waiting = useMemo(() => waitingReferrals(referrals ?? []), [referrals]);
   // The soonest first; a long list shows its first ten until asked for all.
   const FIRST = 10;
   const shown = allReferrals ? waiting : waiting.slice(0, FIRST);
-  // The server names the patient of each item (unassigned referrals may be outside the caseload list).
-  const nameFor = (it: WorklistItem) => it.patient_name || nameOf(it.patient_id);
+  // The case listing carries no names: the caseload list names the patients
+  // it has (as everywhere in the app), the team worklist those of its items
+  // (unassigned referrals may be outside the caseload list); any other is
+  // named by number rather than read one by one.
+  usePatientNames(waiting.map((c) => c.patient_id));
+  const worklistNames = useMemo(() => namesFromWorklist(items ?? []), [items]);
+  const nameFor = (c: Case) => (summaryOf(c.patient_id) ? nameOf(c.patient_id) : (worklistNames.get(c.patient_id) ?? nameOf(c.patient_id)));
 
   return (
     <section>
@@ -60,13 +84,16 @@ export function TeamWorklist() {
       </p>
       <section class="card triage" aria-labelledby="triage-h">
         <h2 id="triage-h" tabIndex={-1}>Referrals waiting for a case manager</h2>
-        {items === null && !error ? <p class="loading">Loading the referrals…</p> : null}
-        {items !== null && waiting.length === 0 ? <p class="empty">No referral is waiting for assignment.</p> : null}
+        <ErrorMessage error={referralsError} />
+        {referrals === null && !referralsError ? <p class="loading">Loading the referrals…</p> : null}
+        {referrals !== null && waiting.length === 0 ? <p class="empty">No referral is waiting for assignment.</p> : null}
         {waiting.length ? (
           <div class="table-scroll" role="region" aria-labelledby="triage-h" tabIndex={0}>
             <table class="results triage-table">
               <caption class="sr-only">
-                {waiting.length} unassigned referrals, the soonest triage due first{shown.length < waiting.length ? `; the first ${shown.length} shown` : ''}
+                {waiting.length}
+                {referrals && referrals.length >= REFERRAL_LIMIT ? ' or more' : ''} unassigned referrals, the soonest triage due first
+                {shown.length < waiting.length ? `; the first ${shown.length} shown` : ''}
               </caption>
               <thead>
                 <tr>
@@ -80,28 +107,33 @@ export function TeamWorklist() {
                 </tr>
               </thead>
               <tbody>
-                {shown.map((it) => {
-                  const clock = triageClock(it.at);
-                  const urgency = urgencyOfReasons(it.reasons);
+                {shown.map((c) => {
+                  const clock = triageClock(c.triage_due_at);
                   return (
-                    <tr key={it.case_id} data-case-id={it.case_id ?? undefined} class={clock?.overdue ? 'overdue-row' : ''}>
+                    <tr key={c.id} data-case-id={c.id} class={clock?.overdue ? 'overdue-row' : ''}>
                       <th scope="row">
-                        <Link href={`/patients/${it.patient_id}?case=${it.case_id}`}>{nameFor(it)}</Link>
+                        <Link href={`/patients/${c.patient_id}?case=${c.id}`}>{nameFor(c)}</Link>
                       </th>
-                      <td>{it.title}</td>
                       <td>
-                        <span class={urgency === 'routine' ? 'badge' : 'badge warn'}>{urgency === 'routine' ? 'Routine' : urgency === 'urgent' ? 'Urgent' : 'Emergent'}</span>
+                        <span class="block">
+                          <strong>{programName(org.programs, c.program)}</strong>
+                          {c.referral_source ? <span class="muted small"> · from {labelOf(REFERRAL_SOURCES, c.referral_source).toLowerCase()}</span> : null}
+                        </span>
+                        <span class="small">{c.referral_reason}</span>
+                      </td>
+                      <td>
+                        <span class={c.urgency === 'routine' ? 'badge' : 'badge warn'}>{urgencyLabel(c.urgency)}</span>
                       </td>
                       <td>
                         {clock ? (
                           <span class={clock.overdue ? 'deadline overdue' : clock.soon ? 'deadline soon' : 'deadline'}>
-                            <time dateTime={it.at ?? undefined}>{clock.text}</time>
-                            <span class="muted small rule">{dateTime(it.at)}</span>
+                            <time dateTime={c.triage_due_at}>{clock.text}</time>
+                            <span class="muted small rule">{dateTime(c.triage_due_at)}</span>
                           </span>
                         ) : null}
                       </td>
                       <td class="row-actions">
-                        <button type="button" aria-haspopup="dialog" aria-label={`Assign ${nameFor(it)}`} onClick={() => setAssigning(it)}>
+                        <button type="button" aria-haspopup="dialog" aria-label={`Assign ${nameFor(c)}`} onClick={() => setAssigning(c)}>
                           Assign
                         </button>
                       </td>
@@ -145,14 +177,15 @@ export function TeamWorklist() {
         </table>
       ) : null}
       <Worklist items={items} error={error} reload={load} owners={owners} />
-      {assigning && assigning.case_id ? (
+      {assigning ? (
         <AssignDialog
-          caseId={assigning.case_id}
+          caseId={assigning.id}
           subject={nameFor(assigning)}
           onClose={() => setAssigning(null)}
           onDone={(_c, name) => {
             setStatus(`${nameFor(assigning)} assigned to ${name}.`);
             setAssigning(null);
+            loadReferrals();
             load();
             loadCaseloads();
             // The row (and its button) leaves the list: keep the focus in the section.

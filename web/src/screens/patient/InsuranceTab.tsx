@@ -17,7 +17,7 @@ import {
   type Note,
 } from '../../api';
 import { ApiError } from '../../lib/errors';
-import { dateOnly, dateTime, humanize, todayIso } from '../../lib/format';
+import { dateOnly, dateTime, humanize } from '../../lib/format';
 import { AUTH_ACTION_LABELS, authActions, availableLevels, canAppeal, deadline, type AuthAction } from '../../lib/insurance';
 import { navigate } from '../../router';
 import { can, useSession } from '../../session';
@@ -638,7 +638,7 @@ interface ServiceRow {
   to: string;
 }
 
-const emptyService = (): ServiceRow => ({ code: '', description: '', units: '1', from: todayIso(), to: '' });
+const emptyService = (today: string): ServiceRow => ({ code: '', description: '', units: '1', from: today, to: '' });
 
 function NewAuthDialog(props: {
   patientId: number;
@@ -657,7 +657,8 @@ function NewAuthDialog(props: {
     diagnoses: '',
     clinical_summary: '',
   });
-  const [services, setServices] = useState<ServiceRow[]>([emptyService()]);
+  const { today } = useSession();
+  const [services, setServices] = useState<ServiceRow[]>(() => [emptyService(today())]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
@@ -778,7 +779,7 @@ function NewAuthDialog(props: {
           <p class="field-error">{prefixError(error, 'services', 'Services')}</p>
         ) : null}
         {services.length < 25 ? (
-          <button type="button" onClick={() => setServices([...services, emptyService()])}>
+          <button type="button" onClick={() => setServices([...services, emptyService(today())])}>
             Add a service
           </button>
         ) : null}

@@ -19,7 +19,7 @@ import {
   type SocialEvent,
 } from '../../api';
 import { ApiError } from '../../lib/errors';
-import { dateOnly, dateTime, todayIso } from '../../lib/format';
+import { dateOnly, dateTime } from '../../lib/format';
 import {
   BARRIER_MOVE_LABELS,
   BARRIER_STATUS_LABELS,
@@ -625,7 +625,7 @@ function consentProblem(error: unknown, org: string): string | null {
 
 /** The patient's consent to share with the organisation: shown as given, or asked for. */
 function ConsentChoice(props: { organization: string; consents: Consent[]; value: string; onChange: (v: string) => void; problem: string | null }) {
-  const existing = sharingConsent(props.consents, props.organization, todayIso());
+  const existing = sharingConsent(props.consents, props.organization, useSession().today());
   if (existing) {
     return (
       <p class="notice small">
@@ -717,6 +717,7 @@ function ReferDialog(props: {
   onDone: (message: string) => void;
 }) {
   const r = props.resource;
+  const { today } = useSession();
   const [f, setF] = useState({ note: '', share: false, consent: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -727,7 +728,7 @@ function ReferDialog(props: {
     setBusy(true);
     const body: Record<string, unknown> = { resource_id: r.id, share_address: f.share, send: now };
     if (f.note.trim()) body.note = f.note.trim();
-    if (now && f.consent && !sharingConsent(props.consents, r.organization, todayIso())) body.consent_method = f.consent;
+    if (now && f.consent && !sharingConsent(props.consents, r.organization, today())) body.consent_method = f.consent;
     try {
       const made = await api.refer(props.barrier.id, body);
       props.onSaved();
@@ -798,7 +799,8 @@ function StepDialog(props: {
   const r = props.referral;
   const step = props.step;
   const needs = stepNeeds(step);
-  const [f, setF] = useState({ reason: '', service_date: todayIso(), outcome_note: '', consent: '' });
+  const { today } = useSession();
+  const [f, setF] = useState(() => ({ reason: '', service_date: today(), outcome_note: '', consent: '' }));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<ReferralWithLink | null>(null);
@@ -814,7 +816,7 @@ function StepDialog(props: {
     if (needs.reason && f.reason.trim()) body.reason = f.reason.trim();
     if (needs.serviceDate && f.service_date) body.service_date = f.service_date;
     if (needs.outcomeNote && f.outcome_note.trim()) body.outcome_note = f.outcome_note.trim();
-    if (step === 'sent' && f.consent && !sharingConsent(props.consents, org, todayIso())) body.consent_method = f.consent;
+    if (step === 'sent' && f.consent && !sharingConsent(props.consents, org, today())) body.consent_method = f.consent;
     try {
       const out = await api.referralStep(r.id, body);
       if (out.link) {

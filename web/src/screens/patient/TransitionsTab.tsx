@@ -22,7 +22,7 @@ import {
   type TrcComponent,
 } from '../../api';
 import { ApiError } from '../../lib/errors';
-import { dateOnly, dateTime, humanize, todayIso } from '../../lib/format';
+import { dateOnly, dateTime, humanize } from '../../lib/format';
 import {
   ADHERENCE_METHODS,
   ADHERENCE_RESULTS,
@@ -478,7 +478,7 @@ function PlanView(props: {
   const p = props.plan;
   const r = p.readiness;
   const words = readinessText(r);
-  const today = todayIso();
+  const today = useSession().today();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const markDone = async (i: ChecklistItem) => {
@@ -725,7 +725,7 @@ function RecView(props: { rec: Reconciliation; writable: boolean; onResolve: (id
 
 function TrcView(props: { trc: TransitionsOfCare; writable: boolean; onRecord: (c: string) => void; onRetract: (c: string, id: number) => void }) {
   const t = props.trc;
-  const today = todayIso();
+  const today = useSession().today();
   return (
     <section class="trc" aria-labelledby="trc-h">
       <div class="tab-head">
@@ -1312,7 +1312,8 @@ function PlannedDialog(props: { encounterId: number; planned: boolean; onClose: 
 }
 
 function AdherenceDialog(props: { patientId: number; meds: Medication[]; onClose: () => void; onDone: (a: AdherenceCheck) => void }) {
-  const [f, setF] = useState({ method: 'patient_reported', checked_on: todayIso(), result: 'adherent', medication: '', note: '' });
+  const { today } = useSession();
+  const [f, setF] = useState(() => ({ method: 'patient_reported', checked_on: today(), result: 'adherent', medication: '', note: '' }));
   const [error, setError] = useState<unknown>(null);
   const needNote = adherenceNoteRequired(f.result);
   const submit = async (e: Event) => {
@@ -1345,7 +1346,7 @@ function AdherenceDialog(props: { patientId: number; meds: Medication[]; onClose
             )}
           </Field>
           <Field id="adh-date" label="Checked on" error={fieldError(error, 'checked_on')}>
-            {(x) => <input {...x} type="date" max={todayIso()} value={f.checked_on} onInput={(e) => setF({ ...f, checked_on: e.currentTarget.value })} />}
+            {(x) => <input {...x} type="date" max={today()} value={f.checked_on} onInput={(e) => setF({ ...f, checked_on: e.currentTarget.value })} />}
           </Field>
         </div>
         <fieldset class="radios">

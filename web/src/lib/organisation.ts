@@ -1,0 +1,173 @@
+// The organisation (GET /api/v1/organisation): its time zone, its day, its
+// programs and the payers on record. Dates in requests are the
+// organisation's days, so "today" is its today (not the browser's) and a day
+// becomes a time at the organisation's midnight. No DOM: unit-tested in Node.
+
+export interface Program {
+  code: string;
+  name: string;
+}
+
+export interface Organisation {
+  /** An IANA time zone ("America/New_York"). */
+  time_zone: string;
+  /** The organisation's day when it was read (YYYY-MM-DD). */
+  today: string;
+  programs: Program[];
+  payers: string[];
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const pad = (n: number) => n.toString().padStart(2, '0');
+
+/** A YYYY-MM-DD day as days since 1970-01-01, or null when it is no real day. */
+export function dayNumber(day: string): number | null {
+  const m = DAY.exec(day.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return Math.round(t / 86400000);
+}
+
+function fromDayNumber(n: number): string {
+  const d = new Date(n * 86400000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** The day `n` days after (before, when negative) a YYYY-MM-DD day; the day itself when it is not one. */
+export function addDays(day: string, n: number): string {
+  const k = dayNumber(day);
+  return k === null ? day : fromDayNumber(k + n);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The formatter of a zone's wall clock; null for a zone this runtime does not know. */
+function wallFormat(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    } catch {
+      return null;
+    }
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall clock of a zone at an instant, as if it were UTC (ms), or null for an unknown zone. */
+function wallClock(timeZone: string, at: number): number | null {
+  const f = wallFormat(timeZone);
+  if (!f) return null;
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const hour = parts.hour === 24 ? 0 : (parts.hour ?? 0);
+  return Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, hour, parts.minute ?? 0, parts.second ?? 0);
+}
+
+/**
+ * The zone's offset from UTC at an instant, in minutes (New York in winter:
+ * −300); null for a zone this runtime does not know.
+ */
+export function zoneOffsetMinutes(timeZone: string, at: number): number | null {
+  const wall = wallClock(timeZone, at);
+  if (wall === null) return null;
+  const whole = Math.floor(at / 1000) * 1000; // the wall clock has whole seconds
+  return Math.round((wall - whole) / 60000);
+}
+
+/** The zone's day (YYYY-MM-DD) at an instant; null for an unknown zone. */
+export function dayIn(timeZone: string, at: number): string | null {
+  const wall = wallClock(timeZone, at);
+  return wall === null ? null : fromDayNumber(Math.floor(wall / 86400000));
+}
+
+/**
+ * When a day starts in a zone, as the API's time (ISO-8601 UTC): the first
+ * instant whose wall date is that day (its midnight, or the end of a
+ * daylight-saving gap that skips midnight). Null for no real day or an
+ * unknown zone.
+ */
+export function zoneDayStart(day: string, timeZone: string): string | null {
+  const n = dayNumber(day);
+  if (n === null) return null;
+  const naive = n * 86400000; // the day's midnight as if the zone were UTC
+  const candidates = new Set<number>();
+  for (const probe of [naive - 86400000, naive, naive + 86400000]) {
+    const off = zoneOffsetMinutes(timeZone, probe);
+    if (off === null) return null;
+    candidates.add(naive - off * 60000);
+  }
+  let best: number | null = null;
+  for (const c of candidates) {
+    const wall = wallClock(timeZone, c);
+    if (wall === null) return null;
+    if (Math.floor(wall / 86400000) === n && (best === null || c < best)) best = c;
+  }
+  return best === null ? null : new Date(best).toISOString();
+}
+
+/** The end of a day in a zone (the next day's start), so that a last day is inclusive. */
+export function zoneDayEnd(day: string, timeZone: string): string | null {
+  const n = dayNumber(day);
+  if (n === null) return null;
+  return zoneDayStart(fromDayNumber(n + 1), timeZone);
+}
+
+/**
+ * The organisation's today now: the day it gave when read, moved on by the
+ * days its zone has turned since (a session can pass midnight). The browser's
+ * clock only measures the time elapsed, so a browser in another zone, or a
+ * little off, still gets the organisation's day.
+ */
+export function organisationToday(org: Pick<Organisation, 'today' | 'time_zone'>, readAt: number, now: number): string {
+  const then = dayIn(org.time_zone, readAt);
+  const current = dayIn(org.time_zone, now);
+  if (then === null || current === null) return org.today;
+  const a = dayNumber(then);
+  const b = dayNumber(current);
+  if (a === null || b === null) return org.today;
+  return addDays(org.today, b - a);
+}
+
+/** The browser's own zone, for when the organisation cannot be read. */
+export function browserZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** What the app assumes when GET /organisation fails: this computer's zone and day, no programs or payers. */
+export function fallbackOrganisation(now: number = Date.now()): Organisation {
+  const zone = browserZone();
+  const d = new Date(now);
+  return { time_zone: zone, today: dayIn(zone, now) ?? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, programs: [], payers: [] };
+}
+
+/** The programs as choices for a select, in the organisation's order. */
+export function programChoices(programs: Program[]): { value: string; label: string }[] {
+  return programs.map((p) => ({ value: p.code, label: p.name }));
+}
+
+/** A program's name from its code; an unknown code in words ("new_program" → "New program"). */
+export function programName(programs: Program[], code: string | null | undefined): string {
+  if (!code) return '';
+  const known = programs.find((p) => p.code === code);
+  if (known) return known.name;
+  const words = code.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,104 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  addDays,
+  dayIn,
+  dayNumber,
+  fallbackOrganisation,
+  organisationToday,
+  programChoices,
+  programName,
+  zoneDayEnd,
+  zoneDayStart,
+  zoneOffsetMinutes,
+} from '../src/lib/organisation.js';
+
+describe('organisation days', () => {
+  it('counts and moves days, refusing what is no day', () => {
+    assert.equal(dayNumber('1970-01-02'), 1);
+    assert.equal(dayNumber('2026-02-30'), null);
+    assert.equal(dayNumber('tomorrow'), null);
+    assert.equal(addDays('2026-11-27', 1), '2026-11-28');
+    assert.equal(addDays('2026-03-01', -1), '2026-02-28');
+    assert.equal(addDays('2024-03-01', -1), '2024-02-29');
+    assert.equal(addDays('2026-11-27', -365), '2025-11-27');
+    assert.equal(addDays('2026-12-31', 1), '2027-01-01');
+    assert.equal(addDays('nonsense', 3), 'nonsense');
+  });
+
+  it('finds a zone offset with Intl, daylight saving included', () => {
+    assert.equal(zoneOffsetMinutes('America/New_York', Date.parse('2026-01-15T12:00:00Z')), -300);
+    assert.equal(zoneOffsetMinutes('America/New_York', Date.parse('2026-07-15T12:00:00Z')), -240);
+    assert.equal(zoneOffsetMinutes('Asia/Kolkata', Date.parse('2026-07-15T12:00:00Z')), 330);
+    assert.equal(zoneOffsetMinutes('UTC', Date.parse('2026-07-15T12:34:56.789Z')), 0);
+    assert.equal(zoneOffsetMinutes('Not/AZone', Date.now()), null);
+  });
+
+  it("gives the zone's day at an instant, not the computer's", () => {
+    // 00:44 UTC on the 28th is still the 27th in New York.
+    assert.equal(dayIn('America/New_York', Date.parse('2026-11-28T00:44:00Z')), '2026-11-27');
+    assert.equal(dayIn('America/New_York', Date.parse('2026-11-28T05:00:00Z')), '2026-11-28');
+    assert.equal(dayIn('Pacific/Auckland', Date.parse('2026-11-27T12:00:00Z')), '2026-11-28');
+    assert.equal(dayIn('Bad/Zone', Date.now()), null);
+  });
+
+  it("turns a day into the zone's midnight, and the last day into the next midnight", () => {
+    assert.equal(zoneDayStart('2026-12-12', 'America/New_York'), '2026-12-12T05:00:00.000Z');
+    assert.equal(zoneDayStart('2026-07-04', 'America/New_York'), '2026-07-04T04:00:00.000Z');
+    assert.equal(zoneDayEnd('2026-12-31', 'America/New_York'), '2027-01-01T05:00:00.000Z');
+    assert.equal(zoneDayStart('2026-12-12', 'UTC'), '2026-12-12T00:00:00.000Z');
+    assert.equal(zoneDayStart('2026-12-12', 'Asia/Kolkata'), '2026-12-11T18:30:00.000Z');
+    assert.equal(zoneDayStart('2026-02-30', 'America/New_York'), null);
+    assert.equal(zoneDayStart('2026-12-12', 'Bad/Zone'), null);
+  });
+
+  it('crosses daylight saving: the days around a change are 23 and 25 hours long', () => {
+    // New York springs forward on 2026-03-08 and falls back on 2026-11-01 (at 02:00).
+    const len = (day: string) => (Date.parse(zoneDayEnd(day, 'America/New_York') as string) - Date.parse(zoneDayStart(day, 'America/New_York') as string)) / 3600000;
+    assert.equal(len('2026-03-08'), 23);
+    assert.equal(len('2026-11-01'), 25);
+    assert.equal(len('2026-11-02'), 24);
+    assert.equal(zoneDayStart('2026-03-09', 'America/New_York'), '2026-03-09T04:00:00.000Z');
+    assert.equal(zoneDayStart('2026-11-02', 'America/New_York'), '2026-11-02T05:00:00.000Z');
+  });
+
+  it('starts a day whose midnight does not exist where the clock jumps', () => {
+    // Santiago skips from 00:00 to 01:00 on 2026-09-06: the day starts at 01:00 local (04:00 UTC).
+    const start = zoneDayStart('2026-09-06', 'America/Santiago') as string;
+    assert.equal(dayIn('America/Santiago', Date.parse(start)), '2026-09-06');
+    assert.equal(dayIn('America/Santiago', Date.parse(start) - 1000), '2026-09-05');
+  });
+
+  it("keeps the organisation's today as the session passes midnight there", () => {
+    const org = { time_zone: 'America/New_York', today: '2026-11-27' };
+    const readAt = Date.parse('2026-11-28T00:44:00Z'); // 19:44 in New York
+    assert.equal(organisationToday(org, readAt, readAt), '2026-11-27');
+    // Past UTC midnight nothing changes; past New York's midnight it is the 28th.
+    assert.equal(organisationToday(org, readAt, Date.parse('2026-11-28T04:59:00Z')), '2026-11-27');
+    assert.equal(organisationToday(org, readAt, Date.parse('2026-11-28T05:01:00Z')), '2026-11-28');
+    // The day the server gave wins over the computer's clock (here a day off).
+    assert.equal(organisationToday({ ...org, today: '2026-11-26' }, readAt, readAt), '2026-11-26');
+    assert.equal(organisationToday({ time_zone: 'Bad/Zone', today: '2026-11-27' }, readAt, readAt + 86400000), '2026-11-27');
+  });
+
+  it('falls back on the computer when the organisation cannot be read', () => {
+    const f = fallbackOrganisation(Date.parse('2026-11-27T12:00:00Z'));
+    assert.match(f.today, /^2026-11-2[678]$/);
+    assert.deepEqual(f.programs, []);
+    assert.deepEqual(f.payers, []);
+  });
+
+  it("names programs as the organisation does", () => {
+    const programs = [
+      { code: 'copd_transitions', name: 'COPD transitions' },
+      { code: 'complex_care', name: 'Complex care' },
+    ];
+    assert.deepEqual(programChoices(programs), [
+      { value: 'copd_transitions', label: 'COPD transitions' },
+      { value: 'complex_care', label: 'Complex care' },
+    ]);
+    assert.equal(programName(programs, 'copd_transitions'), 'COPD transitions');
+    assert.equal(programName(programs, 'new_program'), 'New program');
+    assert.equal(programName(programs, null), '');
+  });
+});

@@ -4,12 +4,15 @@
 //   CK_BINARY     casekeeper binary (default: build/casekeeper of the repository)
 //   CK_CHROMIUM   browser binary (default: /usr/bin/chromium)
 //   CK_WEB_DIST   the built app (default: web/dist)
+// `suite()` gives a test file all of that in one call, with a page per
+// browser context, signing in and the screens' render times.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -144,4 +147,98 @@ export async function assertNoPatientDataKept(page) {
   for (const [k, v] of url.searchParams) assert.match(v, /^[a-z0-9_]+$/, `URL parameter ${k}=${v} is more than an id or a tab`);
   const storage = await page.evaluate(() => ({ local: window.localStorage.length, session: window.sessionStorage.length }));
   assert.deepEqual(storage, { local: 0, session: 0 }, 'the app wrote to browser storage');
+}
+
+/** Console errors every file tolerates: the requests the tests mean to fail. */
+export const ALLOW_CONSOLE = /401|Unauthorized|409|Conflict|400|Bad Request/;
+
+/**
+ * A page in a context of its own (downloads accepted, a 10 s default
+ * timeout) and the problems it meets: page errors and console errors, but
+ * those `allowConsole` matches. Resolves to { context, page, problems }.
+ */
+export async function newPage(browser, { viewport = { width: 1366, height: 900 }, acceptDownloads = true, allowConsole = ALLOW_CONSOLE } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // CSP violations and script errors show up here.
+    if (m.type() === 'error' && !allowConsole.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/** Signs in as one of the demo users (`server` is the server or its URL) and waits for the shell. */
+export async function signIn(page, server, username) {
+  await page.goto((typeof server === 'string' ? server : server.url) + '/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * `timed(name, page, action, ready)` for a timings object: the time from the
+ * action until `ready` is visible and nothing is loading, kept as
+ * timings[name]. `ready` is a locator, or a level-1 heading's name (a string
+ * or a RegExp).
+ */
+export function timer(timings) {
+  return async function timed(name, page, action, ready) {
+    const target = typeof ready === 'string' || ready instanceof RegExp ? page.getByRole('heading', { level: 1, name: ready }) : ready;
+    const t0 = Date.now();
+    await action();
+    await target.waitFor();
+    await page.waitForFunction(() => !document.querySelector('.loading'));
+    timings[name] = Date.now() - t0;
+  };
+}
+
+/** Writes the screens' render times to e2e/artifacts/<file> and prints them when there are any. */
+export function writeTimings(file, timings) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.writeFileSync(path.join(ARTIFACTS, file), JSON.stringify(timings, null, 2) + '\n');
+  if (Object.keys(timings).length) console.log('# screen render times (ms):', JSON.stringify(timings));
+}
+
+/**
+ * One test file's set-up, called at its top level: the server and the
+ * browser start before its tests; after them both stop and the render times
+ * go to e2e/artifacts/<timingsFile>. `pages` are newPage()'s options for the
+ * file (its console-error allowances, whether it downloads). Returns
+ *   server    { url, log() } of the running server
+ *   browser   a getter for the browser
+ *   timings   the render times, by screen
+ *   newPage(viewport?), signIn(page, username), timed(name, page, action, ready)
+ */
+export function suite(timingsFile, pages = {}) {
+  let server;
+  let browser;
+  const timings = {};
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    writeTimings(timingsFile, timings);
+  });
+  const view = {
+    get url() {
+      return server.url;
+    },
+    log: () => server.log(),
+  };
+  return {
+    server: view,
+    get browser() {
+      return browser;
+    },
+    timings,
+    newPage: (viewport) => newPage(browser, { ...pages, ...(viewport ? { viewport } : {}) }),
+    signIn: (page, username) => signIn(page, server, username),
+    timed: timer(timings),
+  };
 }

@@ -12,45 +12,9 @@
 // reason named first) through a stale-version conflict.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ARTIFACTS, PASSWORD, assertAccessible, assertNoPatientDataKept, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { assertAccessible, assertNoPatientDataKept, screenshot, suite } from './harness.mjs';
 
-let server;
-let browser;
-const timings = {};
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.writeFileSync(path.join(ARTIFACTS, 'timings-social.json'), JSON.stringify(timings, null, 2) + '\n');
-  if (Object.keys(timings).length) console.log('# screen render times (ms):', JSON.stringify(timings));
-});
-
-async function newPage(opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, ...opts });
-  context.setDefaultTimeout(10000);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/401|Unauthorized|409|Conflict|400|Bad Request|404|Not Found/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  return { context, page, problems };
-}
-
-async function signIn(page, username) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
+const { server, newPage, signIn, timed } = suite('timings-social.json', { allowConsole: /401|Unauthorized|409|Conflict|400|Bad Request|404|Not Found/ });
 
 const api = async (page, method, p, data) => {
   const r = await page.request.fetch(`${server.url}/api/v1${p}`, { method, data });
@@ -98,11 +62,7 @@ describe('social needs: a barrier, resources, a referral and the organisation’
   it('lists the case’s barriers from screening and finds resources from the patient’s home', async () => {
     await page.goto(`${server.url}/patients/${pid}?case=${barrier.case_id}`);
     await page.getByRole('tab', { name: 'Timeline', selected: true }).waitFor();
-    const t0 = Date.now();
-    await page.getByRole('tab', { name: 'Social needs' }).click();
-    await page.getByRole('heading', { level: 2, name: 'Barriers to care' }).waitFor();
-    await page.waitForFunction(() => !document.querySelector('.loading'));
-    timings.patient_social = Date.now() - t0;
+    await timed('patient_social', page, () => page.getByRole('tab', { name: 'Social needs' }).click(), page.getByRole('heading', { level: 2, name: 'Barriers to care' }));
     const card = page.locator(`article.barrier[data-barrier-id="${barrier.id}"]`);
     await card.getByRole('heading', { name: 'Not enough food' }).waitFor();
     assert.match(await card.textContent(), /High severity/);

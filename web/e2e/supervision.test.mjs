@@ -12,51 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, PASSWORD, assertAccessible, assertNoPatientDataKept, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ARTIFACTS, assertAccessible, assertNoPatientDataKept, screenshot, suite } from './harness.mjs';
 
-let server;
-let browser;
-const timings = {};
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.writeFileSync(path.join(ARTIFACTS, 'timings-supervision.json'), JSON.stringify(timings, null, 2) + '\n');
-  if (Object.keys(timings).length) console.log('# screen render times (ms):', JSON.stringify(timings));
-});
-
-async function newPage(viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  context.setDefaultTimeout(10000);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/401|Unauthorized|400|Bad Request|403|Forbidden|409|Conflict/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  return { context, page, problems };
-}
-
-async function signIn(page, username) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-async function timed(name, page, action, ready) {
-  const t0 = Date.now();
-  await action();
-  await ready.waitFor();
-  await page.waitForFunction(() => !document.querySelector('.loading'));
-  timings[name] = Date.now() - t0;
-}
+const { server, newPage, signIn, timed } = suite('timings-supervision.json', { allowConsole: /401|Unauthorized|400|Bad Request|403|Forbidden|409|Conflict/ });
 
 const api = async (page, method, p, data) => {
   const r = await page.request.fetch(`${server.url}/api/v1${p}`, { method, data });

@@ -5,6 +5,7 @@
 import { ApiError, type ApiErrorBody } from './lib/errors';
 import type { InstrumentDefinition } from './lib/instrument';
 import { filenameFromDisposition, isExpectedType, unexpectedTypeMessage, type ReportFormat } from './lib/download';
+import { bareType, isDocumentType } from './lib/documents';
 import type { InsuranceReport } from './lib/insurance';
 import type { OutcomesReport } from './lib/outcomes';
 import type { PackReport, ProgramEvaluation } from './lib/evaluation';
@@ -432,6 +433,13 @@ export interface DocumentInfo {
   title: string | null;
   document_date: string | null;
   content_type: string;
+  case_id: number | null;
+  source: string | null;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  content_url: string;
 }
 
 export interface Material {
@@ -817,6 +825,11 @@ export async function request<T>(method: string, path: string, body?: unknown, o
  * than saved under the wrong name.
  */
 export async function downloadFile(path: string, format: ReportFormat | 'pdf', fallbackName: string): Promise<DownloadedFile> {
+  return fetchFile(path, (type) => (isExpectedType(type, format) ? null : unexpectedTypeMessage(type, format)), fallbackName);
+}
+
+/** A file from the API with the session, refused (`refuse` says why) when its type is not what was asked for. */
+async function fetchFile(path: string, refuse: (contentType: string) => string | null, fallbackName: string): Promise<DownloadedFile> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, { method: 'GET', credentials: 'same-origin', cache: 'no-store' });
@@ -837,12 +850,47 @@ export async function downloadFile(path: string, format: ReportFormat | 'pdf', f
   }
   onActivity();
   const contentType = res.headers.get('Content-Type') ?? '';
-  if (!isExpectedType(contentType, format)) {
+  const refused = refuse(contentType);
+  if (refused) {
     await res.arrayBuffer().catch(() => null);
-    throw new Error(unexpectedTypeMessage(contentType, format));
+    throw new Error(refused);
   }
   const blob = await res.blob();
   return { blob, filename: filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName), contentType };
+}
+
+/**
+ * Uploads a file as the request's body, typed by `contentType` (a patient's
+ * document: its description in the query string), with the session as every
+ * call; errors are the API's (the field named, 401 ends the session).
+ */
+export async function uploadFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, null, 'network error');
+  }
+  let json: unknown = null;
+  try {
+    json = JSON.parse(await res.text());
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, (json as ApiErrorBody) ?? null, res.statusText || `HTTP ${res.status}`);
+    if (res.status === 401) onUnauthenticated();
+    else onActivity();
+    throw err;
+  }
+  onActivity();
+  return json as T;
 }
 
 const get = <T>(path: string) => request<T>('GET', path);
@@ -932,6 +980,12 @@ export const api = {
   claims: (id: number) => get<Items<Claim>>(`/patients/${id}/claims`),
   caseNotes: (caseId: number) => get<Items<Note>>(`/cases/${caseId}/notes`),
   documents: (id: number) => get<Items<DocumentInfo>>(`/patients/${id}/documents`),
+  /** A new document of the patient: `query` from lib/documents uploadQuery, the file as the body. */
+  uploadDocument: (patientId: number, query: string, file: Blob, contentType: string) =>
+    uploadFile<DocumentInfo>(`/patients/${patientId}/documents?${query}`, file, contentType),
+  /** A document's bytes with the session (every view audited), refused unless of a type the server keeps. */
+  documentContent: (documentId: number, fallbackName: string) =>
+    fetchFile(`/documents/${documentId}/content`, (type) => (isDocumentType(type) ? null : `the server sent ${bareType(type) || 'no content type'} instead of the document, so nothing was saved`), fallbackName),
   insuranceReport: (from: string, to: string) =>
     get<InsuranceReport>(`/reports/insurance?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
 

@@ -29,7 +29,8 @@ import { addDays, programName } from '../lib/organisation';
 import { useSession } from '../session';
 import { formatRate, isProportion } from '../lib/outcomes';
 import { Downloads } from '../components/Downloads';
-import { ErrorMessage, Field, Loading, fieldError } from '../components/ui';
+import { PeriodFields, ProgramField, ReportForm, ReportStatus } from '../components/ReportFilters';
+import { Field, fieldError } from '../components/ui';
 
 const LABELS: Record<string, string> = {
   program: 'Program',
@@ -75,35 +76,20 @@ export function EvaluationView() {
 
   return (
     <div class="evaluation">
-      <form
-        class="card outcomes-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-        noValidate
-        aria-labelledby="eval-form-h"
-      >
+      <ReportForm class="card outcomes-form" labelledBy="eval-form-h" busy={busy} submitLabel="Show evaluation" onRun={() => run()}>
         <h2 id="eval-form-h">The question</h2>
         <div class="grid4">
-          <Field id="eval-program" label="Program" error={fieldError(error, 'program', LABELS.program)}>
-            {(a) => (
-              <select {...a} value={q.program} onChange={(e) => set('program', e.currentTarget.value)}>
-                <option value="">Choose…</option>
-                {org.programs.map((p) => (
-                  <option key={p.code} value={p.code}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="eval-from" label="Enrolled from" hint="Patients referred from this local day" error={fieldError(error, 'from', LABELS.from)}>
-            {(a) => <input {...a} type="date" value={q.from} onInput={(e) => set('from', e.currentTarget.value)} />}
-          </Field>
-          <Field id="eval-to" label="Enrolled to (inclusive)" hint="A local day" error={fieldError(error, 'to', LABELS.to)}>
-            {(a) => <input {...a} type="date" value={q.to} onInput={(e) => set('to', e.currentTarget.value)} />}
-          </Field>
+          <ProgramField id="eval-program" value={q.program} onChange={(v) => set('program', v)} programs={org.programs} none="Choose…" error={error} />
+          <PeriodFields
+            idPrefix="eval"
+            from={q.from}
+            to={q.to}
+            onChange={set}
+            error={error}
+            fromLabel={LABELS.from}
+            toLabel={LABELS.to}
+            fromHint="Patients referred from this local day"
+          />
           <Field id="eval-months" label="Months before and after" hint="1 to 24; the window on each side of enrolment" error={fieldError(error, 'months', LABELS.months)}>
             {(a) => <input {...a} type="number" min={1} max={24} inputMode="numeric" value={q.months} onInput={(e) => set('months', e.currentTarget.value)} />}
           </Field>
@@ -121,17 +107,8 @@ export function EvaluationView() {
             ))}
           </div>
         </fieldset>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Show evaluation
-          </button>
-        </div>
-      </form>
-      <p class="sr-status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={error} labels={LABELS} />
-      {busy && !report ? <Loading what="the evaluation" /> : null}
+      </ReportForm>
+      <ReportStatus status={status} error={error} labels={LABELS} loading={busy && !report} what="the evaluation" />
       {!report && !busy && !error ? <p class="empty">Choose a program and the enrolment period, then “Show evaluation”.</p> : null}
       {report && asked ? <EvaluationResult r={report} params={asked} onDone={setStatus} /> : null}
     </div>

@@ -11,7 +11,8 @@ import { addDays } from '../lib/organisation';
 import { useSession } from '../session';
 import { formatInterval, formatRate } from '../lib/outcomes';
 import { Downloads } from '../components/Downloads';
-import { ErrorMessage, Field, Loading, fieldError } from '../components/ui';
+import { PeriodFields, ReportForm, ReportStatus } from '../components/ReportFilters';
+import { Field, fieldError } from '../components/ui';
 
 const LABELS: Record<string, string> = { pack: 'Measure pack', from: 'From', to: 'To (inclusive)' };
 
@@ -51,15 +52,7 @@ export function MeasurePacksView() {
 
   return (
     <div class="packs">
-      <form
-        class="card report-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-        noValidate
-        aria-label="Which pack, which period"
-      >
+      <ReportForm class="card report-form" label="Which pack, which period" busy={busy} submitLabel="Show measures" onRun={() => run()}>
         <Field id="pack-pack" label="Measure pack" error={fieldError(error, 'pack', LABELS.pack)}>
           {(a) => (
             <select {...a} value={q.pack} onChange={(e) => setQ({ ...q, pack: e.currentTarget.value })}>
@@ -71,23 +64,9 @@ export function MeasurePacksView() {
             </select>
           )}
         </Field>
-        <Field id="pack-from" label="From" hint="A local day" error={fieldError(error, 'from', LABELS.from)}>
-          {(a) => <input {...a} type="date" value={q.from} onInput={(e) => setQ({ ...q, from: e.currentTarget.value })} />}
-        </Field>
-        <Field id="pack-to" label="To (inclusive)" hint="A local day" error={fieldError(error, 'to', LABELS.to)}>
-          {(a) => <input {...a} type="date" value={q.to} onInput={(e) => setQ({ ...q, to: e.currentTarget.value })} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Show measures
-          </button>
-        </div>
-      </form>
-      <p class="sr-status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={error} labels={LABELS} />
-      {busy && !report ? <Loading what="the measures" /> : null}
+        <PeriodFields idPrefix="pack" from={q.from} to={q.to} onChange={(k, v) => setQ({ ...q, [k]: v })} error={error} />
+      </ReportForm>
+      <ReportStatus status={status} error={error} labels={LABELS} loading={busy && !report} what="the measures" />
       {report ? <PackResult r={report} onDone={setStatus} /> : null}
     </div>
   );

@@ -33,7 +33,8 @@ import {
   type OutcomesReport,
 } from '../lib/outcomes';
 import { Downloads } from '../components/Downloads';
-import { ErrorMessage, Field, Loading, fieldError } from '../components/ui';
+import { PeriodFields, ProgramField, ReportForm, ReportStatus } from '../components/ReportFilters';
+import { Field, fieldError } from '../components/ui';
 
 const LABELS: Record<string, string> = {
   from: 'From',
@@ -94,23 +95,10 @@ export function OutcomesView() {
   const allChosen = q.measures.length === MEASURES.length;
   return (
     <div class="outcomes">
-      <form
-        class="card outcomes-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-        noValidate
-        aria-labelledby="out-form-h"
-      >
+      <ReportForm class="card outcomes-form" labelledBy="out-form-h" busy={busy} submitLabel="Show outcomes" onRun={() => run()}>
         <h2 id="out-form-h">The question</h2>
         <div class="grid4">
-          <Field id="out-from" label="From" hint="A local day" error={fieldError(error, 'from', LABELS.from)}>
-            {(a) => <input {...a} type="date" value={q.from} onInput={(e) => set('from', e.currentTarget.value)} />}
-          </Field>
-          <Field id="out-to" label="To (inclusive)" hint="A local day" error={fieldError(error, 'to', LABELS.to)}>
-            {(a) => <input {...a} type="date" value={q.to} onInput={(e) => set('to', e.currentTarget.value)} />}
-          </Field>
+          <PeriodFields idPrefix="out" from={q.from} to={q.to} onChange={set} error={error} />
           <Field id="out-population" label="Population" hint={POPULATIONS.find((p) => p.value === q.population)?.hint} error={fieldError(error, 'population', LABELS.population)}>
             {(a) => (
               <select {...a} value={q.population} onChange={(e) => set('population', e.currentTarget.value)}>
@@ -134,18 +122,7 @@ export function OutcomesView() {
               </select>
             )}
           </Field>
-          <Field id="out-program" label="Program" hint="Cases of one program" error={fieldError(error, 'program', LABELS.program)}>
-            {(a) => (
-              <select {...a} value={q.program} onChange={(e) => set('program', e.currentTarget.value)}>
-                <option value="">Every program</option>
-                {org.programs.map((p) => (
-                  <option key={p.code} value={p.code}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <ProgramField id="out-program" value={q.program} onChange={(v) => set('program', v)} programs={org.programs} none="Every program" hint="Cases of one program" error={error} />
           <Field id="out-payer" label="Payer" hint="Patients covered by one payer on record" error={fieldError(error, 'payer', LABELS.payer)}>
             {(a) => (
               <select {...a} value={q.payer} onChange={(e) => set('payer', e.currentTarget.value)}>
@@ -187,17 +164,8 @@ export function OutcomesView() {
             </span>
           ) : null}
         </fieldset>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Show outcomes
-          </button>
-        </div>
-      </form>
-      <p class="sr-status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={error} labels={LABELS} />
-      {busy && !report ? <Loading what="the outcomes report" /> : null}
+      </ReportForm>
+      <ReportStatus status={status} error={error} labels={LABELS} loading={busy && !report} what="the outcomes report" />
       {report && asked ? <OutcomesResult r={report} params={asked} names={names} programs={org.programs} onDone={setStatus} /> : null}
     </div>
   );

@@ -21,6 +21,7 @@ import { InsuranceTab } from './patient/InsuranceTab';
 import { EducationTab } from './patient/EducationTab';
 import { SocialTab } from './patient/SocialTab';
 import { TransitionsTab } from './patient/TransitionsTab';
+import { DocumentsTab } from './patient/DocumentsTab';
 
 export interface TabProps {
   patient: Patient;
@@ -57,6 +58,7 @@ const TABS: TabDef[] = [
   { id: 'education', label: 'Education', component: EducationTab },
   { id: 'social', label: 'Social needs', component: SocialTab, needsCase: true },
   { id: 'transitions', label: 'Transitions', component: TransitionsTab },
+  { id: 'documents', label: 'Documents', component: DocumentsTab },
 ];
 
 interface Header {
@@ -363,9 +365,9 @@ export function PatientView(props: { patientId: number; caseId: number | null; t
  * the case as one PDF, for an audit, a complaint or a legal request. The
  * reason is required and kept in the audit record of its production; the
  * file comes through fetch with the session and is handed to the browser as
- * a download (nothing is kept by the app).
+ * a download (nothing is kept by the app). Also offered by the Documents tab.
  */
-function CaseFileDialog(props: { caseId: number; onClose: () => void; onDone: (filename: string) => void }) {
+export function CaseFileDialog(props: { caseId: number; onClose: () => void; onDone: (filename: string) => void }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

@@ -21,6 +21,15 @@ bool Adult(const std::optional<std::string>& birth_date, Date on) {
   return born.ok() && YearsBetween(*born, on) >= 18;
 }
 
+// Met counts at once; not met only once its window has closed, pending until then.
+void Count(PackMeasure& m, bool met, bool window_closed) {
+  if (met || window_closed) ++m.denominator;
+  if (met)
+    ++m.numerator;
+  else if (!window_closed)
+    ++m.pending;
+}
+
 void Finish(PackMeasure& m) {
   if (m.denominator == 0) return;
   m.rate = static_cast<double>(m.numerator) / static_cast<double>(m.denominator);
@@ -62,23 +71,8 @@ Status Ncqa(db::Connection& c, const TimeZone& tz, const Period& p, Timestamp no
         const Timestamp due = r.Int(1) + thirty;
         const bool closed = now >= due;
         auto within = [&](size_t i) { return !r.IsNull(i) && r.Int(i) <= due; };
-        if (within(2)) {
-          ++assessed.denominator;
-          ++assessed.numerator;
-        } else if (closed) {
-          ++assessed.denominator;
-        } else {
-          ++assessed.pending;
-        }
-        const bool all = within(3) && within(4) && within(5);
-        if (all) {
-          ++components.denominator;
-          ++components.numerator;
-        } else if (closed) {
-          ++components.denominator;
-        } else {
-          ++components.pending;
-        }
+        Count(assessed, within(2), closed);
+        Count(components, within(3) && within(4) && within(5), closed);
         return Status::Ok();
       }));
   PackMeasure outreach{"outreach_before_closure", "Outreach attempts before closure",
@@ -208,15 +202,7 @@ Status Fmc(db::Connection& c, const TimeZone& tz, const Period& p, Timestamp now
         // Admitted from the ED (that day or the next): an inpatient stay, not this measure.
         if (!r.IsNull(3) && r.Int(3) < tz.FromLocal(AddDays(day, 2), 0)) return Status::Ok();
         const Timestamp due = tz.FromLocal(AddDays(day, 8), 0);
-        const bool met = !r.IsNull(2) && r.Int(2) < due;
-        if (met) {
-          ++m.denominator;
-          ++m.numerator;
-        } else if (now >= due) {
-          ++m.denominator;
-        } else {
-          ++m.pending;
-        }
+        Count(m, !r.IsNull(2) && r.Int(2) < due, now >= due);
         return Status::Ok();
       }));
   out.measures = {m};
@@ -248,15 +234,7 @@ Status Pcr(db::Connection& c, const TimeZone& tz, const Period& p, Timestamp now
             (dx[0] == 'O' || dx[0] == 'P' || dx.rfind("Z33", 0) == 0 || dx.rfind("Z34", 0) == 0 ||
              dx.rfind("Z37", 0) == 0 || dx.rfind("Z38", 0) == 0 || dx.rfind("Z3A", 0) == 0))
           return Status::Ok();
-        const bool readmitted = r.Int(3) != 0;
-        if (readmitted) {
-          ++m.denominator;
-          ++m.numerator;
-        } else if (AddDays(*discharged, 30) < today) {
-          ++m.denominator;
-        } else {
-          ++m.pending;
-        }
+        Count(m, r.Int(3) != 0, AddDays(*discharged, 30) < today);
         return Status::Ok();
       }));
   out.measures = {m};

@@ -167,6 +167,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   auto assessment_rules =
       supervision::ParseAssessmentRules(cfg.compliance.assessments, "compliance.assessments");
   if (!assessment_rules.ok()) return Fail(assessment_rules.status());
+  for (const auto& [instrument, days] : *assessment_rules)
+    if (!(*catalog)->Current(instrument))
+      return Fail(InvalidArgument(
+          "no instrument " + instrument + " is loaded (see GET /api/v1/instruments)",
+          "compliance.assessments"));
   supervision::Supervision supervision(
       db, clock, *time_zone,
       {.note_sign_hours = cfg.compliance.note_sign_hours,

@@ -105,17 +105,14 @@ Result<std::vector<Case>> Service::Caseload(const auth::Principal& who, const au
                                   "AND absent_user_id = ? AND starts_at <= ? AND ends_at > ? AND "
                                   "ended_at IS NULL LIMIT 1",
                                   {who.user_id, user_id, now, now}));
-      if (!covering.empty()) {
-        CK_ASSIGN_OR_RETURN(
-            out, ListAssignedCases(c, user_id, include_closed, after_id, limit, who, now));
-        return Status::Ok();
+      if (covering.empty()) {
+        if (who.role != auth::Role::kSupervisor || !who.team_id)
+          return PermissionDenied(
+              "only supervisors, or a colleague covering it, see another case manager's caseload");
+        CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT team_id FROM users WHERE id = ?", {user_id}));
+        if (u.empty() || u.at(0).IsNull(0) || u.at(0).Int(0) != *who.team_id)
+          return PermissionDenied("supervisors see their own team's caseloads only");
       }
-      if (who.role != auth::Role::kSupervisor || !who.team_id)
-        return PermissionDenied(
-            "only supervisors, or a colleague covering it, see another case manager's caseload");
-      CK_ASSIGN_OR_RETURN(auto u, c.Query("SELECT team_id FROM users WHERE id = ?", {user_id}));
-      if (u.empty() || u.at(0).IsNull(0) || u.at(0).Int(0) != *who.team_id)
-        return PermissionDenied("supervisors see their own team's caseloads only");
     }
     CK_ASSIGN_OR_RETURN(out,
                         ListAssignedCases(c, user_id, include_closed, after_id, limit, who, now));

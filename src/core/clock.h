@@ -59,7 +59,8 @@ std::string FormatDate(Date d);
 // Strict "YYYY-MM-DD" with a real calendar date; InvalidArgument naming `field` otherwise.
 Result<Date> ParseDate(std::string_view text, std::string_view field = "date");
 
-Date DateOf(Timestamp t);               // the UTC calendar date of t
+Date DateOf(Timestamp t);  // the UTC calendar date of t
+inline Date AddDays(Date d, int n) { return Date(std::chrono::sys_days{d} + std::chrono::days{n}); }
 Timestamp StartOfDay(Date d);           // midnight UTC of d
 int YearsBetween(Date birth, Date on);  // completed years, for ages
 

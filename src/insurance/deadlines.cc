@@ -11,8 +11,6 @@ Date AddMonths(Date d, int months) {
   return Date(ym.year(), ym.month(), day);
 }
 
-Date AddDays(Date d, int days) { return Date(std::chrono::sys_days{d} + std::chrono::days{days}); }
-
 }  // namespace
 
 Timestamp Deadlines::After(Timestamp start, const Span& span) const {

@@ -10,7 +10,7 @@
 namespace ck::outcomes {
 namespace {
 
-constexpr double kZ = 1.959963984540054;
+constexpr double kZ = kZ95;
 constexpr double kDaysPerMonth = 30.4375;
 constexpr Timestamp kReadmissionWindow = 30 * kMillisPerDay;
 

@@ -17,7 +17,6 @@ namespace {
 
 constexpr double kDaysPerMonth = 30.4375;
 
-Date AddDays(Date d, int n) { return Date(std::chrono::sys_days{d} + std::chrono::days{n}); }
 Date AddYears(Date d, int n) {
   auto y = std::chrono::year_month_day(d);
   std::chrono::year_month_day out{y.year() + std::chrono::years{n}, y.month(), y.day()};

@@ -13,8 +13,6 @@
 namespace ck::outcomes {
 namespace {
 
-Date AddDays(Date d, int n) { return Date(std::chrono::sys_days{d} + std::chrono::days{n}); }
-
 bool Adult(const std::optional<std::string>& birth_date, Date on) {
   if (!birth_date) return false;
   auto born = ParseDate(*birth_date);

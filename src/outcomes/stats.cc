@@ -5,7 +5,7 @@
 namespace ck::outcomes {
 namespace {
 
-constexpr double kZ = 1.959963984540054;  // the 97.5th percentile of the standard normal
+constexpr double kZ = kZ95;
 
 double TwoSidedP(double z) { return std::erfc(std::fabs(z) / std::sqrt(2.0)); }
 

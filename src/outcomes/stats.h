@@ -19,6 +19,7 @@ struct Interval {
 // many in its denominator (people, events' denominators, or patient-months):
 // below that the report says nothing rather than something misleading.
 inline constexpr double kMinimumForSignificance = 10;
+inline constexpr double kZ95 = 1.959963984540054;  // the 97.5th percentile of the standard normal
 bool Significant(std::optional<double> p_value, double group_size, double rest_size);
 
 // The 95 % Wilson score interval of k successes in n (nullopt when n is 0).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/sql.h"
 #include "patients/validation.h"
 
 namespace ck::patients {
@@ -198,6 +199,25 @@ constexpr const char* kRelationshipColumns =
     "created_at, updated_at, version";
 
 }  // namespace
+
+Result<std::unordered_map<int64_t, std::string>> ScreenNames(db::Connection& c,
+                                                             const std::vector<int64_t>& ids) {
+  std::unordered_map<int64_t, std::string> names;
+  for (size_t start = 0; start < ids.size(); start += 500) {
+    size_t n = std::min<size_t>(500, ids.size() - start);
+    db::Params p(ids.begin() + static_cast<long>(start),
+                 ids.begin() + static_cast<long>(start + n));
+    CK_RETURN_IF_ERROR(
+        c.ForEachRow("SELECT id, COALESCE(preferred_name, given_name), family_name FROM patients "
+                     "WHERE id IN " +
+                         db::InList(n),
+                     p, [&](const db::Row& r) {
+                       names[r.Int(0)] = r.Text(1) + " " + r.Text(2);
+                       return Status::Ok();
+                     }));
+  }
+  return names;
+}
 
 std::string VisiblePatients(const auth::Principal& who, Timestamp now, const char* column,
                             db::Params& params) {

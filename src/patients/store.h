@@ -2,6 +2,7 @@
 // care teams; nothing else. Callers own the transaction.
 #pragma once
 
+#include <unordered_map>
 #include <vector>
 
 #include "auth/model.h"
@@ -48,6 +49,11 @@ const std::vector<std::string>& TablesMovedByMerge();
 Result<int64_t> InsertCareTeamMember(db::Connection& c, int64_t patient_id, int64_t user_id,
                                      const std::string& member_role, Timestamp now);
 Result<std::vector<CareTeamMember>> ListCareTeam(db::Connection& c, int64_t patient_id);
+
+// The names lists show ("preferred or given name, family name") for `ids`;
+// callers audit the disclosure in the same transaction.
+Result<std::unordered_map<int64_t, std::string>> ScreenNames(db::Connection& c,
+                                                             const std::vector<int64_t>& ids);
 
 // A WHERE fragment (" AND <column> IN (...)") limiting patient ids in `column`
 // to those `who` may see; appends its parameters to `params`.

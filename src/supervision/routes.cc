@@ -1,5 +1,7 @@
 #include "supervision/routes.h"
 
+#include <set>
+
 #include "http/json.h"
 #include "reports/respond.h"
 
@@ -12,16 +14,6 @@ using P = auth::Permission;
 std::optional<double> Rate(int met, int checked) {
   if (checked == 0) return std::nullopt;
   return static_cast<double>(met) / checked;
-}
-
-const char* RuleDescription(const std::string& rule) {
-  if (rule == "note_signed")
-    return "a note signed within the hours allowed after each reached contact";
-  if (rule == "care_plan_review") return "active care plans reviewed by their review date";
-  if (rule == "consent_on_file") return "a current consent to case management once past screening";
-  if (rule == "assessments_current")
-    return "the configured assessments completed within their interval";
-  return "";
 }
 
 Json ToJson(const Coverage& v) {
@@ -106,9 +98,8 @@ void RegisterRoutes(http::Router& router, Supervision& supervision, cases::Servi
                    auto report, supervision.Compliance(*req.principal, req.Actor(), as_of, user));
                const ComplianceRules& R = supervision.rules();
                Json rules = Json::array();
-               for (const char* key :
-                    {"note_signed", "care_plan_review", "consent_on_file", "assessments_current"})
-                 rules.push_back({{"rule", key}, {"description", RuleDescription(key)}});
+               for (const auto& [key, description] : ComplianceRuleCatalog())
+                 rules.push_back({{"rule", key}, {"description", description}});
                Json assessments = Json::array();
                for (const auto& [id, days] : R.assessments)
                  assessments.push_back({{"instrument", id}, {"days", days}});
@@ -228,6 +219,7 @@ void RegisterRoutes(http::Router& router, Supervision& supervision, cases::Servi
         const Json& list = body["assignments"];
         if (list.size() > 2000) return InvalidArgument("at most 2000 at once", "assignments");
         std::vector<cases::CaseMove> moves;
+        std::set<int64_t> seen;
         for (size_t i = 0; i < list.size(); ++i) {
           const std::string at = "assignments[" + std::to_string(i) + "]";
           if (!list[i].is_object()) return InvalidArgument("must be an object", at);
@@ -241,6 +233,9 @@ void RegisterRoutes(http::Router& router, Supervision& supervision, cases::Servi
             if (key != "case_id" && key != "user_id" && key != "version")
               return InvalidArgument("unknown field", at + "." + key);
           m.case_id = list[i]["case_id"].get<int64_t>();
+          if (!seen.insert(m.case_id).second)
+            return InvalidArgument("case " + std::to_string(m.case_id) + " is listed twice",
+                                   at + ".case_id");
           m.user_id = list[i]["user_id"].get<int64_t>();
           // The version the supervisor read: a case changed since is a 409, not a silent move.
           if (list[i].contains("version")) {

@@ -9,6 +9,7 @@
 #include "audit/trail.h"
 #include "auth/authorizer.h"
 #include "cases/store.h"
+#include "patients/store.h"
 
 namespace ck::supervision {
 namespace {
@@ -74,21 +75,6 @@ Result<TeamMember> UserOf(db::Connection& c, int64_t id, const char* field) {
 
 std::string Day(const TimeZone& tz, Timestamp t) { return FormatDate(tz.LocalDate(t)); }
 
-std::string InstrumentLabel(const std::string& id) {
-  if (id == "phq9") return "PHQ-9";
-  if (id == "gad7") return "GAD-7";
-  if (id == "ahc-hrsn") return "AHC social needs screen";
-  if (id == "morse") return "Morse Fall Scale";
-  if (id == "phq2") return "PHQ-2";
-  return id;
-}
-
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
-
 // Users (by id) currently away with their caseload covered.
 Result<std::map<int64_t, std::string>> AbsentNow(db::Connection& c, int64_t team_id,
                                                  Timestamp now) {
@@ -130,6 +116,15 @@ Result<std::vector<std::pair<std::string, int>>> ParseAssessmentRules(std::strin
     start = comma + 1;
   }
   return out;
+}
+
+const std::vector<std::pair<std::string, std::string>>& ComplianceRuleCatalog() {
+  static const std::vector<std::pair<std::string, std::string>> kRules = {
+      {"note_signed", "a note signed within the hours allowed after each reached contact"},
+      {"care_plan_review", "active care plans reviewed by their review date"},
+      {"consent_on_file", "a current consent to case management once past screening"},
+      {"assessments_current", "the configured assessments completed within their interval"}};
+  return kRules;
 }
 
 int MemberCompliance::checked() const {
@@ -227,6 +222,12 @@ Status Supervision::ComplianceOf(db::Connection& c, Timestamp as_of, MemberCompl
         as_of - static_cast<Timestamp>(R.assessment_grace_days) * kMillisPerDay;
     for (const auto& [instrument, days] : R.assessments) {
       const Timestamp interval = static_cast<Timestamp>(days) * kMillisPerDay;
+      // The instrument's title as its definition gives it (its id if never loaded).
+      CK_ASSIGN_OR_RETURN(auto titled, c.Query("SELECT title FROM instrument_definitions WHERE "
+                                               "instrument_id = ? ORDER BY first_loaded_at DESC "
+                                               "LIMIT 1",
+                                               {instrument}));
+      const std::string title = titled.empty() ? instrument : titled.at(0).Text(0);
       CK_RETURN_IF_ERROR(c.ForEachRow(
           "SELECT k.id, k.patient_id, k.referred_at, (SELECT MAX(a.completed_at) FROM assessments "
           "a WHERE a.patient_id = k.patient_id AND a.instrument_id = ? AND a.status = "
@@ -240,8 +241,8 @@ Status Supervision::ComplianceOf(db::Connection& c, Timestamp as_of, MemberCompl
               ++t.met;
               return Status::Ok();
             }
-            std::string detail = InstrumentLabel(instrument) + " due: " +
-                                 (last ? "last completed " + Day(tz_, *last) : "never completed");
+            std::string detail =
+                title + " due: " + (last ? "last completed " + Day(tz_, *last) : "never completed");
             Timestamp due =
                 last ? *last + interval
                      : r.Int(2) + static_cast<Timestamp>(R.assessment_grace_days) * kMillisPerDay;
@@ -295,21 +296,8 @@ Result<ComplianceReport> Supervision::Compliance(const auth::Principal& who,
   for (const MemberCompliance& m : members)
     for (const Finding& f : m.findings) shown.insert(f.patient_id);
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    std::unordered_map<int64_t, std::string> names;
     std::vector<int64_t> ids(shown.begin(), shown.end());
-    for (size_t start = 0; start < ids.size(); start += 500) {
-      size_t n = std::min<size_t>(500, ids.size() - start);
-      db::Params p(ids.begin() + static_cast<long>(start),
-                   ids.begin() + static_cast<long>(start + n));
-      CK_RETURN_IF_ERROR(
-          c.ForEachRow("SELECT id, COALESCE(preferred_name, given_name), family_name FROM patients "
-                       "WHERE id IN " +
-                           InList(n),
-                       p, [&](const db::Row& r) {
-                         names[r.Int(0)] = r.Text(1) + " " + r.Text(2);
-                         return Status::Ok();
-                       }));
-    }
+    CK_ASSIGN_OR_RETURN(auto names, patients::ScreenNames(c, ids));
     for (MemberCompliance& m : members)
       for (Finding& f : m.findings) f.patient_name = names[f.patient_id];
     audit::Batch batch;

@@ -29,6 +29,9 @@ struct ComplianceRules {
   std::vector<std::pair<std::string, int>> assessments = {{"phq9", 365}};
   int assessment_grace_days = 30;  // cases referred more recently are not yet due
 };
+// The checklist's rules in the order reports list them: key, description.
+const std::vector<std::pair<std::string, std::string>>& ComplianceRuleCatalog();
+
 // "phq9:365,ahc_hrsn:365" → the list (InvalidArgument naming `field`).
 Result<std::vector<std::pair<std::string, int>>> ParseAssessmentRules(std::string_view text,
                                                                       std::string_view field);

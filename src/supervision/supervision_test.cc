@@ -157,6 +157,15 @@ TEST_F(SupervisionTest, CoverageOpensTheCaseloadWhileInForceAndClosesItAfter) {
   // The covering colleague reaches the patients, lists the caseload, works the worklist.
   EXPECT_EQ(Call(Method::kGet, PatientPath(p), "cm.two").status, 200);
   EXPECT_EQ(Call(Method::kGet, PatientPath(p), "cm.three").status, 403);
+  // ... and finds them in the patient lists, like their own.
+  auto listed = [&](const std::string& who) {
+    Json items = Json::parse(Call(Method::kGet, "/api/v1/patients?limit=200", who).body)["items"];
+    for (const Json& it : items)
+      if (it["id"] == p) return true;
+    return false;
+  };
+  EXPECT_TRUE(listed("cm.two"));
+  EXPECT_FALSE(listed("cm.three"));
   http::Response caseload =
       Call(Method::kGet, "/api/v1/cases?assigned_user_id=" + std::to_string(api_.id("cm.one")),
            "cm.two");
@@ -215,6 +224,7 @@ TEST_F(SupervisionTest, CoverageOpensTheCaseloadWhileInForceAndClosesItAfter) {
   api_.SignInAgain("cm.two");
   api_.SignInAgain("sup");
   EXPECT_EQ(Call(Method::kGet, PatientPath(p), "cm.two").status, 403);
+  EXPECT_FALSE(listed("cm.two")) << "the coverage over, the patient leaves the lists too";
   EXPECT_EQ(
       Json::parse(Call(Method::kGet, "/api/v1/supervision/coverages", "sup").body)["items"].size(),
       0u);
@@ -254,6 +264,14 @@ TEST_F(SupervisionTest, BulkReassignmentIsAllOrNothingAndTakesTasksAndAccessAlon
   EXPECT_EQ(refused.status, 403) << refused.body;
   EXPECT_EQ(Scalar("SELECT assigned_user_id FROM cases WHERE id = ?", {k1}), api_.id("cm.one"))
       << "nothing moved";
+
+  Json twice = {{"reason", "oops"},
+                {"assignments",
+                 {{{"case_id", k1}, {"user_id", api_.id("cm.two")}},
+                  {{"case_id", k1}, {"user_id", api_.id("cm.three")}}}}};
+  http::Response doubled = Call(Method::kPost, "/api/v1/supervision/reassignments", "sup", twice);
+  EXPECT_EQ(doubled.status, 400);
+  EXPECT_EQ(Json::parse(doubled.body)["field"], "assignments[1].case_id");
 
   moves["assignments"][1]["user_id"] = api_.id("cm.three");
   moves["assignments"][0]["user_id"] = "two";
@@ -353,6 +371,29 @@ TEST_F(SupervisionTest, TheProposalBalancesAcuityWeightedLoads) {
   http::Response closed_case = Call(Method::kPost, "/api/v1/supervision/reassignment-proposal",
                                     "sup", {{"case_ids", {leaving[0], 999999}}});
   EXPECT_EQ(Json::parse(closed_case.body)["field"], "case_ids[1]");
+}
+
+TEST_F(SupervisionTest, TheProposalKeepsAPatientWithSomeoneWhoKnowsThemWhenLoadsAreClose) {
+  CaseOf("cm.two", "high");  // cm.two 3, cm.three 0
+  auto [p, k] = CaseOf("cm.one", "moderate");
+  // cm.two is on the patient's care team already (a colleague on another case of theirs).
+  Exec(
+      "INSERT INTO care_team_members (patient_id, user_id, member_role, added_at) VALUES (?, ?, "
+      "'case_manager', 0)",
+      {p, api_.id("cm.two")});
+  Json proposal = Json::parse(Call(Method::kPost, "/api/v1/supervision/reassignment-proposal",
+                                   "sup", {{"from_user_id", api_.id("cm.one")}})
+                                  .body);
+  ASSERT_EQ(proposal["moves"].size(), 1u) << proposal.dump();
+  EXPECT_EQ(proposal["moves"][0]["case_id"], k);
+  EXPECT_EQ(proposal["moves"][0]["to_user_id"], api_.id("cm.two")) << "3 + 2 is within 4 of 0 + 2";
+  EXPECT_NE(proposal["moves"][0]["why"].get<std::string>().find("care team"), std::string::npos);
+  // Too far apart, balance wins.
+  CaseOf("cm.two", "very_high");  // cm.two 7
+  proposal = Json::parse(Call(Method::kPost, "/api/v1/supervision/reassignment-proposal", "sup",
+                              {{"from_user_id", api_.id("cm.one")}})
+                             .body);
+  EXPECT_EQ(proposal["moves"][0]["to_user_id"], api_.id("cm.three"));
 }
 
 TEST_F(SupervisionTest, TheDocumentationChecklistFindsWhatIsMissing) {

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "db/sql.h"
 
 namespace ck::transitions::internal {
 
@@ -48,10 +49,6 @@ Status MarkChecklistItemDone(db::Connection& c, const std::vector<int64_t>& enco
                              const std::string& item, const std::string& why,
                              std::optional<int64_t> by, Timestamp now);
 
-inline std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
-}
+using db::InList;
 
 }  // namespace ck::transitions::internal

@@ -6,7 +6,6 @@
 namespace ck::transitions {
 namespace {
 
-Date Plus(Date d, int days) { return Date(std::chrono::sys_days{d} + std::chrono::days{days}); }
 bool InWindow(Date d, Date from, Date to) {
   return std::chrono::sys_days{d} >= std::chrono::sys_days{from} &&
          std::chrono::sys_days{d} <= std::chrono::sys_days{to};
@@ -36,13 +35,13 @@ std::vector<TrcComponent> EvaluateTrc(const Stay& stay, const std::vector<TrcEvi
     c.component = name;
     if (name == "admission_notification") {
       c.window_from = stay.admission_date;
-      c.window_to = Plus(stay.admission_date, 2);
+      c.window_to = AddDays(stay.admission_date, 2);
     } else if (stay.discharge_date) {
       Date d = *stay.discharge_date;
       int first = name == "patient_engagement" ? 1 : 0;
       int last = name == "discharge_information" ? 2 : 30;
-      c.window_from = Plus(d, first);
-      c.window_to = Plus(d, last);
+      c.window_from = AddDays(d, first);
+      c.window_to = AddDays(d, last);
     }
     if (!c.window_from) {
       c.status = "pending";  // opens at discharge

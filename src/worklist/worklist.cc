@@ -5,21 +5,19 @@
 #include <unordered_map>
 
 #include "audit/trail.h"
+#include "db/sql.h"
+#include "patients/store.h"
 
 namespace ck::worklist {
 namespace {
+
+using db::InList;
 
 std::string Hours(Timestamp ms) {
   int64_t h = ms / kMillisPerHour;
   if (h >= 48) return std::to_string(h / 24) + " days";
   if (h >= 1) return std::to_string(h) + " h";
   return std::to_string(std::max<int64_t>(ms / kMillisPerMinute, 0)) + " min";
-}
-
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s + ")";
 }
 
 }  // namespace
@@ -542,20 +540,7 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
   shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     // Names for the screen, read with the audit records of their disclosure.
-    std::unordered_map<int64_t, std::string> names;
-    for (size_t start = 0; start < shown.size(); start += 500) {
-      size_t n = std::min<size_t>(500, shown.size() - start);
-      db::Params p(shown.begin() + static_cast<long>(start),
-                   shown.begin() + static_cast<long>(start + n));
-      CK_RETURN_IF_ERROR(
-          c.ForEachRow("SELECT id, COALESCE(preferred_name, given_name), family_name FROM patients "
-                       "WHERE id IN " +
-                           InList(n),
-                       p, [&](const db::Row& r) {
-                         names[r.Int(0)] = r.Text(1) + " " + r.Text(2);
-                         return Status::Ok();
-                       }));
-    }
+    CK_ASSIGN_OR_RETURN(auto names, patients::ScreenNames(c, shown));
     for (Item& it : items) it.patient_name = names[it.patient_id];
     audit::Batch batch;
     for (int64_t p : shown)

@@ -263,7 +263,7 @@ void BM_WorklistCaseManager(benchmark::State& state) {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count());
       if (!list.ok()) return state.SkipWithError(list.status().ToString().c_str());
-      items += list->size();
+      items += list->items.size();
     }
     Report(state, ms);
     state.counters["items_avg"] = static_cast<double>(items) / 300;

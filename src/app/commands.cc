@@ -137,7 +137,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   careplans::Service care_plans(db, clock);
   auto time_zone = TimeZone::Load(cfg.calendar.time_zone);
   if (!time_zone.ok()) return Fail(time_zone.status());
-  worklist::Worklist worklist(db, clock, {}, &*time_zone);
+  worklist::Worklist worklist(db, clock, {.snooze_max_days = cfg.worklist.snooze_max_days},
+                              &*time_zone);
   scheduling::Service appointments(db, clock, calendar);
   education::Service education(db, clock, calendar,
                                {.unable_to_reach_attempts = cfg.tasks.unable_to_reach_attempts});
@@ -199,6 +200,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
       if (Status st = demo::SeedHistory(db, clock, *time_zone); !st.ok()) return Fail(st);
       auto run = risk::Stratify(db, clock, *tier_rules, {.trigger = "demo"});
       if (!run.ok()) return Fail(run.status());
+      if (Status st = demo::SeedSnoozes(db, worklist, clock, *time_zone); !st.ok()) return Fail(st);
       spdlog::info("demo data created; {} patients stratified", run->patients);
     }
   }

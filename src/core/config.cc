@@ -158,6 +158,7 @@ std::map<std::string, Setting> Settings(Config& c) {
       {"compliance.lookback_days", IntSetting(c.compliance.lookback_days, 1)},
       {"compliance.assessments", StringSetting(c.compliance.assessments)},
       {"compliance.assessment_grace_days", IntSetting(c.compliance.assessment_grace_days, 0)},
+      {"worklist.snooze_max_days", IntSetting(c.worklist.snooze_max_days, 1)},
       {"mllp.listen", StringSetting(c.mllp.listen)},
       {"mllp.max_frame_bytes", IntSetting(c.mllp.max_frame_bytes, int64_t{1024})},
       {"mllp.idle_timeout_seconds", IntSetting(c.mllp.idle_timeout_seconds, 1)},

@@ -102,6 +102,9 @@ struct Config {
     std::string assessments = "phq9:365";
     int assessment_grace_days = 30;  // cases referred more recently are not yet due
   } compliance;
+  struct Worklist {
+    int snooze_max_days = 30;  // a worklist item is snoozed at most this far ahead
+  } worklist;
   struct Web {
     // The built web app (index.html and assets/); a relative path is taken from the
     // working directory. Missing: the API is served without the app.

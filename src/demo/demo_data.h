@@ -16,6 +16,7 @@
 #include "social/resources.h"
 #include "social/service.h"
 #include "transitions/service.h"
+#include "worklist/worklist.h"
 
 namespace ck::demo {
 
@@ -61,6 +62,11 @@ Status SeedTransitions(db::Database& db, transitions::Service& transitions,
 // reconciliations, consents, care plans with goals due, repeat PHQ-9s, notes,
 // and a coverage booked for leave. Run last.
 Status SeedHistory(db::Database& db, const Clock& clock, const TimeZone& tz);
+
+// Worklist snoozes: one item hidden until tomorrow 9:00 (cm.garcia's), one back
+// from a snooze that ran out yesterday (cm.nguyen's). Run after stratification.
+Status SeedSnoozes(db::Database& db, worklist::Worklist& worklist, const Clock& clock,
+                   const TimeZone& tz);
 
 // Whether the database has any user (an initialised deployment).
 Result<bool> HasUsers(db::Database& db);

@@ -549,6 +549,7 @@ const std::vector<std::string>& TablesMovedByMerge() {
       "medication_reconciliations",
       "adherence_checks",
       "trc_documentation",
+      "worklist_snoozes",
   };
   return kTables;
 }

@@ -22,8 +22,8 @@ std::string Hours(Timestamp ms) {
 
 }  // namespace
 
-Result<std::vector<Item>> Worklist::ForUser(const auth::Principal& who, const auth::Actor& actor,
-                                            int64_t user_id, int limit) {
+Result<List> Worklist::ForUser(const auth::Principal& who, const auth::Actor& actor,
+                               int64_t user_id, int limit, bool include_snoozed) {
   std::optional<int64_t> team;
   std::string role;
   if (user_id != who.user_id) {
@@ -75,16 +75,16 @@ Result<std::vector<Item>> Worklist::ForUser(const auth::Principal& who, const au
           return Status::Ok();
         });
   }));
-  CK_ASSIGN_OR_RETURN(auto items, Build(actor, users, team, role, false, limit));
-  for (Item& it : items) {
+  CK_ASSIGN_OR_RETURN(auto list, Build(actor, users, team, role, false, limit, include_snoozed));
+  for (Item& it : list.items) {
     auto covered = covered_names.find(it.patient_id);
     if (covered != covered_names.end()) it.reasons.push_back("covering for " + covered->second);
   }
-  return items;
+  return list;
 }
 
-Result<std::vector<Item>> Worklist::ForTeam(const auth::Principal& who, const auth::Actor& actor,
-                                            int limit) {
+Result<List> Worklist::ForTeam(const auth::Principal& who, const auth::Actor& actor, int limit,
+                               bool include_snoozed) {
   if (who.role != auth::Role::kSupervisor || !who.team_id)
     return PermissionDenied("the team worklist is a supervisor's");
   std::vector<int64_t> users;
@@ -96,19 +96,20 @@ Result<std::vector<Item>> Worklist::ForTeam(const auth::Principal& who, const au
                           return Status::Ok();
                         });
   }));
-  return Build(actor, users, who.team_id, "case_manager", true, limit);
+  return Build(actor, users, who.team_id, "case_manager", true, limit, include_snoozed);
 }
 
-Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
-                                          const std::vector<int64_t>& users,
-                                          std::optional<int64_t> team_id, std::string_view role,
-                                          bool unassigned_referrals, int limit) {
+Result<List> Worklist::Build(const auth::Actor& actor, const std::vector<int64_t>& users,
+                             std::optional<int64_t> team_id, std::string_view role,
+                             bool unassigned_referrals, int limit, bool include_snoozed) {
   const Timestamp now = clock_.Now();
   const RankingRules& R = rules_;
-  std::vector<Item> items;
-  if (users.empty()) return items;
+  List list;
+  std::vector<Item>& items = list.items;
+  if (users.empty()) return list;
   CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     items.clear();
+    list.snoozed = 0;
     db::Params u(users.begin(), users.end());
     const std::string in = InList(users.size());
     // The patients whose care team the users are on: what the patient-based sources read.
@@ -499,6 +500,7 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
                            " ago");
       items.push_back(std::move(it));
     }
+    CK_RETURN_IF_ERROR(ApplySnoozes(c, items, include_snoozed, list.snoozed));
     // The patients' tiers: the same work ranks higher for a higher-risk patient.
     std::vector<int64_t> ids;
     for (const Item& it : items) ids.push_back(it.patient_id);
@@ -548,7 +550,7 @@ Result<std::vector<Item>> Worklist::Build(const auth::Actor& actor,
           batch.Add(audit::EventBy(actor, now, "worklist.read", "patient", std::to_string(p), p)));
     return batch.Flush(c);
   }));
-  return items;
+  return list;
 }
 
 }  // namespace ck::worklist

@@ -7,10 +7,11 @@
 // past their target date, payer decisions due, appeal deadlines near,
 // approvals ending, community referrals unanswered, and discharge plans whose
 // expected date is today or tomorrow with the checklist not ready
-// (docs/worklist.md).
+// (docs/worklist.md). Any item but a crisis alert can be snoozed: hidden from
+// every worklist until a time, with a reason.
 //
 //   Worklist worklist(db, clock, {});
-//   CK_ASSIGN_OR_RETURN(auto items, worklist.ForUser(who, actor, who.user_id, 100));
+//   CK_ASSIGN_OR_RETURN(auto list, worklist.ForUser(who, actor, who.user_id, 100));
 #pragma once
 
 #include <map>
@@ -57,6 +58,23 @@ struct RankingRules {
   // A patient of these tiers without a reached contact for this many days.
   std::map<int, int> no_contact_days = {{1, 14}, {2, 30}};
   Timestamp horizon = 24 * kMillisPerHour;  // "due soon", "overnight": the next / last 24 hours
+  int snooze_max_days = 30;                 // a snooze ends at most this far ahead
+  int snooze_recall_days = 7;  // an item back from a snooze this recent says why it was snoozed
+};
+
+// A snooze: the item `item_key` hidden from every worklist until `until`.
+struct Snooze {
+  int64_t id = 0;
+  std::string item_key;
+  int64_t patient_id = 0;
+  std::string reason;
+  Timestamp until = 0;
+  int64_t snoozed_by = 0;
+  std::string snoozed_by_name;
+  Timestamp snoozed_at = 0;
+  std::optional<Timestamp> woken_at;
+  std::optional<int64_t> woken_by;
+  bool active = false;  // hiding its item now: not woken, until still ahead
 };
 
 struct Item {
@@ -71,7 +89,25 @@ struct Item {
   std::optional<int64_t> owner_user_id;  // whose it is (team worklists)
   std::string title;
   std::optional<Timestamp> due_at;  // or when it happened
+  // "<kind>:<subject>:<id>" ("task_overdue:task:12"): what a snooze names;
+  // none for a crisis alert, which cannot be snoozed.
+  std::optional<std::string> key;
+  // Its snooze: active (listed only when asked for), or run out lately.
+  std::optional<Snooze> snooze;
 };
+
+struct List {
+  std::vector<Item> items;
+  int snoozed = 0;  // items an active snooze hides (listed or not)
+};
+
+// The key of an item of `kind` about the item's subject; none when the kind
+// cannot be snoozed or the subject is unknown.
+std::optional<std::string> KeyOf(const Item& item);
+
+// The patient of the item named by `key`: InvalidArgument("item") for a
+// malformed key, an unknown kind or a crisis alert; NotFound for no subject.
+Result<int64_t> PatientOfItem(db::Connection& conn, std::string_view key);
 
 class Worklist {
  public:
@@ -81,18 +117,31 @@ class Worklist {
       : db_(db), clock_(clock), rules_(std::move(rules)), tz_(time_zone) {}
 
   // One case manager's: the caller's own, or (supervisors) a member of their team's.
-  Result<std::vector<Item>> ForUser(const auth::Principal& who, const auth::Actor& actor,
-                                    int64_t user_id, int limit);
+  // Snoozed items are left out unless `include_snoozed`.
+  Result<List> ForUser(const auth::Principal& who, const auth::Actor& actor, int64_t user_id,
+                       int limit, bool include_snoozed = false);
   // A supervisor's whole team, with unassigned referrals awaiting triage.
-  Result<std::vector<Item>> ForTeam(const auth::Principal& who, const auth::Actor& actor,
-                                    int limit);
+  Result<List> ForTeam(const auth::Principal& who, const auth::Actor& actor, int limit,
+                       bool include_snoozed = false);
+
+  // Hides the item `key` until `until` (ahead, within snooze_max_days), for a
+  // reason; replaces the item's earlier snooze. The caller has checked access
+  // to the item's patient.
+  Result<Snooze> SnoozeItem(const auth::Principal& who, const auth::Actor& actor,
+                            const std::string& key, Timestamp until, const std::string& reason);
+  // Ends a snooze now: FailedPrecondition when it was woken or ran out.
+  Result<Snooze> Wake(const auth::Principal& who, const auth::Actor& actor, int64_t snooze_id);
 
   const RankingRules& rules() const { return rules_; }
 
  private:
-  Result<std::vector<Item>> Build(const auth::Actor& actor, const std::vector<int64_t>& users,
-                                  std::optional<int64_t> team_id, std::string_view role,
-                                  bool unassigned_referrals, int limit);
+  Result<List> Build(const auth::Actor& actor, const std::vector<int64_t>& users,
+                     std::optional<int64_t> team_id, std::string_view role,
+                     bool unassigned_referrals, int limit, bool include_snoozed);
+  // Sets each item's key and snooze; drops (or with `include_snoozed` keeps)
+  // the snoozed ones, counting them.
+  Status ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool include_snoozed,
+                      int& snoozed) const;
   db::Database& db_;
   const Clock& clock_;
   RankingRules rules_;

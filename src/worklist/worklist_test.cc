@@ -22,6 +22,7 @@ class WorklistTest : public ::testing::Test {
     api_.AddUser("cm.two", auth::Role::kCaseManager, team_);
     api_.AddUser("sup", auth::Role::kSupervisor, team_);
     api_.AddUser("sup.b", auth::Role::kSupervisor, api_.AddTeam("B"));
+    api_.AddUser("auditor", auth::Role::kAuditor, std::nullopt);
     p1_ = Patient("One", 1);  // tier 1
     p2_ = Patient("Two", 3);
     c1_ = Case(p1_, "active", api_.id("cm.one"));
@@ -87,6 +88,25 @@ class WorklistTest : public ::testing::Test {
     auto r = api_.Call(Method::kGet, path, who);
     EXPECT_EQ(r.status, want) << r.body;
     return Json::parse(r.body);
+  }
+
+  Json Post(const std::string& path, const std::string& who, const Json& body, int want) {
+    auto r = api_.Call(Method::kPost, path, who, body);
+    EXPECT_EQ(r.status, want) << path << " " << body.dump() << " " << r.body;
+    return Json::parse(r.body);
+  }
+
+  // The clock moved on; everyone signs in again.
+  void At(Timestamp t) {
+    api_.clock().Set(t);
+    for (const char* who : {"cm.one", "cm.two", "sup", "auditor"}) api_.SignInAgain(who);
+  }
+
+  // The worklist item named `key` (null when absent).
+  static Json Find(const Json& items, const std::string& key) {
+    for (const Json& it : items)
+      if (it["key"] == key) return it;
+    return nullptr;
   }
 
   static constexpr Timestamp kNow = 1795770000000;  // 2026-11-27T09:00:00Z
@@ -260,6 +280,174 @@ TEST_F(WorklistTest, SupervisorsSeeTheirTeamsAndOnlyTheirs) {
   EXPECT_EQ(Get("/api/v1/worklist?limit=5abc", "cm.one", 400)["field"], "limit");
   EXPECT_EQ(Get("/api/v1/worklist?user_id=" + std::to_string(cm) + "x", "sup", 400)["field"],
             "user_id");
+}
+
+TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) {
+  const Timestamp h = kMillisPerHour, d = kMillisPerDay;
+  int64_t cm = api_.id("cm.one");
+  Task(c2_, p2_, "Overdue call", kNow - 5 * h, "high", cm);
+  int64_t task = 0;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT MAX(id) FROM tasks", {}));
+                    task = rows.at(0).Int(0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  int64_t crisis = Insert(
+      "INSERT INTO alerts (patient_id, case_id, kind, severity, reason, status, raised_at) "
+      "VALUES (?, ?, 'phq9_item9', 'crisis', 'PHQ-9 item 9 positive', 'open', ?)",
+      {p2_, c2_, kNow - h});
+  const std::string key = "task_overdue:task:" + std::to_string(task);
+  Json items = Get("/api/v1/worklist", "cm.one")["items"];
+  ASSERT_FALSE(Find(items, key).is_null());
+  EXPECT_TRUE(Find(items, key)["snooze"].is_null());
+  EXPECT_TRUE(items[0]["key"].is_null()) << items[0];  // the crisis alert
+  EXPECT_EQ(Find(items, "no_recent_contact:patient:" + std::to_string(p1_))["kind"],
+            "no_recent_contact");
+
+  // Bad requests name their field; nothing is stored.
+  const std::string until = FormatTimestamp(kNow + 2 * d);
+  const std::string reason = "Daughter calls back Monday";
+  auto refused = [&](const Json& body, const std::string& who, int want) {
+    return Post("/api/v1/worklist/snoozes", who, body, want);
+  };
+  EXPECT_EQ(refused({{"item", "crisis_alert:alert:" + std::to_string(crisis)},
+                     {"until", until},
+                     {"reason", reason}},
+                    "cm.one", 400)["error"],
+            "a crisis alert cannot be snoozed: acknowledge it or resolve it");
+  for (const char* bad : {"task_overdue", "task_overdue:task:x", "task_overdue:task:-1",
+                          "task_overdue:case:1", "coffee:task:1", "task_overdue:task:1:2"})
+    EXPECT_EQ(
+        refused({{"item", bad}, {"until", until}, {"reason", reason}}, "cm.one", 400)["field"],
+        "item")
+        << bad;
+  refused({{"item", "task_overdue:task:99999"}, {"until", until}, {"reason", reason}}, "cm.one",
+          403);  // caseload roles learn nothing of other records
+  EXPECT_EQ(refused({{"item", key}, {"until", until}, {"reason", "  "}}, "cm.one", 400)["field"],
+            "reason");
+  EXPECT_EQ(refused({{"item", key}, {"until", until}}, "cm.one", 400)["field"], "reason");
+  EXPECT_EQ(refused({{"item", key}, {"until", until}, {"reason", std::string(501, 'x')}}, "cm.one",
+                    400)["field"],
+            "reason");
+  EXPECT_EQ(refused({{"item", key}, {"until", FormatTimestamp(kNow - h)}, {"reason", reason}},
+                    "cm.one", 400)["field"],
+            "until");
+  EXPECT_EQ(refused({{"item", key}, {"until", FormatTimestamp(kNow + 31 * d)}, {"reason", reason}},
+                    "cm.one", 400)["error"],
+            "must be at most 30 days ahead");
+  EXPECT_EQ(
+      refused({{"item", key}, {"until", "Monday"}, {"reason", reason}}, "cm.one", 400)["field"],
+      "until");
+  EXPECT_EQ(refused({{"item", key}, {"reason", reason}}, "cm.one", 400)["field"], "until");
+  EXPECT_EQ(refused({{"item", key}, {"until", until}, {"reason", reason}, {"x", 1}}, "cm.one",
+                    400)["field"],
+            "x");
+  refused({{"item", key}, {"until", until}, {"reason", reason}}, "cm.two", 403);   // not theirs
+  refused({{"item", key}, {"until", until}, {"reason", reason}}, "auditor", 403);  // read only
+  EXPECT_EQ(Get("/api/v1/worklist", "cm.one")["snoozed"], 0);
+
+  // Snoozed: off the case manager's and the supervisor's lists, counted, and
+  // listed on request with who, why and until when.
+  Json snooze =
+      Post("/api/v1/worklist/snoozes", "cm.one",
+           {{"item", key}, {"until", "2026-11-29T04:00:00-05:00"}, {"reason", reason}}, 201);
+  EXPECT_EQ(snooze["item"], key);
+  EXPECT_EQ(snooze["patient_id"], p2_);
+  EXPECT_EQ(snooze["until"], "2026-11-29T09:00:00.000Z");
+  EXPECT_EQ(snooze["active"], true);
+  EXPECT_EQ(snooze["snoozed_by"], cm);
+  EXPECT_EQ(snooze["reason"], reason);
+  Json mine = Get("/api/v1/worklist", "cm.one");
+  EXPECT_TRUE(Find(mine["items"], key).is_null());
+  EXPECT_EQ(mine["snoozed"], 1);
+  Json team = Get("/api/v1/team/worklist", "sup");
+  EXPECT_TRUE(Find(team["items"], key).is_null());
+  EXPECT_EQ(team["snoozed"], 1);
+  Json all = Get("/api/v1/worklist?include_snoozed=true", "cm.one");
+  EXPECT_EQ(all["snoozed"], 1);
+  EXPECT_EQ(Find(all["items"], key)["snooze"]["active"], true);
+  EXPECT_EQ(Find(all["items"], key)["snooze"]["reason"], reason);
+  EXPECT_EQ(Get("/api/v1/worklist?include_snoozed=yes", "cm.one", 400)["field"], "include_snoozed");
+  // Other items are not touched.
+  EXPECT_FALSE(Find(mine["items"], "no_recent_contact:patient:" + std::to_string(p1_)).is_null());
+
+  // Audited, with the item and the time, never the reason.
+  bool audited = false;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(auto rows,
+                                        c.Query("SELECT detail FROM audit_log WHERE action = "
+                                                "'worklist.snooze' AND patient_id = ?",
+                                                {p2_}));
+                    audited = rows.size() == 1 &&
+                              rows.at(0).Text(0).find("item=" + key) != std::string::npos &&
+                              rows.at(0).Text(0).find("Daughter") == std::string::npos;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(audited);
+
+  // Its time comes: back by itself, saying why it was snoozed; the snooze can
+  // no longer be woken.
+  At(kNow + 2 * d);
+  items = Get("/api/v1/worklist", "cm.one")["items"];
+  Json back = Find(items, key);
+  ASSERT_FALSE(back.is_null());
+  EXPECT_EQ(back["snooze"]["active"], false);
+  EXPECT_EQ(back["reasons"].back(), "back from a snooze: " + reason);
+  Post("/api/v1/worklist/snoozes/" + std::to_string(snooze["id"].get<int64_t>()) + "/wake",
+       "cm.one", Json::object(), 409);
+
+  // Snoozed again, the new snooze replaces nothing active; woken early by
+  // someone else on the case, it comes back at once, without the note.
+  Json again =
+      Post("/api/v1/worklist/snoozes", "cm.one",
+           {{"item", key}, {"until", FormatTimestamp(kNow + 5 * d)}, {"reason", "first"}}, 201);
+  Json replaced =
+      Post("/api/v1/worklist/snoozes", "sup",
+           {{"item", key}, {"until", FormatTimestamp(kNow + 6 * d)}, {"reason", "second"}}, 201);
+  all = Get("/api/v1/worklist?include_snoozed=true", "cm.one");
+  EXPECT_EQ(all["snoozed"], 1);
+  EXPECT_EQ(Find(all["items"], key)["snooze"]["reason"], "second");
+  const std::string wake =
+      "/api/v1/worklist/snoozes/" + std::to_string(replaced["id"].get<int64_t>()) + "/wake";
+  Post("/api/v1/worklist/snoozes/" + std::to_string(again["id"].get<int64_t>()) + "/wake", "cm.one",
+       Json::object(), 409);  // it gave way
+  Post(wake, "cm.two", Json::object(), 403);
+  Post(wake, "auditor", Json::object(), 403);
+  Json woken = Post(wake, "cm.one", Json::object(), 200);
+  EXPECT_EQ(woken["active"], false);
+  EXPECT_EQ(woken["woken_by"], cm);
+  back = Find(Get("/api/v1/worklist", "cm.one")["items"], key);
+  ASSERT_FALSE(back.is_null());
+  EXPECT_TRUE(back["snooze"].is_null());
+  EXPECT_EQ(back["reasons"], Json({"overdue by 2 days", "priority high"}));
+  Post(wake, "cm.one", Json::object(), 409);
+  Post("/api/v1/worklist/snoozes/99999/wake", "cm.one", Json::object(), 403);
+}
+
+TEST_F(WorklistTest, ASnoozedItemThatChangesKindComesBack) {
+  const Timestamp h = kMillisPerHour;
+  Task(c2_, p2_, "Call", kNow + 3 * h, "normal", api_.id("cm.one"));
+  Json items = Get("/api/v1/worklist", "cm.one")["items"];
+  std::string key;
+  for (const Json& it : items)
+    if (it["kind"] == "task_due_soon") key = it["key"];
+  ASSERT_FALSE(key.empty());
+  Post("/api/v1/worklist/snoozes", "cm.one",
+       {{"item", key}, {"until", FormatTimestamp(kNow + 48 * h)}, {"reason", "after the visit"}},
+       201);
+  EXPECT_EQ(Get("/api/v1/worklist", "cm.one")["snoozed"], 1);
+  // Overdue is a new item: the snooze was for a task due soon.
+  At(kNow + 4 * h);
+  Json now = Get("/api/v1/worklist", "cm.one");
+  EXPECT_EQ(now["snoozed"], 0);
+  bool overdue = false;
+  for (const Json& it : now["items"])
+    if (it["kind"] == "task_overdue" && it["snooze"].is_null()) overdue = true;
+  EXPECT_TRUE(overdue);
 }
 
 }  // namespace

@@ -1,0 +1,233 @@
+// Worklist snoozes: an item hidden from every worklist until a time, for a
+// reason (docs/worklist.md). Items are named by "<kind>:<subject>:<id>".
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <ranges>
+#include <unordered_map>
+
+#include "audit/trail.h"
+#include "db/sql.h"
+#include "worklist/worklist.h"
+
+namespace ck::worklist {
+namespace {
+
+// What an item is about: its table and the column naming the patient.
+struct Subject {
+  std::string_view name, table, patient_column;
+};
+constexpr Subject kSubjects[] = {
+    {"task", "tasks", "patient_id"},
+    {"alert", "alerts", "patient_id"},
+    {"encounter", "encounters", "patient_id"},
+    {"discharge_plan", "discharge_plans", "patient_id"},
+    {"case", "cases", "patient_id"},
+    {"patient", "patients", "id"},
+    {"care_plan", "care_plans", "patient_id"},
+    {"goal", "care_plan_goals", "patient_id"},
+    {"authorization", "prior_authorizations", "patient_id"},
+    {"appeal", "appeals", "patient_id"},
+    {"referral", "resource_referrals", "patient_id"},
+};
+
+// The subject an item of `kind` names (an appeal deadline: a denial's
+// authorization, or a draft or filed appeal). Crisis alerts have none.
+std::vector<std::string_view> SubjectsOf(std::string_view kind) {
+  if (kind == "task_overdue" || kind == "task_due_soon") return {"task"};
+  if (kind == "high_alert") return {"alert"};
+  if (kind == "admitted" || kind == "discharged") return {"encounter"};
+  if (kind == "discharge_plan_due") return {"discharge_plan"};
+  if (kind == "new_referral") return {"case"};
+  if (kind == "no_recent_contact") return {"patient"};
+  if (kind == "care_plan_review_due") return {"care_plan"};
+  if (kind == "goal_past_target") return {"goal"};
+  if (kind == "authorization_decision_due" || kind == "authorization_expiring")
+    return {"authorization"};
+  if (kind == "appeal_deadline") return {"authorization", "appeal"};
+  if (kind == "referral_unanswered") return {"referral"};
+  return {};
+}
+
+std::optional<int64_t> SubjectId(const Item& it, std::string_view subject) {
+  if (subject == "task") return it.task_id;
+  if (subject == "alert") return it.alert_id;
+  if (subject == "encounter") return it.encounter_id;
+  if (subject == "discharge_plan") return it.discharge_plan_id;
+  if (subject == "case") return it.case_id;
+  if (subject == "patient") return it.patient_id;
+  if (subject == "care_plan") return it.care_plan_id;
+  if (subject == "goal") return it.goal_id;
+  if (subject == "authorization") return it.authorization_id;
+  if (subject == "appeal") return it.appeal_id;
+  if (subject == "referral") return it.referral_id;
+  return std::nullopt;
+}
+
+constexpr const char* kSnoozeColumns =
+    "SELECT s.id, s.item_key, s.patient_id, s.reason, s.until_at, s.snoozed_by, u.display_name, "
+    "s.snoozed_at, s.woken_at, s.woken_by FROM worklist_snoozes s JOIN users u ON u.id = "
+    "s.snoozed_by ";
+
+Snooze SnoozeOf(const db::Row& r, Timestamp now) {
+  Snooze s;
+  s.id = r.Int(0);
+  s.item_key = r.Text(1);
+  s.patient_id = r.Int(2);
+  s.reason = r.Text(3);
+  s.until = r.Int(4);
+  s.snoozed_by = r.Int(5);
+  s.snoozed_by_name = r.Text(6);
+  s.snoozed_at = r.Int(7);
+  s.woken_at = r.OptInt(8);
+  s.woken_by = r.OptInt(9);
+  s.active = !s.woken_at && s.until > now;
+  return s;
+}
+
+Result<Snooze> LoadSnooze(db::Connection& c, int64_t id, Timestamp now) {
+  CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kSnoozeColumns) + "WHERE s.id = ?", {id}));
+  if (rows.empty()) return NotFound("no snooze " + std::to_string(id));
+  return SnoozeOf(rows.at(0), now);
+}
+
+}  // namespace
+
+std::optional<std::string> KeyOf(const Item& item) {
+  // An appeal deadline is about the appeal when there is one, else the denial.
+  for (std::string_view subject : SubjectsOf(item.kind) | std::views::reverse) {
+    if (auto id = SubjectId(item, subject))
+      return item.kind + ":" + std::string(subject) + ":" + std::to_string(*id);
+  }
+  return std::nullopt;
+}
+
+Result<int64_t> PatientOfItem(db::Connection& conn, std::string_view key) {
+  auto bad = [](const std::string& why) { return InvalidArgument(why, "item"); };
+  size_t a = key.find(':'), b = key.rfind(':');
+  if (a == std::string_view::npos || a == b)
+    return bad("must be a worklist item's key, like task_overdue:task:12");
+  std::string_view kind = key.substr(0, a), subject = key.substr(a + 1, b - a - 1),
+                   digits = key.substr(b + 1);
+  if (kind == "crisis_alert")
+    return bad("a crisis alert cannot be snoozed: acknowledge it or resolve it");
+  std::vector<std::string_view> subjects = SubjectsOf(kind);
+  if (subjects.empty()) return bad("names an unknown kind of worklist item");
+  if (std::find(subjects.begin(), subjects.end(), subject) == subjects.end())
+    return bad("a " + std::string(kind) + " item is not about a " + std::string(subject));
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (ec != std::errc() || end != digits.data() + digits.size() || id <= 0)
+    return bad("must end with a positive id");
+  const Subject* s = nullptr;
+  for (const Subject& candidate : kSubjects)
+    if (candidate.name == subject) s = &candidate;
+  CK_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT " + std::string(s->patient_column) + " FROM " +
+                                                std::string(s->table) + " WHERE id = ?",
+                                            {id}));
+  if (rows.empty()) return NotFound("no " + std::string(subject) + " " + std::to_string(id));
+  return rows.at(0).Int(0);
+}
+
+Status Worklist::ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool include_snoozed,
+                              int& snoozed) const {
+  const Timestamp now = clock_.Now();
+  const Timestamp recall_from =
+      now - static_cast<Timestamp>(rules_.snooze_recall_days) * kMillisPerDay;
+  std::vector<std::string> keys;
+  for (Item& it : items) {
+    it.key = KeyOf(it);
+    if (it.key) keys.push_back(*it.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::unordered_map<std::string, Snooze> by_key;
+  for (size_t start = 0; start < keys.size(); start += 500) {
+    size_t n = std::min<size_t>(500, keys.size() - start);
+    db::Params p{recall_from};
+    for (size_t i = start; i < start + n; ++i) p.emplace_back(keys[i]);
+    CK_RETURN_IF_ERROR(c.ForEachRow(std::string(kSnoozeColumns) +
+                                        "WHERE s.woken_at IS NULL AND s.until_at > ? AND "
+                                        "s.item_key IN " +
+                                        db::InList(n),
+                                    p, [&](const db::Row& r) {
+                                      Snooze s = SnoozeOf(r, now);
+                                      by_key.emplace(s.item_key, std::move(s));
+                                      return Status::Ok();
+                                    }));
+  }
+  if (by_key.empty()) return Status::Ok();
+  std::vector<Item> kept;
+  kept.reserve(items.size());
+  for (Item& it : items) {
+    auto s = it.key ? by_key.find(*it.key) : by_key.end();
+    if (s != by_key.end()) {
+      it.snooze = s->second;
+      if (s->second.active) {
+        ++snoozed;
+        if (!include_snoozed) continue;
+      } else {
+        it.reasons.push_back("back from a snooze: " + s->second.reason);
+      }
+    }
+    kept.push_back(std::move(it));
+  }
+  items = std::move(kept);
+  return Status::Ok();
+}
+
+Result<Snooze> Worklist::SnoozeItem(const auth::Principal& who, const auth::Actor& actor,
+                                    const std::string& key, Timestamp until,
+                                    const std::string& reason) {
+  const Timestamp now = clock_.Now();
+  auto blank = [](unsigned char ch) { return std::isspace(ch) != 0; };
+  if (std::all_of(reason.begin(), reason.end(), blank))
+    return InvalidArgument("is required: say why the item can wait", "reason");
+  if (reason.size() > 500) return InvalidArgument("must be at most 500 bytes", "reason");
+  if (until <= now) return InvalidArgument("must be in the future", "until");
+  if (until > now + static_cast<Timestamp>(rules_.snooze_max_days) * kMillisPerDay)
+    return InvalidArgument(
+        "must be at most " + std::to_string(rules_.snooze_max_days) + " days ahead", "until");
+  Snooze out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(int64_t patient_id, PatientOfItem(c, key));
+    // The item's earlier snooze, if any, gives way to this one.
+    CK_RETURN_IF_ERROR(c.Exec("UPDATE worklist_snoozes SET woken_at = ?, woken_by = ? WHERE "
+                              "item_key = ? AND woken_at IS NULL",
+                              {now, who.user_id, key})
+                           .status());
+    CK_ASSIGN_OR_RETURN(
+        auto rows, c.Query("INSERT INTO worklist_snoozes (item_key, patient_id, reason, until_at, "
+                           "snoozed_by, snoozed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                           {key, patient_id, reason, until, who.user_id, now}));
+    int64_t id = rows.at(0).Int(0);
+    CK_RETURN_IF_ERROR(audit::Append(
+        c, audit::EventBy(actor, now, "worklist.snooze", "worklist_snooze", std::to_string(id),
+                          patient_id, "item=" + key + "; until=" + FormatTimestamp(until))));
+    CK_ASSIGN_OR_RETURN(out, LoadSnooze(c, id, now));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Snooze> Worklist::Wake(const auth::Principal& who, const auth::Actor& actor,
+                              int64_t snooze_id) {
+  const Timestamp now = clock_.Now();
+  Snooze out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(Snooze s, LoadSnooze(c, snooze_id, now));
+    if (s.woken_at) return FailedPrecondition("the snooze was already ended");
+    if (s.until <= now) return FailedPrecondition("the snooze has already run out");
+    CK_RETURN_IF_ERROR(c.Exec("UPDATE worklist_snoozes SET woken_at = ?, woken_by = ? WHERE id = ?",
+                              {now, who.user_id, snooze_id})
+                           .status());
+    CK_RETURN_IF_ERROR(audit::Append(
+        c, audit::EventBy(actor, now, "worklist.wake", "worklist_snooze", std::to_string(snooze_id),
+                          s.patient_id, "item=" + s.item_key)));
+    CK_ASSIGN_OR_RETURN(out, LoadSnooze(c, snooze_id, now));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace ck::worklist

@@ -4,6 +4,7 @@
 
 #include <boost/asio.hpp>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -206,6 +207,28 @@ TEST_F(DemoServerTest, AuditorSeesTheTrailAndItVerifies) {
   EXPECT_EQ(Json::parse(list.body)["items"].size(), 5u);
 }
 
+// The demo shows both sides of a worklist snooze: an item hidden (cm.garcia's,
+// counted on the team's list) and one back from a snooze with its reason.
+TEST_F(DemoServerTest, TheDemoHasASnoozedItemAndOneBackFromASnooze) {
+  Json team = Json::parse(Http(port(), "GET", "/api/v1/team/worklist?include_snoozed=true", "",
+                               Bearer(Login(port(), "sup.novak", kDemoPassword)))
+                              .body);
+  EXPECT_EQ(team["snoozed"], 1);
+  int hidden = 0;
+  for (const Json& it : team["items"])
+    if (!it["snooze"].is_null() && it["snooze"]["active"] == true) ++hidden;
+  EXPECT_EQ(hidden, 1);
+  Json mine = Json::parse(Http(port(), "GET", "/api/v1/worklist?limit=500", "",
+                               Bearer(Login(port(), "cm.nguyen", kDemoPassword)))
+                              .body);
+  int back = 0;
+  for (const Json& it : mine["items"])
+    if (!it["snooze"].is_null() && it["snooze"]["active"] == false &&
+        it["reasons"].dump().find("back from a snooze") != std::string::npos)
+      ++back;
+  EXPECT_EQ(back, 1);
+}
+
 // Issue #9: the demo data makes every report say something.
 TEST_F(DemoServerTest, TheDemoMakesEveryReportMeaningful) {
   std::string sup = Login(port(), "sup.okafor", kDemoPassword);
@@ -216,6 +239,7 @@ TEST_F(DemoServerTest, TheDemoMakesEveryReportMeaningful) {
   EXPECT_FALSE(o["time_zone"].get<std::string>().empty());
   EXPECT_GE(o["programs"].size(), 4u);
   EXPECT_FALSE(o["payers"].empty());
+  EXPECT_EQ(o["snooze_max_days"], 30);
   const std::string today = o["today"];
   const std::string year_ago = std::to_string(std::stoi(today.substr(0, 4)) - 1) + today.substr(4);
   const std::string period = "from=" + year_ago + "&to=" + today;
@@ -319,6 +343,24 @@ TEST(ServeTest, ServesTlsWithHsts) {
   HttpResponse r = Http(server.port(), "GET", "/healthz", "", {}, /*tls=*/true);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.headers["strict-transport-security"].find("max-age"), std::string::npos);
+}
+
+TEST(ServeTest, AConfigurationNamingAnUnknownInstrumentOrAZeroSnoozeIsRefusedAtStartUp) {
+  testing::TempDir dir;
+  auto serve_with = [&](const std::string& toml) {
+    std::string path = dir.File("casekeeper.toml");
+    std::ofstream(path) << toml;
+    return RunCli({"serve", "--config", path, "--db", testing::NewDatabasePath(dir, "x.db"),
+                   "--http", "127.0.0.1:0"});
+  };
+  // Checked against the loaded instruments: a typo would flag every case.
+  CommandResult r = serve_with("[compliance]\nassessments = \"phq9:365,phq-9:30\"\n");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(Json::parse(r.err)["field"], "compliance.assessments") << r.err;
+  EXPECT_NE(r.err.find("phq-9"), std::string::npos) << r.err;
+  r = serve_with("[worklist]\nsnooze_max_days = 0\n");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(Json::parse(r.err)["field"], "worklist.snooze_max_days") << r.err;
 }
 
 TEST(ServeTest, BadTlsFilesAreAClearError) {

@@ -39,7 +39,8 @@ void MountRoutes(http::Router& router, Services& s) {
              });
   // What every screen needs to know of the organisation: its time zone and
   // today there (dates are the organisation's days), its programs and the
-  // payers on record (report filters).
+  // payers on record (report filters), and how far ahead a worklist item may
+  // be snoozed.
   router.Add(
       http::Method::kGet, "/api/v1/organisation", {.permission = auth::Permission::kViewOwnAccount},
       [&s](http::Request&) -> Result<http::Response> {
@@ -61,7 +62,8 @@ void MountRoutes(http::Router& router, Services& s) {
         return http::JsonResponse(200, {{"time_zone", s.time_zone.name()},
                                         {"today", FormatDate(s.time_zone.LocalDate(s.clock.Now()))},
                                         {"programs", programs},
-                                        {"payers", payers}});
+                                        {"payers", payers},
+                                        {"snooze_max_days", s.worklist.rules().snooze_max_days}});
       });
   auth::RegisterRoutes(router, s.authenticator, s.accounts);
   patients::RegisterRoutes(router, s.patients);

@@ -169,6 +169,8 @@ TEST_F(CasesTest, SupervisorsListWaitingReferralsAndAssignTheVersionTheyRead) {
   EXPECT_EQ(items[0]["id"], emergent["id"]) << "the soonest triage first";
   EXPECT_EQ(items[0]["urgency"], "emergent");
   EXPECT_EQ(items[1]["program"], "heart_failure_transitions");
+  // Whom each referral is about, though no one on the team has the patient yet.
+  EXPECT_EQ(items[0]["patient_name"], "Ana Lima");
   EXPECT_EQ(Call(Method::kGet, "/api/v1/cases?unassigned=true", "cm.one").status, 403);
 
   const std::string path = "/api/v1/cases/" + std::to_string(emergent["id"].get<int64_t>());

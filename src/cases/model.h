@@ -40,6 +40,7 @@ struct Case {
   int consecutive_unreached = 0;            // outbound attempts since the patient was last reached
   std::optional<int> risk_tier;             // the patient's tier from the last stratification
   std::optional<std::string> risk_reasons;  // JSON list of reasons
+  std::optional<std::string> patient_name;  // on the triage list: whom the referral is about
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   int version = 1;

@@ -39,6 +39,14 @@ Json ToJson(const Case& k) {
           {"updated_at", FormatTimestamp(k.updated_at)}};
 }
 
+// On the triage list: with the patient's name, for a supervisor who does not
+// have the patient in a caseload yet.
+Json TriageJson(const Case& k) {
+  Json j = ToJson(k);
+  j["patient_name"] = http::OrNull(k.patient_name);
+  return j;
+}
+
 Json ToJson(const Note& n) {
   return {{"id", n.id},
           {"case_id", n.case_id},
@@ -182,7 +190,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
           CK_ASSIGN_OR_RETURN(auto list, service.Unassigned(*req.principal, req.Actor(),
                                                             static_cast<int>(limit.value_or(200))));
           Json items = Json::array();
-          for (const Case& k : list) items.push_back(ToJson(k));
+          for (const Case& k : list) items.push_back(TriageJson(k));
           return http::JsonResponse(200, {{"items", items}, {"next_after", nullptr}});
         }
         CK_ASSIGN_OR_RETURN(int64_t user, number("assigned_user_id", req.principal->user_id));

@@ -6,6 +6,7 @@
 #include "cases/store.h"
 #include "core/strings.h"
 #include "events/outbox.h"
+#include "patients/store.h"
 #include "tasks/service.h"
 
 namespace ck::cases {
@@ -288,9 +289,15 @@ Result<std::vector<Case>> Service::Unassigned(const auth::Principal& who, const 
     return Status::Ok();
   }));
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    // Names for the screen, read with the audit records of their disclosure.
+    std::vector<int64_t> ids;
+    for (const Case& k : out) ids.push_back(k.patient_id);
+    CK_ASSIGN_OR_RETURN(auto names, patients::ScreenNames(c, ids));
     audit::Batch batch;
-    for (const Case& k : out)
+    for (Case& k : out) {
+      k.patient_name = names[k.patient_id];
       CK_RETURN_IF_ERROR(batch.Add(CaseEvent(actor, now, "case.triage_list", k)));
+    }
     return batch.Flush(c);
   }));
   return out;

@@ -12,7 +12,7 @@ import type { PackReport, ProgramEvaluation } from './lib/evaluation';
 import type { Organisation } from './lib/organisation';
 import type { ComplianceReport, CoverageRecord, Proposal, TeamView } from './lib/supervision';
 import type { Readiness, StayReadmission } from './lib/transitions';
-import type { WorklistItem } from './lib/worklist';
+import type { WorklistItem, WorklistSnooze } from './lib/worklist';
 
 export type Role = 'case_manager' | 'supervisor' | 'auditor' | 'admin' | 'integration';
 
@@ -75,6 +75,8 @@ export interface Case {
   closed_at: string | null;
   consecutive_unreached_attempts: number;
   version: number;
+  /** On the triage list (`GET /cases?unassigned=true`) only: whom the referral is about. */
+  patient_name?: string | null;
 }
 
 /** GET /cases/{id}: the case with its assignments (who, when, by whom, why). */
@@ -901,6 +903,12 @@ interface Items<T> {
   items: T[];
 }
 
+/** GET /worklist and /team/worklist: `snoozed` (servers before snoozes leave it out) counts the items active snoozes hide. */
+export interface WorklistAnswer {
+  items: WorklistItem[];
+  snoozed?: number;
+}
+
 export const api = {
   login: (username: string, password: string) => post<LoginAnswer>('/auth/login', { username, password }),
   logout: () => post<unknown>('/auth/logout'),
@@ -908,8 +916,13 @@ export const api = {
   /** The organisation's time zone, today, programs and payers (any signed-in user). */
   organisation: () => get<Organisation>('/organisation'),
 
-  worklist: (limit = 100) => get<Items<WorklistItem>>(`/worklist?limit=${limit}`),
-  teamWorklist: (limit = 200) => get<Items<WorklistItem>>(`/team/worklist?limit=${limit}`),
+  /** The caller's ranked worklist; `snoozed` counts the items active snoozes hide (listed too with `includeSnoozed`). */
+  worklist: (limit = 100, includeSnoozed = false) => get<WorklistAnswer>(`/worklist?limit=${limit}${includeSnoozed ? '&include_snoozed=true' : ''}`),
+  teamWorklist: (limit = 200, includeSnoozed = false) => get<WorklistAnswer>(`/team/worklist?limit=${limit}${includeSnoozed ? '&include_snoozed=true' : ''}`),
+  /** Hides a worklist item (its `key`) from every worklist until `until`; a snoozed item's snooze is replaced. */
+  snooze: (body: { item: string; until: string; reason: string }) => post<WorklistSnooze>('/worklist/snoozes', body),
+  /** Ends a snooze now (no body): the item is back at once; 409 when it had already ended. */
+  wakeSnooze: (id: number) => request<WorklistSnooze>('POST', `/worklist/snoozes/${id}/wake`),
   caseloads: () => get<Items<Caseload>>('/caseloads'),
 
   /** A new patient (POST /patients): a creating case manager becomes their primary case manager. */

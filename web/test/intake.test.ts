@@ -9,31 +9,11 @@ import {
   patientBody,
   patientFieldOf,
   REFERRAL_SOURCES,
-  namesFromWorklist,
   referralBody,
   triageClock,
   urgencyLabel,
   waitingReferrals,
 } from '../src/lib/intake.js';
-import type { WorklistItem } from '../src/lib/worklist.js';
-
-const item = (over: Partial<WorklistItem> = {}): WorklistItem => ({
-  kind: 'new_referral',
-  score: 350,
-  reasons: ['triage due in 21 h', 'not assigned yet'],
-  title: 'PCP asks for help',
-  patient_id: 1,
-  case_id: 1,
-  task_id: null,
-  alert_id: null,
-  encounter_id: null,
-  care_plan_id: null,
-  goal_id: null,
-  owner_user_id: null,
-  at: '2026-11-28T21:00:00.000Z',
-  ...over,
-});
-
 describe('patientBody', () => {
   it('sends the required fields even empty (the server names them) and leaves empty optional ones out', () => {
     assert.deepEqual(patientBody(emptyPatientForm()), { given_name: '', family_name: '', birth_date: '', administrative_sex: '' });
@@ -136,11 +116,6 @@ describe('referrals waiting for a case manager', () => {
       waitingReferrals(cases).map((c) => c.id),
       [8, 4, 5, 6],
     );
-  });
-  it("takes the patients' names the team worklist gives", () => {
-    const names = namesFromWorklist([item({ patient_id: 3, patient_name: 'Farid Jablonski' }), item({ patient_id: 4 }), item({ patient_id: 3, patient_name: 'Other' })]);
-    assert.equal(names.get(3), 'Farid Jablonski');
-    assert.equal(names.has(4), false);
   });
 });
 

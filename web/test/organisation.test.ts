@@ -8,9 +8,11 @@ import {
   organisationToday,
   programChoices,
   programName,
+  weekday,
   zoneDayEnd,
   zoneDayStart,
   zoneOffsetMinutes,
+  zoneTime,
 } from '../src/lib/organisation.js';
 
 describe('organisation days', () => {
@@ -79,6 +81,36 @@ describe('organisation days', () => {
     // The day the server gave wins over the computer's clock (here a day off).
     assert.equal(organisationToday({ ...org, today: '2026-11-26' }, readAt, readAt), '2026-11-26');
     assert.equal(organisationToday({ time_zone: 'Bad/Zone', today: '2026-11-27' }, readAt, readAt + 86400000), '2026-11-27');
+  });
+
+  it("turns a time of day into the zone's instant, daylight saving included", () => {
+    assert.equal(zoneTime('2026-11-30', '09:00', 'America/New_York'), '2026-11-30T14:00:00.000Z');
+    assert.equal(zoneTime('2026-07-06', '09:00', 'America/New_York'), '2026-07-06T13:00:00.000Z');
+    assert.equal(zoneTime('2026-11-30', '09:00', 'Asia/Kolkata'), '2026-11-30T03:30:00.000Z');
+    assert.equal(zoneTime('2026-11-29', '09:00', 'Pacific/Auckland'), '2026-11-28T20:00:00.000Z');
+    assert.equal(zoneTime('2026-12-01', ' 23:59 ', 'UTC'), '2026-12-01T23:59:00.000Z');
+    // The days of the changes: 9:00 after the clocks moved in the night.
+    assert.equal(zoneTime('2026-03-08', '09:00', 'America/New_York'), '2026-03-08T13:00:00.000Z');
+    assert.equal(zoneTime('2026-11-01', '09:00', 'America/New_York'), '2026-11-01T14:00:00.000Z');
+    // 02:30 does not exist on 2026-03-08 in New York: it moves on by the hour lost (03:30 EDT).
+    assert.equal(zoneTime('2026-03-08', '02:30', 'America/New_York'), '2026-03-08T07:30:00.000Z');
+    // 01:30 happens twice on 2026-11-01: the first (EDT).
+    assert.equal(zoneTime('2026-11-01', '01:30', 'America/New_York'), '2026-11-01T05:30:00.000Z');
+    // Santiago's midnight that does not exist.
+    assert.equal(zoneTime('2026-09-06', '00:00', 'America/Santiago'), zoneDayStart('2026-09-06', 'America/Santiago'));
+    assert.equal(zoneTime('2026-02-30', '09:00', 'America/New_York'), null);
+    assert.equal(zoneTime('2026-11-30', '24:00', 'America/New_York'), null);
+    assert.equal(zoneTime('2026-11-30', '9am', 'America/New_York'), null);
+    assert.equal(zoneTime('2026-11-30', '09:00', 'Bad/Zone'), null);
+  });
+
+  it('names the day of the week', () => {
+    assert.equal(weekday('1970-01-01'), 4);
+    assert.equal(weekday('2026-11-27'), 5);
+    assert.equal(weekday('2026-11-29'), 0);
+    assert.equal(weekday('2026-11-30'), 1);
+    assert.equal(weekday('1969-12-28'), 0);
+    assert.equal(weekday('no day'), null);
   });
 
   it('falls back on the computer when the organisation cannot be read', () => {

@@ -1,10 +1,14 @@
 // Quick actions shared by the worklists and the patient view: complete or
-// pause a task, log a contact. Each reloads the record it acts on first, so
-// the version it sends is the latest; a 409 still explains what changed.
-import { useEffect, useState } from 'preact/hooks';
+// pause a task, log a contact, snooze a worklist item. Each task action
+// reloads the task first, so the version it sends is the latest; a 409 still
+// explains what changed.
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Case, type Task, type TaskHistory } from '../api';
 import { ApiError } from '../lib/errors';
 import { dateTime, humanize } from '../lib/format';
+import { addDays } from '../lib/organisation';
+import { SNOOZE_LABELS, SNOOZE_TIME, customUntil, snoozeBody, snoozeNote, snoozePresets, zoneDateTime, type PresetId } from '../lib/snooze';
+import type { WorklistSnooze } from '../lib/worklist';
 import { useSession } from '../session';
 import { Dialog, ErrorMessage, Field, Loading, fieldError } from './ui';
 
@@ -88,8 +92,10 @@ export function CompleteTaskDialog(props: { taskId: number; title: string; onDon
 }
 
 /**
- * "Snooze": the API has no snooze of worklist items; pausing a task with a
- * reason takes it off the worklist until it is resumed (docs/tasks.md).
+ * Pausing a task (its status, docs/tasks.md) with a reason takes it off every
+ * worklist until it is resumed from the patient's tasks. Not a snooze: a
+ * snooze (SnoozeDialog) hides any worklist item until a time and the item
+ * comes back by itself; the task's status does not change.
  */
 export function PauseTaskDialog(props: { taskId: number; title: string; onDone: (t: Task) => void; onClose: () => void }) {
   const { task, setTask, loadError } = useTask(props.taskId);
@@ -240,6 +246,124 @@ export function LogContactDialog(props: { caseId: number | null; patientId?: num
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || caseId === null}>
             Save contact
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * Snooze a worklist item: until a preset (tomorrow, next Monday, in 3 days,
+ * each 9:00) or a date and time, all on the organisation's clock (its zone
+ * from GET /organisation, its today), and why (required by the server).
+ * The server's errors land on their field: `item` under the item, `until`
+ * on the choice of time, `reason` on the reason.
+ */
+export function SnoozeDialog(props: { itemKey: string; subject: string; current: WorklistSnooze | null; onDone: (s: WorklistSnooze) => void; onClose: () => void }) {
+  const { org, today } = useSession();
+  const zone = org.time_zone;
+  const maxDays = org.snooze_max_days;
+  const day = today();
+  const presets = useMemo(() => snoozePresets(zone, Date.now(), day), [zone, day]);
+  const [choice, setChoice] = useState<PresetId | 'custom'>(presets[0]?.id ?? 'custom');
+  const [date, setDate] = useState(addDays(day, 1));
+  const [time, setTime] = useState(SNOOZE_TIME);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const until = choice === 'custom' ? customUntil(date, time, zone) : (presets.find((p) => p.id === choice)?.until ?? null);
+    if (!until) {
+      setError(new ApiError(400, { error: 'choose a date and a time', field: 'until' }));
+      return;
+    }
+    setBusy(true);
+    try {
+      props.onDone(await api.snooze(snoozeBody(props.itemKey, until, reason)));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const itemError = fieldError(error, 'item', SNOOZE_LABELS.item);
+  const untilError = fieldError(error, 'until', SNOOZE_LABELS.until);
+  const untilDescribed = ['snooze-until-hint', untilError ? 'snooze-until-error' : ''].filter(Boolean).join(' ');
+  return (
+    <Dialog title="Snooze" onClose={props.onClose}>
+      <p class="dialog-subject" id="snooze-item">
+        {props.subject}
+      </p>
+      {itemError ? (
+        <p class="field-error" id="snooze-item-error">
+          {itemError}
+        </p>
+      ) : null}
+      <p class="muted small">
+        The item leaves every worklist that shows it (yours, a covering colleague's, the team's) until then, and comes back by itself if it still needs action.
+        {props.current?.active ? ` It is snoozed now (${snoozeNote(props.current, zone)}); a new snooze replaces it.` : ''}
+      </p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} labels={SNOOZE_LABELS} />
+        <fieldset class={untilError ? 'radios snooze-until invalid' : 'radios snooze-until'} aria-describedby={untilDescribed}>
+          <legend>Snooze until</legend>
+          <span class="hint" id="snooze-until-hint">
+            On the organisation's clock ({zone}); at most {maxDays} days ahead.
+          </span>
+          <div class="options">
+            {presets.map((p) => (
+              <label key={p.id}>
+                <input type="radio" name="snooze-until" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
+                {p.label}
+                <span class="muted">— {zoneDateTime(p.until, zone)}</span>
+              </label>
+            ))}
+            <label>
+              <input type="radio" name="snooze-until" value="custom" checked={choice === 'custom'} onChange={() => setChoice('custom')} />
+              Another date and time
+            </label>
+          </div>
+          {choice === 'custom' ? (
+            <div class="grid2">
+              <div class="field">
+                <label for="snooze-date">Date</label>
+                <input
+                  id="snooze-date"
+                  type="date"
+                  min={day}
+                  max={addDays(day, maxDays)}
+                  value={date}
+                  aria-invalid={!!untilError}
+                  aria-describedby={untilDescribed}
+                  onInput={(e) => setDate(e.currentTarget.value)}
+                />
+              </div>
+              <div class="field">
+                <label for="snooze-time">Time</label>
+                <input id="snooze-time" type="time" value={time} aria-invalid={!!untilError} aria-describedby={untilDescribed} onInput={(e) => setTime(e.currentTarget.value)} />
+              </div>
+            </div>
+          ) : null}
+          {untilError ? (
+            <span class="field-error" id="snooze-until-error">
+              {untilError}
+            </span>
+          ) : null}
+        </fieldset>
+        <Field id="snooze-reason" label="Reason" hint="Why it can wait, e.g. “waiting for the cardiology letter” (required, up to 500 characters)" error={fieldError(error, 'reason', SNOOZE_LABELS.reason)}>
+          {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />}
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            Snooze
           </button>
           <button type="button" onClick={props.onClose}>
             Cancel

@@ -3,7 +3,6 @@
 // values in plain words, the triage countdown, the referrals waiting for a
 // case manager and the case managers to choose from with their load.
 // No DOM: unit-tested in Node.
-import type { WorklistItem } from './worklist.js';
 
 export interface Choice {
   value: string;
@@ -272,12 +271,6 @@ export function waitingReferrals<T extends WaitingCase>(cases: T[]): T[] {
   });
 }
 
-/** Patients' names as the team worklist gives them (the case listing carries none). */
-export function namesFromWorklist(items: WorklistItem[]): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const it of items) if (it.patient_name && it.patient_id !== null && !out.has(it.patient_id)) out.set(it.patient_id, it.patient_name);
-  return out;
-}
 
 export interface CaseloadLine {
   user_id: number;

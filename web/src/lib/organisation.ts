@@ -1,7 +1,8 @@
 // The organisation (GET /api/v1/organisation): its time zone, its day, its
 // programs and the payers on record. Dates in requests are the
 // organisation's days, so "today" is its today (not the browser's) and a day
-// becomes a time at the organisation's midnight. No DOM: unit-tested in Node.
+// becomes a time at the organisation's midnight (or at a time of day there,
+// e.g. a worklist snooze until 9:00). No DOM: unit-tested in Node.
 
 export interface Program {
   code: string;
@@ -15,6 +16,8 @@ export interface Organisation {
   today: string;
   programs: Program[];
   payers: string[];
+  /** How far ahead a worklist item may be snoozed (`worklist.snooze_max_days`). */
+  snooze_max_days: number;
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -119,6 +122,42 @@ export function zoneDayStart(day: string, timeZone: string): string | null {
   return best === null ? null : new Date(best).toISOString();
 }
 
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/**
+ * A time of day ("09:00", 24-hour) on a day in a zone, as the API's time
+ * (ISO-8601 UTC). A time that happens twice (the hour repeated when the
+ * clocks go back) is the first of the two; a time the clocks skip (the hour
+ * lost when they go forward) moves on by the gap (02:30 → 03:30), as
+ * calendars do. Null for no real day or time, or an unknown zone.
+ */
+export function zoneTime(day: string, time: string, timeZone: string): string | null {
+  const n = dayNumber(day);
+  const t = TIME.exec(time.trim());
+  if (n === null || !t) return null;
+  const naive = n * 86400000 + (Number(t[1]) * 60 + Number(t[2])) * 60000; // the wall clock as if the zone were UTC
+  const offsets: number[] = [];
+  for (const probe of [naive - 86400000, naive, naive + 86400000]) {
+    const off = zoneOffsetMinutes(timeZone, probe);
+    if (off === null) return null;
+    offsets.push(off);
+  }
+  let best: number | null = null;
+  for (const off of offsets) {
+    const c = naive - off * 60000;
+    if (wallClock(timeZone, c) === naive && (best === null || c < best)) best = c;
+  }
+  // In a gap no instant has that wall clock: the offset before the change puts it past the gap.
+  if (best === null) best = naive - (offsets[0] as number) * 60000;
+  return new Date(best).toISOString();
+}
+
+/** The day of the week of a YYYY-MM-DD day: 0 Sunday … 6 Saturday; null when it is no day. */
+export function weekday(day: string): number | null {
+  const n = dayNumber(day);
+  return n === null ? null : (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+}
+
 /** The end of a day in a zone (the next day's start), so that a last day is inclusive. */
 export function zoneDayEnd(day: string, timeZone: string): string | null {
   const n = dayNumber(day);
@@ -151,11 +190,14 @@ export function browserZone(): string {
   }
 }
 
+/** The server's default `worklist.snooze_max_days`, for when /organisation cannot be read. */
+export const SNOOZE_MAX_DAYS_DEFAULT = 30;
+
 /** What the app assumes when GET /organisation fails: this computer's zone and day, no programs or payers. */
 export function fallbackOrganisation(now: number = Date.now()): Organisation {
   const zone = browserZone();
   const d = new Date(now);
-  return { time_zone: zone, today: dayIn(zone, now) ?? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, programs: [], payers: [] };
+  return { time_zone: zone, today: dayIn(zone, now) ?? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, programs: [], payers: [], snooze_max_days: SNOOZE_MAX_DAYS_DEFAULT };
 }
 
 /** The programs as choices for a select, in the organisation's order. */

@@ -1,7 +1,31 @@
 // The worklist as the API gives it (docs/worklist.md): ranked items, each
 // with its reasons. The screen only groups and filters; it never re-ranks.
 
+/**
+ * A worklist snooze (docs/worklist.md): the item is hidden from every
+ * worklist until `until`. `active` false: it ran out (or was woken) and the
+ * item is back.
+ */
+export interface WorklistSnooze {
+  id: number;
+  until: string;
+  reason: string;
+  snoozed_by: number | null;
+  snoozed_by_name?: string | null;
+  snoozed_at: string;
+  active: boolean;
+  /** The answers of POST /worklist/snoozes and of a wake. */
+  item?: string;
+  patient_id?: number | null;
+  woken_at?: string | null;
+  woken_by?: number | null;
+}
+
 export interface WorklistItem {
+  /** "<kind>:<subject>:<id>" for snoozing; null for items that cannot be snoozed (crisis alerts). */
+  key?: string | null;
+  /** Null, an active snooze (listed with include_snoozed=true only), or one that ran out in the last 7 days. */
+  snooze?: WorklistSnooze | null;
   kind: string;
   score: number;
   reasons: string[];

@@ -4,22 +4,22 @@
 // items.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Case, type Caseload } from '../api';
-import type { WorklistItem } from '../lib/worklist';
+import { isSnoozed } from '../lib/snooze';
 import { dateTime } from '../lib/format';
-import { REFERRAL_SOURCES, labelOf, namesFromWorklist, triageClock, urgencyLabel, waitingReferrals } from '../lib/intake';
+import { REFERRAL_SOURCES, labelOf, triageClock, urgencyLabel, waitingReferrals } from '../lib/intake';
 import { programName } from '../lib/organisation';
-import { nameOf, summaryOf, usePatientNames } from '../patients';
+import { nameOf } from '../patients';
 import { useSession } from '../session';
 import { ErrorMessage, Link } from '../components/ui';
 import { AssignDialog } from '../components/intake';
-import { Worklist } from '../components/Worklist';
+import { Worklist, useWorklist } from '../components/Worklist';
 
 /** How many waiting referrals to ask for (the server's most). */
 const REFERRAL_LIMIT = 200;
 
 export function TeamWorklist() {
-  const [items, setItems] = useState<WorklistItem[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const wl = useWorklist((includeSnoozed) => api.teamWorklist(200, includeSnoozed));
+  const items = wl.items;
   const [caseloads, setCaseloads] = useState<Caseload[]>([]);
   const [caseloadError, setCaseloadError] = useState<unknown>(null);
   const [referrals, setReferrals] = useState<Case[] | null>(null);
@@ -37,41 +37,27 @@ export function TeamWorklist() {
       setReferralsError,
     );
   }, []);
-  const load = useCallback(() => {
-    api.teamWorklist(200).then(
-      (r) => {
-        setItems(r.items);
-        setError(null);
-      },
-      setError,
-    );
-  }, []);
   const loadCaseloads = useCallback(() => {
     api.caseloads().then((r) => setCaseloads(r.items), setCaseloadError);
   }, []);
   useEffect(() => {
     document.title = 'Team worklist — casekeeper';
     loadReferrals();
-    load();
     loadCaseloads();
   }, []);
   const owners = useMemo(() => new Map(caseloads.map((c) => [c.user_id, c.display_name])), [caseloads]);
   const openByOwner = useMemo(() => {
     const m = new Map<number, number>();
-    for (const it of items ?? []) if (it.owner_user_id) m.set(it.owner_user_id, (m.get(it.owner_user_id) ?? 0) + 1);
+    // Items a snooze hides are not on anyone's list (they are listed when *Show snoozed* is on).
+    for (const it of items ?? []) if (it.owner_user_id && !isSnoozed(it)) m.set(it.owner_user_id, (m.get(it.owner_user_id) ?? 0) + 1);
     return m;
   }, [items]);
   const waiting = useMemo(() => waitingReferrals(referrals ?? []), [referrals]);
   // The soonest first; a long list shows its first ten until asked for all.
   const FIRST = 10;
   const shown = allReferrals ? waiting : waiting.slice(0, FIRST);
-  // The case listing carries no names: the caseload list names the patients
-  // it has (as everywhere in the app), the team worklist those of its items
-  // (unassigned referrals may be outside the caseload list); any other is
-  // named by number rather than read one by one.
-  usePatientNames(waiting.map((c) => c.patient_id));
-  const worklistNames = useMemo(() => namesFromWorklist(items ?? []), [items]);
-  const nameFor = (c: Case) => (summaryOf(c.patient_id) ? nameOf(c.patient_id) : (worklistNames.get(c.patient_id) ?? nameOf(c.patient_id)));
+  // The triage list names its patients (nobody on the team may have them yet).
+  const nameFor = (c: Case) => c.patient_name ?? nameOf(c.patient_id);
 
   return (
     <section>
@@ -176,7 +162,7 @@ export function TeamWorklist() {
           </tbody>
         </table>
       ) : null}
-      <Worklist items={items} error={error} reload={load} owners={owners} />
+      <Worklist {...wl} owners={owners} />
       {assigning ? (
         <AssignDialog
           caseId={assigning.id}
@@ -186,7 +172,7 @@ export function TeamWorklist() {
             setStatus(`${nameFor(assigning)} assigned to ${name}.`);
             setAssigning(null);
             loadReferrals();
-            load();
+            wl.reload();
             loadCaseloads();
             // The row (and its button) leaves the list: keep the focus in the section.
             requestAnimationFrame(() => document.getElementById('triage-h')?.focus());

@@ -153,7 +153,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
        .coverage_ending_days = cfg.insurance.coverage_ending_days});
   social::Service social_service(db, clock, calendar,
                                  {.answer_business_days = cfg.social.referral_answer_business_days,
-                                  .link_days = cfg.social.referral_link_days});
+                                  .link_days = cfg.social.referral_link_days,
+                                  .time_zone = &*time_zone});
   social::Directory resources(db, clock);
   auto program_catalog = programs::ProgramCatalog::Load(cfg.programs.dir);
   if (!program_catalog.ok()) return Fail(program_catalog.status());

@@ -163,7 +163,8 @@ Status SeedSocial(db::Database& db, social::Service& social, social::Directory& 
                                    {.to = "declined", .reason = "Outside our service area"},
                                    f.version, nullptr)
                              .status());
-    } else if (kind == 5) {
+    } else if (kind == 5) {  // sent four days ago, the service given yesterday
+      CK_RETURN_IF_ERROR(Backdate(db, f.id, now - 4 * kMillisPerDay, now - kMillisPerDay));
       CK_ASSIGN_OR_RETURN(f, social.Step(who, actor, f.id, {.to = "accepted"}, f.version, nullptr));
       CK_ASSIGN_OR_RETURN(f, social.Step(who, actor, f.id,
                                          {.to = "service_delivered",

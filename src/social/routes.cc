@@ -119,7 +119,8 @@ Json ToJson(const PartnerView& v) {
           {"answer_due_at", http::TimeOrNull(v.answer_due_at)},
           {"link_expires_at", FormatTimestamp(v.link_expires_at)},
           {"capacity", v.capacity},
-          {"allowed", v.allowed}};
+          {"allowed", v.allowed},
+          {"today", v.today}};
 }
 
 Json ImportJson(const ImportReport& r) {

@@ -608,6 +608,25 @@ Result<Referral> Service::GetReferral(const auth::Actor& actor, int64_t id) {
   return out;
 }
 
+Date Service::LocalDate(Timestamp t) const {
+  return options_.time_zone ? options_.time_zone->LocalDate(t) : DateOf(t);
+}
+
+Status Service::CheckServiceDate(const Referral& f, const std::optional<std::string>& date,
+                                 Timestamp now) const {
+  if (!date) return Status::Ok();
+  const std::string today = FormatDate(LocalDate(now));
+  if (*date > today)
+    return InvalidArgument("must not be after today (" + today + ")", "service_date");
+  if (f.sent_at) {
+    const std::string sent = FormatDate(LocalDate(*f.sent_at));
+    if (*date < sent)
+      return InvalidArgument("must not be before the referral was sent (" + sent + ")",
+                             "service_date");
+  }
+  return Status::Ok();
+}
+
 Result<Referral> Service::Step(const auth::Principal& who, const auth::Actor& actor, int64_t id,
                                const ReferralStep& step, int expected_version, SentLink* link) {
   if (!OneOf(step.to, {"sent", "accepted", "declined", "service_delivered", "no_show", "closed"}))
@@ -627,6 +646,7 @@ Result<Referral> Service::Step(const auth::Principal& who, const auth::Actor& ac
       return FailedPrecondition("a referral that is " + f.status + " cannot become " + step.to,
                                 "status");
     if (step.to != "sent") {
+      CK_RETURN_IF_ERROR(CheckServiceDate(f, step.service_date, now));
       CK_RETURN_IF_ERROR(ApplyStep(c, f, step.to, step.reason, step.outcome_note, step.service_date,
                                    who.user_id, false, now));
       return audit::Append(c, audit::EventBy(actor, now, "referral." + step.to, "resource_referral",
@@ -729,6 +749,7 @@ Result<PartnerView> Service::PartnerOpen(const std::string& token, const std::st
       return audit::Append(c, e);
     }
     CK_ASSIGN_OR_RETURN(out, ViewOf(c, *t.referral));
+    out.today = FormatDate(LocalDate(now));
     CK_RETURN_IF_ERROR(
         AddReferralEvent(c, t.referral->id, "link_opened", std::nullopt, std::nullopt, true, now));
     return audit::Append(c, audit::EventBy(actor, now, "referral.partner_open", "resource_referral",
@@ -770,6 +791,7 @@ Result<PartnerView> Service::PartnerAct(const std::string& token, const PartnerS
     const Referral& f = *t.referral;
     std::string detail;
     if (step.to) {
+      CK_RETURN_IF_ERROR(CheckServiceDate(f, step.service_date, now));
       CK_RETURN_IF_ERROR(ApplyStep(c, f, *step.to, step.reason, step.outcome_note,
                                    step.service_date, std::nullopt, true, now, step.responder));
       detail = "status=" + *step.to;
@@ -785,6 +807,7 @@ Result<PartnerView> Service::PartnerAct(const std::string& token, const PartnerS
     }
     CK_ASSIGN_OR_RETURN(Referral after, LoadReferral(c, f.id, now));
     CK_ASSIGN_OR_RETURN(out, ViewOf(c, after));
+    out.today = FormatDate(LocalDate(now));
     return audit::Append(c,
                          audit::EventBy(actor, now, "referral.partner_update", "resource_referral",
                                         std::to_string(f.id), f.patient_id, detail));

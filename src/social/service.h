@@ -20,6 +20,7 @@
 #include "auth/model.h"
 #include "core/business_calendar.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "db/database.h"
 
 namespace ck::social {
@@ -127,6 +128,7 @@ struct PartnerView {
   Timestamp link_expires_at = 0;
   std::string capacity;
   std::vector<std::string> allowed;  // the steps the organisation may take now
+  std::string today;  // the organisation's today (YYYY-MM-DD): the latest service date
 };
 
 struct PartnerStep {
@@ -142,6 +144,8 @@ class Service {
   struct Options {
     int answer_business_days = 3;  // a sent referral unanswered after this many: worklist
     int link_days = 30;            // the organisation's link expires after this many days
+    // The organisation's, for its days (a service date is not after its today); UTC when absent.
+    const TimeZone* time_zone = nullptr;
   };
   Service(db::Database& db, const Clock& clock, const BusinessCalendar& calendar, Options options)
       : db_(db), clock_(clock), calendar_(calendar), options_(options) {}
@@ -176,6 +180,10 @@ class Service {
                                  const std::string& request_id);
 
  private:
+  Date LocalDate(Timestamp t) const;  // the organisation's day at `t`
+  // A service date is a day of the organisation's from the sending to today.
+  Status CheckServiceDate(const Referral& f, const std::optional<std::string>& date,
+                          Timestamp now) const;
   // Sends referral `f` (draft, or sent again): consent, answer due date, a new link.
   Status Send(db::Connection& c, const Referral& f,
               const std::optional<std::string>& consent_method, std::optional<int64_t> by,

@@ -177,7 +177,9 @@ class SocialTest : public ::testing::Test {
   std::unique_ptr<assessments::Service> assessments_;
   std::unique_ptr<assessments::Alerts> alerts_;
   worklist::Worklist worklist_{api_.db(), api_.clock()};
-  Service social_{api_.db(), api_.clock(), calendar_, {.answer_business_days = 3}};
+  const TimeZone tz_ = TimeZone::Load("America/New_York").value();
+  Service social_{
+      api_.db(), api_.clock(), calendar_, {.answer_business_days = 3, .time_zone = &tz_}};
   Directory directory_{api_.db(), api_.clock()};
   int64_t patient_ = 0, case_ = 0;
 };
@@ -506,6 +508,7 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   EXPECT_EQ(v["need_domain"], "transportation");
   EXPECT_EQ(v["note"], "Needs a wheelchair van");
   EXPECT_EQ(v["allowed"], Json({"accepted", "declined"}));
+  EXPECT_EQ(v["today"], "2026-11-27");  // the organisation's (04:00 in New York)
   EXPECT_EQ(v.dump().find("1951"), std::string::npos);
 
   // Accept, then the outcome with a capacity update.
@@ -517,9 +520,16 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   v = Ok(Partner("/update", {{"token", token}, {"status", "accepted"}, {"responder", "Dee"}}));
   EXPECT_EQ(v["status"], "accepted");
   EXPECT_EQ(Partner("/update", {{"token", token}, {"status", "service_delivered"}}).status, 400);
+  // A service date is a day from the sending to the organisation's today.
+  for (const char* day : {"2026-11-28", "2026-11-26"}) {
+    auto bad = Partner("/update",
+                       {{"token", token}, {"status", "service_delivered"}, {"service_date", day}});
+    EXPECT_EQ(bad.status, 400) << day;
+    EXPECT_EQ(Json::parse(bad.body)["field"], "service_date") << bad.body;
+  }
   v = Ok(Partner("/update", {{"token", token},
                              {"status", "service_delivered"},
-                             {"service_date", "2026-12-01"},
+                             {"service_date", "2026-11-27"},
                              {"outcome_note", "Rides booked for every Tuesday"},
                              {"capacity", "waitlist"},
                              {"capacity_note", "Two-week wait for new riders"}}));
@@ -534,7 +544,7 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   for (const auto& e : b["history"]) kinds.push_back(e["kind"]);
   EXPECT_EQ(kinds, (std::vector<std::string>{"identified", "referral_created", "status",
                                              "referral_accepted", "referral_service_delivered"}));
-  EXPECT_EQ(b["history"][4]["detail"]["service_date"], "2026-12-01");
+  EXPECT_EQ(b["history"][4]["detail"]["service_date"], "2026-11-27");
   EXPECT_TRUE(b["history"][4]["by_partner"]);
   EXPECT_EQ(b["history"][3]["detail"]["responder"], "Dee");
   EXPECT_FALSE(b["history"][3]["detail"].contains("outcome_note"));  // the name is not an outcome

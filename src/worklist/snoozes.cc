@@ -134,43 +134,62 @@ Status Worklist::ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool 
   const Timestamp now = clock_.Now();
   const Timestamp recall_from =
       now - static_cast<Timestamp>(rules_.snooze_recall_days) * kMillisPerDay;
-  std::vector<std::string> keys;
+  // First which items are snoozed, by patient from a covering index (an
+  // index range each, no table rows); then the whole snooze only of those
+  // the list shows (run out lately, or asked for).
+  std::vector<int64_t> patients;
   for (Item& it : items) {
     it.key = KeyOf(it);
-    if (it.key) keys.push_back(*it.key);
+    if (it.key) patients.push_back(it.patient_id);
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  std::unordered_map<std::string, Snooze> by_key;
-  for (size_t start = 0; start < keys.size(); start += 500) {
-    size_t n = std::min<size_t>(500, keys.size() - start);
-    db::Params p{recall_from};
-    for (size_t i = start; i < start + n; ++i) p.emplace_back(keys[i]);
-    CK_RETURN_IF_ERROR(c.ForEachRow(std::string(kSnoozeColumns) +
-                                        "WHERE s.woken_at IS NULL AND s.until_at > ? AND "
-                                        "s.item_key IN " +
-                                        db::InList(n),
-                                    p, [&](const db::Row& r) {
-                                      Snooze s = SnoozeOf(r, now);
-                                      by_key.emplace(s.item_key, std::move(s));
-                                      return Status::Ok();
-                                    }));
+  std::sort(patients.begin(), patients.end());
+  patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
+  std::unordered_map<std::string, std::pair<int64_t, bool>> by_key;  // → id, active
+  for (size_t start = 0; start < patients.size(); start += 500) {
+    size_t n = std::min<size_t>(500, patients.size() - start);
+    db::Params p(patients.begin() + static_cast<long>(start),
+                 patients.begin() + static_cast<long>(start + n));
+    p.emplace_back(recall_from);
+    CK_RETURN_IF_ERROR(
+        c.ForEachRow("SELECT item_key, until_at, id FROM worklist_snoozes WHERE patient_id IN " +
+                         db::InList(n) + " AND until_at > ? AND woken_at IS NULL",
+                     p, [&](const db::Row& r) {
+                       by_key.emplace(r.Text(0), std::pair{r.Int(2), r.Int(1) > now});
+                       return Status::Ok();
+                     }));
   }
   if (by_key.empty()) return Status::Ok();
   std::vector<Item> kept;
   kept.reserve(items.size());
+  std::unordered_map<int64_t, std::vector<size_t>> shown;  // snooze id → kept items
   for (Item& it : items) {
     auto s = it.key ? by_key.find(*it.key) : by_key.end();
     if (s != by_key.end()) {
-      it.snooze = s->second;
-      if (s->second.active) {
+      if (s->second.second) {
         ++snoozed;
         if (!include_snoozed) continue;
-      } else {
-        it.reasons.push_back("back from a snooze: " + s->second.reason);
       }
+      shown[s->second.first].push_back(kept.size());
     }
     kept.push_back(std::move(it));
+  }
+  std::vector<int64_t> ids;
+  for (const auto& [id, _] : shown) ids.push_back(id);
+  for (size_t start = 0; start < ids.size(); start += 500) {
+    size_t n = std::min<size_t>(500, ids.size() - start);
+    db::Params p(ids.begin() + static_cast<long>(start),
+                 ids.begin() + static_cast<long>(start + n));
+    CK_RETURN_IF_ERROR(c.ForEachRow(std::string(kSnoozeColumns) + "WHERE s.id IN " + db::InList(n),
+                                    p, [&](const db::Row& r) {
+                                      Snooze s = SnoozeOf(r, now);
+                                      for (size_t k : shown[s.id]) {
+                                        Item& it = kept[k];
+                                        if (!s.active)
+                                          it.reasons.push_back("back from a snooze: " + s.reason);
+                                        it.snooze = s;
+                                      }
+                                      return Status::Ok();
+                                    }));
   }
   items = std::move(kept);
   return Status::Ok();

@@ -612,6 +612,8 @@ export interface PartnerView {
   link_expires_at: string;
   capacity: string;
   allowed: string[];
+  /** The organisation's today (YYYY-MM-DD): the default and latest service date. */
+  today: string;
 }
 
 // Transitions of care (src/transitions, docs/transitions.md).

@@ -14,6 +14,8 @@ CREATE TABLE worklist_snoozes (
   woken_by BIGINT REFERENCES users(id),
   CHECK (until_at > snoozed_at)
 );
--- The worklist reads its patients' snoozes; at most one unwoken per item.
-CREATE INDEX worklist_snoozes_patient ON worklist_snoozes (patient_id, until_at);
+-- The worklist reads which of its patients' items are snoozed from this index
+-- alone (covering: no scattered table rows); at most one unwoken snooze per item.
+CREATE INDEX worklist_snoozes_patient ON worklist_snoozes (patient_id, until_at, woken_at,
+  item_key);
 CREATE UNIQUE INDEX worklist_snoozes_item ON worklist_snoozes (item_key) WHERE woken_at IS NULL;

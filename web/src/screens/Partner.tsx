@@ -163,7 +163,7 @@ function Referral(props: {
 
 function AnswerForm(props: { view: PartnerView; token: () => string; onAnswered: (v: PartnerView, message: string) => void; onRefused: (message: string) => void }) {
   const v = props.view;
-  const [f, setF] = useState({ status: '', reason: '', service_date: todayIso(), outcome_note: '', capacity: '', capacity_note: '', responder: '' });
+  const [f, setF] = useState({ status: '', reason: '', service_date: v.today || todayIso(), outcome_note: '', capacity: '', capacity_note: '', responder: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setF((x) => ({ ...x, status: '', reason: '', outcome_note: '' })), [v.status]);
@@ -240,7 +240,7 @@ function AnswerForm(props: { view: PartnerView; token: () => string; onAnswered:
       ) : null}
       {f.status === 'service_delivered' ? (
         <Field id="partner-date" label="Date of the service" error={fieldMsg('service_date', 'Date of the service')}>
-          {(x) => <input {...x} type="date" value={f.service_date} onInput={(e) => setF({ ...f, service_date: e.currentTarget.value })} />}
+          {(x) => <input {...x} type="date" max={v.today || undefined} value={f.service_date} onInput={(e) => setF({ ...f, service_date: e.currentTarget.value })} />}
         </Field>
       ) : null}
       {f.status && f.status !== 'declined' ? (

@@ -859,7 +859,7 @@ function StepDialog(props: {
           ) : null}
           {needs.serviceDate ? (
             <Field id="step-date" label="Date of the service" error={fieldError(error, 'service_date')}>
-              {(x) => <input {...x} type="date" value={f.service_date} onInput={(e) => setF({ ...f, service_date: e.currentTarget.value })} />}
+              {(x) => <input {...x} type="date" max={today()} value={f.service_date} onInput={(e) => setF({ ...f, service_date: e.currentTarget.value })} />}
             </Field>
           ) : null}
           {needs.outcomeNote ? (

@@ -10,7 +10,7 @@ import { addDays } from '../lib/organisation';
 import { SNOOZE_LABELS, SNOOZE_TIME, customUntil, snoozeBody, snoozeNote, snoozePresets, zoneDateTime, type PresetId } from '../lib/snooze';
 import type { WorklistSnooze } from '../lib/worklist';
 import { useSession } from '../session';
-import { Dialog, ErrorMessage, Field, Loading, fieldError } from './ui';
+import { Dialog, ErrorMessage, Field, FormDialog, Loading, fieldError } from './ui';
 
 /** What the other person did, from the task's history (the latest entry). */
 function ChangeSince(props: { task: Task | null }) {
@@ -273,103 +273,81 @@ export function SnoozeDialog(props: { itemKey: string; subject: string; current:
   const [date, setDate] = useState(addDays(day, 1));
   const [time, setTime] = useState(SNOOZE_TIME);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
+  const submit = async () => {
     const until = choice === 'custom' ? customUntil(date, time, zone) : (presets.find((p) => p.id === choice)?.until ?? null);
-    if (!until) {
-      setError(new ApiError(400, { error: 'choose a date and a time', field: 'until' }));
-      return;
-    }
-    setBusy(true);
-    try {
-      props.onDone(await api.snooze(snoozeBody(props.itemKey, until, reason)));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (!until) throw new ApiError(400, { error: 'choose a date and a time', field: 'until' });
+    props.onDone(await api.snooze(snoozeBody(props.itemKey, until, reason)));
   };
 
-  const itemError = fieldError(error, 'item', SNOOZE_LABELS.item);
-  const untilError = fieldError(error, 'until', SNOOZE_LABELS.until);
-  const untilDescribed = ['snooze-until-hint', untilError ? 'snooze-until-error' : ''].filter(Boolean).join(' ');
   return (
-    <Dialog title="Snooze" onClose={props.onClose}>
-      <p class="dialog-subject" id="snooze-item">
-        {props.subject}
-      </p>
-      {itemError ? (
-        <p class="field-error" id="snooze-item-error">
-          {itemError}
-        </p>
-      ) : null}
-      <p class="muted small">
-        The item leaves every worklist that shows it (yours, a covering colleague's, the team's) until then, and comes back by itself if it still needs action.
-        {props.current?.active ? ` It is snoozed now (${snoozeNote(props.current, zone)}); a new snooze replaces it.` : ''}
-      </p>
-      <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} labels={SNOOZE_LABELS} />
-        <fieldset class={untilError ? 'radios snooze-until invalid' : 'radios snooze-until'} aria-describedby={untilDescribed}>
-          <legend>Snooze until</legend>
-          <span class="hint" id="snooze-until-hint">
-            On the organisation's clock ({zone}); at most {maxDays} days ahead.
-          </span>
-          <div class="options">
-            {presets.map((p) => (
-              <label key={p.id}>
-                <input type="radio" name="snooze-until" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
-                {p.label}
-                <span class="muted">— {zoneDateTime(p.until, zone)}</span>
-              </label>
-            ))}
-            <label>
-              <input type="radio" name="snooze-until" value="custom" checked={choice === 'custom'} onChange={() => setChoice('custom')} />
-              Another date and time
-            </label>
-          </div>
-          {choice === 'custom' ? (
-            <div class="grid2">
-              <div class="field">
-                <label for="snooze-date">Date</label>
-                <input
-                  id="snooze-date"
-                  type="date"
-                  min={day}
-                  max={addDays(day, maxDays)}
-                  value={date}
-                  aria-invalid={!!untilError}
-                  aria-describedby={untilDescribed}
-                  onInput={(e) => setDate(e.currentTarget.value)}
-                />
+    <FormDialog title="Snooze" subject={props.subject} submitLabel="Snooze" labels={SNOOZE_LABELS} onClose={props.onClose} onSubmit={submit}>
+      {(error) => {
+        const itemError = fieldError(error, 'item', SNOOZE_LABELS.item);
+        const untilError = fieldError(error, 'until', SNOOZE_LABELS.until);
+        const untilDescribed = ['snooze-until-hint', untilError ? 'snooze-until-error' : ''].filter(Boolean).join(' ');
+        return (
+          <>
+            {itemError ? (
+              <p class="field-error" id="snooze-item-error">
+                {itemError}
+              </p>
+            ) : null}
+            <p class="muted small">
+              The item leaves every worklist that shows it (yours, a covering colleague's, the team's) until then, and comes back by itself if it still needs action.
+              {props.current?.active ? ` It is snoozed now (${snoozeNote(props.current, zone)}); a new snooze replaces it.` : ''}
+            </p>
+            <fieldset class={untilError ? 'radios snooze-until invalid' : 'radios snooze-until'} aria-describedby={untilDescribed}>
+              <legend>Snooze until</legend>
+              <span class="hint" id="snooze-until-hint">
+                On the organisation's clock ({zone}); at most {maxDays} days ahead.
+              </span>
+              <div class="options">
+                {presets.map((p) => (
+                  <label key={p.id}>
+                    <input type="radio" name="snooze-until" value={p.id} checked={choice === p.id} onChange={() => setChoice(p.id)} />
+                    {p.label}
+                    <span class="muted">— {zoneDateTime(p.until, zone)}</span>
+                  </label>
+                ))}
+                <label>
+                  <input type="radio" name="snooze-until" value="custom" checked={choice === 'custom'} onChange={() => setChoice('custom')} />
+                  Another date and time
+                </label>
               </div>
-              <div class="field">
-                <label for="snooze-time">Time</label>
-                <input id="snooze-time" type="time" value={time} aria-invalid={!!untilError} aria-describedby={untilDescribed} onInput={(e) => setTime(e.currentTarget.value)} />
-              </div>
-            </div>
-          ) : null}
-          {untilError ? (
-            <span class="field-error" id="snooze-until-error">
-              {untilError}
-            </span>
-          ) : null}
-        </fieldset>
-        <Field id="snooze-reason" label="Reason" hint="Why it can wait, e.g. “waiting for the cardiology letter” (required, up to 500 characters)" error={fieldError(error, 'reason', SNOOZE_LABELS.reason)}>
-          {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />}
-        </Field>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            Snooze
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
+              {choice === 'custom' ? (
+                <div class="grid2">
+                  <div class="field">
+                    <label for="snooze-date">Date</label>
+                    <input
+                      id="snooze-date"
+                      type="date"
+                      min={day}
+                      max={addDays(day, maxDays)}
+                      value={date}
+                      aria-invalid={!!untilError}
+                      aria-describedby={untilDescribed}
+                      onInput={(e) => setDate(e.currentTarget.value)}
+                    />
+                  </div>
+                  <div class="field">
+                    <label for="snooze-time">Time</label>
+                    <input id="snooze-time" type="time" value={time} aria-invalid={!!untilError} aria-describedby={untilDescribed} onInput={(e) => setTime(e.currentTarget.value)} />
+                  </div>
+                </div>
+              ) : null}
+              {untilError ? (
+                <span class="field-error" id="snooze-until-error">
+                  {untilError}
+                </span>
+              ) : null}
+            </fieldset>
+            <Field id="snooze-reason" label="Reason" hint="Why it can wait, e.g. “waiting for the cardiology letter” (required, up to 500 characters)" error={fieldError(error, 'reason', SNOOZE_LABELS.reason)}>
+              {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />}
+            </Field>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }

@@ -117,6 +117,9 @@ struct Reconciliation {
   std::optional<int64_t> created_by, completed_by;
   Timestamp created_at = 0, updated_at = 0;
   std::optional<Timestamp> completed_at;
+  std::optional<Timestamp> cancelled_at;
+  std::optional<int64_t> cancelled_by;
+  std::optional<std::string> cancel_reason;
   int version = 1;
   std::vector<MedicationLine> before, discharge;
   std::vector<Discrepancy> discrepancies;

@@ -18,7 +18,8 @@ using namespace internal;
 
 constexpr const char* kRecColumns =
     "id, encounter_id, patient_id, status, source, note, medication_list_updated, created_by, "
-    "created_at, completed_at, completed_by, updated_at, version";
+    "created_at, completed_at, completed_by, updated_at, version, cancelled_at, cancelled_by, "
+    "cancel_reason";
 
 Result<Reconciliation> LoadReconciliation(db::Connection& c, int64_t id) {
   CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kRecColumns +
@@ -41,6 +42,9 @@ Result<Reconciliation> LoadReconciliation(db::Connection& c, int64_t id) {
   m.completed_by = r.OptInt(10);
   m.updated_at = r.Int(11);
   m.version = static_cast<int>(r.Int(12));
+  m.cancelled_at = r.OptInt(13);
+  m.cancelled_by = r.OptInt(14);
+  m.cancel_reason = r.OptText(15);
   CK_RETURN_IF_ERROR(
       c.ForEachRow("SELECT list, position, medication_id, name, dose, route, frequency, code FROM "
                    "reconciliation_medications WHERE reconciliation_id = ? ORDER BY list, position",
@@ -500,6 +504,32 @@ Result<Reconciliation> Service::CompleteReconciliation(const auth::Principal& wh
         c, audit::EventBy(actor, now, "medication_reconciliation.complete",
                           "medication_reconciliation", std::to_string(id), m.patient_id,
                           update_medication_list ? "medication list updated" : ""));
+  }));
+  return out;
+}
+
+Result<Reconciliation> Service::CancelReconciliation(const auth::Principal& who,
+                                                     const auth::Actor& actor, int64_t id,
+                                                     const std::string& reason,
+                                                     int expected_version) {
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    return InvalidArgument("say why the reconciliation is cancelled", "reason");
+  CK_RETURN_IF_ERROR(CheckText(reason, "reason", 1000));
+  Timestamp now = clock_.Now();
+  Reconciliation out;
+  CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
+    CK_ASSIGN_OR_RETURN(Reconciliation m, LoadReconciliation(c, id));
+    CK_RETURN_IF_ERROR(CheckVersion(m.version, expected_version, "reconciliation"));
+    if (m.status != "in_progress") return WrongState("the reconciliation is " + m.status, "status");
+    CK_RETURN_IF_ERROR(c.Exec("UPDATE medication_reconciliations SET status = 'cancelled', "
+                              "cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, updated_at "
+                              "= ?, version = version + 1 WHERE id = ?",
+                              {now, who.user_id, reason, now, id})
+                           .status());
+    CK_ASSIGN_OR_RETURN(out, LoadReconciliation(c, id));
+    return audit::Append(
+        c, audit::EventBy(actor, now, "medication_reconciliation.cancel",
+                          "medication_reconciliation", std::to_string(id), m.patient_id));
   }));
   return out;
 }

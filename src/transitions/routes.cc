@@ -114,6 +114,9 @@ Json ToJson(const Reconciliation& m) {
           {"created_at", FormatTimestamp(m.created_at)},
           {"completed_at", http::TimeOrNull(m.completed_at)},
           {"completed_by", http::OrNull(m.completed_by)},
+          {"cancelled_at", http::TimeOrNull(m.cancelled_at)},
+          {"cancelled_by", http::OrNull(m.cancelled_by)},
+          {"cancel_reason", http::OrNull(m.cancel_reason)},
           {"updated_at", FormatTimestamp(m.updated_at)},
           {"version", m.version}};
 }
@@ -398,6 +401,19 @@ void RegisterRoutes(http::Router& router, Service& t) {
                                                      update.value_or(false), version));
         return http::JsonResponse(200, ToJson(m));
       });
+  router.Add(http::Method::kPost, "/api/v1/medication-reconciliations/{reconciliation_id}/cancel",
+             {.permission = P::kWritePatient, .patient_of = rec},
+             [&t](http::Request& req) -> Result<http::Response> {
+               CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("reconciliation_id"));
+               CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
+               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"version", "reason"}));
+               CK_ASSIGN_OR_RETURN(int version, http::RequiredVersion(body));
+               CK_ASSIGN_OR_RETURN(std::string reason, http::RequiredString(body, "reason", 1000));
+               CK_ASSIGN_OR_RETURN(
+                   Reconciliation m,
+                   t.CancelReconciliation(*req.principal, req.Actor(), id, reason, version));
+               return http::JsonResponse(200, ToJson(m));
+             });
 
   // Adherence checks.
   router.Add(

@@ -132,6 +132,12 @@ class Service {
   Result<Reconciliation> CompleteReconciliation(const auth::Principal& who,
                                                 const auth::Actor& actor, int64_t id,
                                                 bool update_medication_list, int expected_version);
+  // Ends a reconciliation in progress without completing it, for a reason: its
+  // lists and resolutions stay on record, the checklist item and tasks stay
+  // open, and a new one may be started. FailedPrecondition unless in progress.
+  Result<Reconciliation> CancelReconciliation(const auth::Principal& who, const auth::Actor& actor,
+                                              int64_t id, const std::string& reason,
+                                              int expected_version);
 
   Result<AdherenceCheck> RecordAdherence(const auth::Principal& who, const auth::Actor& actor,
                                          int64_t patient_id, AdherenceCheck check);

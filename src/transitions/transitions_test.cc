@@ -528,6 +528,44 @@ TEST_F(TransitionsApiTest, MedicationReconciliationFindsResolvesAndUpdatesTheLis
   Get(checks, 403, "cm.other");
 }
 
+TEST_F(TransitionsApiTest, AReconciliationInProgressCanBeCancelledForAReasonAndStartedAgain) {
+  Json e = Encounter(patient_, {{"admitted_at", "2026-11-18T15:00:00Z"},
+                                {"discharged_at", "2026-11-22T16:00:00Z"},
+                                {"discharge_disposition", "home"}});
+  Json plan = Post(E(e["id"], "/discharge-plan"), {{"disposition", "home"}});
+  std::string start = E(e["id"], "/medication-reconciliations");
+  Json wrong = Post(
+      start, {{"source", "patient_report"}, {"discharge_medications", {{{"name", "Furosemide"}}}}});
+  const std::string cancel = "/api/v1/medication-reconciliations/" +
+                             std::to_string(wrong["id"].get<int64_t>()) + "/cancel";
+  EXPECT_EQ(Post(cancel, {{"version", wrong["version"]}}, 400)["field"], "reason");
+  EXPECT_EQ(Post(cancel, {{"version", wrong["version"]}, {"reason", "  "}}, 400)["field"],
+            "reason");
+  EXPECT_EQ(Post(cancel, {{"reason", "x"}}, 400)["field"], "version");
+  Post(cancel, {{"version", wrong["version"].get<int>() + 1}, {"reason", "wrong list"}}, 409);
+  Post(cancel, {{"version", wrong["version"]}, {"reason", "wrong list"}}, 403, "cm.other");
+  Json cancelled = Post(cancel,
+                        {{"version", wrong["version"]},
+                         {"reason", "Started from the patient's memory; the summary has arrived"}},
+                        200);
+  EXPECT_EQ(cancelled["status"], "cancelled");
+  EXPECT_EQ(cancelled["cancel_reason"],
+            "Started from the patient's memory; the summary has arrived");
+  EXPECT_FALSE(cancelled["cancelled_at"].is_null());
+  EXPECT_EQ(cancelled["discharge_medications"].size(), 1u);  // kept on record
+  Post(cancel, {{"version", cancelled["version"]}, {"reason", "again"}}, 409);
+  Post("/api/v1/medication-reconciliations/" + std::to_string(wrong["id"].get<int64_t>()) +
+           "/complete",
+       {{"version", cancelled["version"]}}, 409);
+  // The checklist item stays open and a new reconciliation may start.
+  Json p = Get("/api/v1/discharge-plans/" + std::to_string(plan["id"].get<int64_t>()));
+  EXPECT_NE(p["items"][0]["status"], "done");
+  Json again = Post(start, {{"source", "discharge_summary"},
+                            {"discharge_medications", {{{"name", "Furosemide"}}}}});
+  EXPECT_EQ(again["status"], "in_progress");
+  EXPECT_EQ(Get(start)["items"].size(), 2u);
+}
+
 // The story of issue #7: a heart-failure patient admitted by hand, a discharge
 // plan whose checklist gets done, discharged home with home health, the
 // post-discharge call from the program's bundle, reconciliation and a 7-day

@@ -157,8 +157,9 @@ export const ALLOW_CONSOLE = /401|Unauthorized|409|Conflict|400|Bad Request/;
  * timeout) and the problems it meets: page errors and console errors, but
  * those `allowConsole` matches. Resolves to { context, page, problems }.
  */
-export async function newPage(browser, { viewport = { width: 1366, height: 900 }, acceptDownloads = true, allowConsole = ALLOW_CONSOLE } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads });
+export async function newPage(browser, { viewport = { width: 1366, height: 900 }, acceptDownloads = true, allowConsole = ALLOW_CONSOLE, timezoneId } = {}) {
+  // timezoneId: the browser's own zone (default: this computer's), to check the organisation's clock is used instead.
+  const context = await browser.newContext({ viewport, acceptDownloads, ...(timezoneId ? { timezoneId } : {}) });
   context.setDefaultTimeout(10000);
   const page = await context.newPage();
   const problems = [];
@@ -211,7 +212,7 @@ export function writeTimings(file, timings) {
  *   server    { url, log() } of the running server
  *   browser   a getter for the browser
  *   timings   the render times, by screen
- *   newPage(viewport?), signIn(page, username), timed(name, page, action, ready)
+ *   newPage(viewport?, options?), signIn(page, username), timed(name, page, action, ready)
  */
 export function suite(timingsFile, pages = {}) {
   let server;
@@ -237,7 +238,7 @@ export function suite(timingsFile, pages = {}) {
       return browser;
     },
     timings,
-    newPage: (viewport) => newPage(browser, { ...pages, ...(viewport ? { viewport } : {}) }),
+    newPage: (viewport, options = {}) => newPage(browser, { ...pages, ...(viewport ? { viewport } : {}), ...options }),
     signIn: (page, username) => signIn(page, server, username),
     timed: timer(timings),
   };

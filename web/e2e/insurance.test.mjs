@@ -21,6 +21,13 @@ const api = async (page, method, p, data) => {
   return r.json();
 };
 
+/** A time on a zone's clock as a datetime-local value: "2026-11-27T22:30". */
+function inZone(at, timeZone) {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
 const APPEALABLE = ['medicaid_managed_care', 'commercial', 'medicare_advantage'];
 
 describe('case manager: insurance and education', { concurrency: false }, () => {
@@ -269,13 +276,18 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await detail.getByRole('button', { name: 'Record approval' }).click();
     const d = page.getByRole('dialog', { name: 'Record approval' });
     assert.equal(await d.getByLabel('Units approved for G0299').inputValue(), '4', 'all requested units by default');
-    // Recorded after the fact: decided an hour ago, by the payer's notice.
-    const decided = await page.evaluate(() => {
-      const t = new Date(Date.now() - 3600 * 1000);
+    // Recorded after the fact: decided an hour ago, by the payer's notice, typed on the
+    // organisation's clock (its zone named), whatever the browser's zone.
+    const org = await api(page, 'GET', '/organisation');
+    await d.locator('#act-decided-hint').filter({ hasText: `on the organisation's clock (${org.time_zone})` }).waitFor();
+    const decidedAt = Math.floor((Date.now() - 3600 * 1000) / 60000) * 60000;
+    await d.getByLabel('Decided at').fill(inZone(decidedAt, org.time_zone));
+    // The screen shows times on the browser's clock.
+    const decided = await page.evaluate((at) => {
+      const t = new Date(at);
       const p = (n) => String(n).padStart(2, '0');
-      return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`;
-    });
-    await d.getByLabel('Decided at').fill(decided);
+      return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
+    }, decidedAt);
     await api(page, 'POST', `/authorizations/${a.id}/actions`, { action: 'pend', version: a.version, reason: 'Payer asked for the latest echocardiogram' });
     await d.getByRole('button', { name: 'Record approval' }).click();
     await d.getByRole('alert').filter({ hasText: 'Someone else changed this authorization after you opened it' }).waitFor();
@@ -284,7 +296,8 @@ describe('case manager: insurance and education', { concurrency: false }, () => 
     await page.getByRole('status').filter({ hasText: `Authorization #${a.id}: Approved.` }).waitFor();
     await detail.locator('.badge.status-approved').waitFor();
     assert.match(await detail.locator('table.services').textContent(), /G0299.*4\s*4/s);
-    assert.match(await detail.locator('dl.facts-list').textContent(), new RegExp(`Decided${decided.replace('T', ' ')} · within the required time`));
+    assert.match(await detail.locator('dl.facts-list').textContent(), new RegExp(`Decided${decided} · within the required time`));
+    assert.equal((await api(page, 'GET', `/authorizations/${a.id}`)).decided_at, new Date(decidedAt).toISOString(), 'the time typed on the organisation’s clock');
     assert.match(await detail.locator('ol.history').first().textContent(), /Pend.*Payer asked for the latest echocardiogram.*Approve/s);
   });
 

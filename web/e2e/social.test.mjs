@@ -176,7 +176,11 @@ describe('social needs: a barrier, resources, a referral and the organisation’
       await partner.getByRole('button', { name: 'Send answer' }).click();
       await partner.getByRole('status').filter({ hasText: 'the referral is now accepted' }).waitFor();
       await partner.getByLabel('Service was delivered').check();
-      await partner.getByLabel('Date of the service').fill(new Date().toISOString().slice(0, 10));
+      // The organisation's today by default (not this computer's date: between midnight UTC and
+      // midnight in its zone they differ, and the server refuses a day after its today).
+      const { today } = await api(page, 'GET', '/organisation');
+      assert.equal(await partner.getByLabel('Date of the service').inputValue(), today);
+      assert.equal(await partner.getByLabel('Date of the service').getAttribute('max'), today);
       await partner.getByLabel('Note for the case manager').fill('Picked up a week of groceries; enrolled for weekly visits.');
       await partner.getByLabel('Your capacity now').selectOption('waitlist');
       await partner.getByLabel('Capacity note').fill('About two weeks for new families');

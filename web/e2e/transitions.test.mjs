@@ -43,6 +43,13 @@ async function findStay(page, test) {
 
 const status = (page, text) => page.getByRole('status').filter({ hasText: text }).waitFor();
 
+/** A time on a zone's clock as a datetime-local value: "2026-11-27T22:30". */
+function inZone(at, timeZone) {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
 async function noSidewaysScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${what} at 768px scrolls sideways by ${overflow}px`);
@@ -266,9 +273,11 @@ describe('case manager: the discharge plan, medication reconciliation and TRC', 
 
 describe('case managers: TRC after discharge and a readmission', { concurrency: false }, () => {
   it('records patient engagement by hand, sees it met, and retracts it', async () => {
-    const { context, page, problems } = await newPage();
+    // A browser in another zone than the organisation's: the time typed is on the organisation's clock.
+    const { context, page, problems } = await newPage(undefined, { timezoneId: 'Asia/Tokyo' });
     try {
       await signIn(page, 'cm.rivera');
+      const org = await api(page, 'GET', '/organisation');
       const found = await findStay(page, (s) => s.stay.discharge_date && s.components.some((c) => c.status === 'met') && s.components.some((c) => c.status === 'pending'));
       const enc = found.stay.stay.first_encounter_id;
       await page.goto(`${server.url}/patients/${found.patientId}?tab=transitions&stay=${enc}`);
@@ -279,11 +288,25 @@ describe('case managers: TRC after discharge and a readmission', { concurrency: 
       assert.match(await row.textContent(), /Pending.*due in \d+ days/s);
       await row.getByRole('button', { name: /^Record by hand/ }).click();
       const d = page.getByRole('dialog', { name: 'Record by hand' });
+      // Now on the organisation's clock by default (and at most), its zone named.
+      const opened = Date.now();
+      const shown = await d.getByLabel('When').inputValue();
+      const max = await d.getByLabel('When').getAttribute('max');
+      const nowThere = [opened - 60000, opened, Date.now()].map((t) => inZone(t, org.time_zone));
+      assert.ok(nowThere.includes(shown), `When defaults to now on the organisation's clock (${nowThere.join(', ')}): ${shown}`);
+      assert.ok(nowThere.includes(max), `When is at most now on the organisation's clock (${nowThere.join(', ')}): ${max}`);
+      await d.locator('#trc-at-hint').filter({ hasText: `On the organisation's clock (${org.time_zone})` }).waitFor();
+      // A minute ago on that clock is recorded as that instant (the browser's zone is Tokyo's).
+      const at = Math.floor((Date.now() - 60000) / 60000) * 60000;
+      await d.getByLabel('When').fill(inZone(at, org.time_zone));
       await d.getByLabel('Who did it').fill('Dr. Lee, primary care');
       await d.getByLabel('Note').fill('Follow-up visit at the clinic');
       await d.getByRole('button', { name: 'Record' }).click();
       await status(page, 'Patient engagement after discharge: recorded by hand; met.');
       assert.match(await row.textContent(), /Met.*Recorded by hand.*Dr\. Lee, primary care/s);
+      const stays = await api(page, 'GET', `/patients/${found.patientId}/stays`);
+      const engagement = stays.items.find((s) => s.stay.first_encounter_id === enc).components.find((c) => c.component === 'patient_engagement');
+      assert.equal(engagement.at, new Date(at).toISOString(), 'the time sent is the one typed on the organisation’s clock');
       await assertAccessible(page, 'TRC after discharge');
       await screenshot(page, '45-trc-recorded');
       await row.getByRole('button', { name: /^Retract/ }).click();

@@ -11,8 +11,11 @@ import {
   weekday,
   zoneDayEnd,
   zoneDayStart,
+  zoneLocalToIso,
+  zoneNowLocal,
   zoneOffsetMinutes,
   zoneTime,
+  zoneTimeUpToNow,
 } from '../src/lib/organisation.js';
 
 describe('organisation days', () => {
@@ -102,6 +105,54 @@ describe('organisation days', () => {
     assert.equal(zoneTime('2026-11-30', '24:00', 'America/New_York'), null);
     assert.equal(zoneTime('2026-11-30', '9am', 'America/New_York'), null);
     assert.equal(zoneTime('2026-11-30', '09:00', 'Bad/Zone'), null);
+  });
+
+  it("gives now on the zone's clock for a datetime-local field", () => {
+    // 03:30 UTC is still the evening before in New York (EST, UTC−5).
+    assert.equal(zoneNowLocal('America/New_York', Date.parse('2026-11-28T03:30:00Z')), '2026-11-27T22:30');
+    // Summer time (EDT, UTC−4); seconds are left off, not rounded.
+    assert.equal(zoneNowLocal('America/New_York', Date.parse('2026-07-06T13:05:59.900Z')), '2026-07-06T09:05');
+    assert.equal(zoneNowLocal('Asia/Kolkata', Date.parse('2026-11-27T20:00:00Z')), '2026-11-28T01:30');
+    assert.equal(zoneNowLocal('UTC', Date.parse('2026-12-31T23:59:00Z')), '2026-12-31T23:59');
+    // Either side of the spring-forward gap: 01:59 EST, then 03:00 EDT.
+    assert.equal(zoneNowLocal('America/New_York', Date.parse('2026-03-08T06:59:00Z')), '2026-03-08T01:59');
+    assert.equal(zoneNowLocal('America/New_York', Date.parse('2026-03-08T07:00:00Z')), '2026-03-08T03:00');
+    assert.equal(zoneNowLocal('Bad/Zone', Date.parse('2026-11-28T03:30:00Z')), null);
+  });
+
+  it("reads a datetime-local value on the zone's clock", () => {
+    // 22:30 on the 27th in New York is 03:30 UTC on the 28th, whatever the browser's zone.
+    assert.equal(zoneLocalToIso('2026-11-27T22:30', 'America/New_York'), '2026-11-28T03:30:00.000Z');
+    assert.equal(zoneLocalToIso(' 2026-07-06T09:05 ', 'America/New_York'), '2026-07-06T13:05:00.000Z');
+    assert.equal(zoneLocalToIso('2026-11-28T01:30', 'Asia/Kolkata'), '2026-11-27T20:00:00.000Z');
+    // Seconds, when the browser gives them.
+    assert.equal(zoneLocalToIso('2026-11-27T22:30:15', 'America/New_York'), '2026-11-28T03:30:15.000Z');
+    assert.equal(zoneLocalToIso('2026-11-27T22:30:15.250', 'America/New_York'), '2026-11-28T03:30:15.000Z');
+    // The spring-forward gap: 02:30 does not exist on 2026-03-08 and moves on by the hour (03:30 EDT).
+    assert.equal(zoneLocalToIso('2026-03-08T02:30', 'America/New_York'), '2026-03-08T07:30:00.000Z');
+    assert.equal(zoneLocalToIso('2026-03-08T03:30', 'America/New_York'), '2026-03-08T07:30:00.000Z');
+    // The repeated hour when the clocks go back: the first 01:30 (EDT).
+    assert.equal(zoneLocalToIso('2026-11-01T01:30', 'America/New_York'), '2026-11-01T05:30:00.000Z');
+    // What the field gives back is what it was given.
+    const now = Date.parse('2026-11-28T03:30:00Z');
+    assert.equal(zoneLocalToIso(zoneNowLocal('America/New_York', now) ?? '', 'America/New_York'), new Date(now).toISOString());
+    for (const bad of ['', '2026-11-27', '2026-11-27 22:30', '2026-11-27T24:00', '2026-02-30T09:00', '2026-11-27T9:00', '2026-11-27T22:30Z', 'now']) {
+      assert.equal(zoneLocalToIso(bad, 'America/New_York'), null, bad);
+    }
+    assert.equal(zoneLocalToIso('2026-11-27T22:30', 'Bad/Zone'), null);
+  });
+
+  it('takes a time of day on a day, but never later than now on today', () => {
+    const now = Date.parse('2026-11-27T15:00:00Z'); // 10:00 in New York
+    // Noon today is still to come: now.
+    assert.equal(zoneTimeUpToNow('2026-11-27', '12:00', 'America/New_York', now), '2026-11-27T15:00:00.000Z');
+    // At 03:30 UTC New York's today is still the 27th: its noon has passed.
+    assert.equal(zoneTimeUpToNow('2026-11-27', '12:00', 'America/New_York', Date.parse('2026-11-28T03:30:00Z')), '2026-11-27T17:00:00.000Z');
+    assert.equal(zoneTimeUpToNow('2026-11-26', '12:00', 'America/New_York', now), '2026-11-26T17:00:00.000Z');
+    // A day ahead keeps its time (the server refuses it).
+    assert.equal(zoneTimeUpToNow('2026-11-28', '12:00', 'America/New_York', now), '2026-11-28T17:00:00.000Z');
+    assert.equal(zoneTimeUpToNow('2026-02-30', '12:00', 'America/New_York', now), null);
+    assert.equal(zoneTimeUpToNow('2026-11-27', '12:00', 'Bad/Zone', now), null);
   });
 
   it('names the day of the week', () => {

@@ -152,6 +152,48 @@ export function zoneTime(day: string, time: string, timeZone: string): string | 
   return new Date(best).toISOString();
 }
 
+/**
+ * The zone's wall clock at an instant as a `datetime-local` value
+ * ("2026-11-27T22:30", to the minute): the default and the latest choice of
+ * a form's "when" on the organisation's clock. Null for an unknown zone.
+ */
+export function zoneNowLocal(timeZone: string, now: number): string | null {
+  const wall = wallClock(timeZone, now);
+  if (wall === null) return null;
+  const d = new Date(wall);
+  return `${fromDayNumber(Math.floor(wall / 86400000))}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+const LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::([0-5]\d)(?:\.\d{1,3})?)?$/;
+
+/**
+ * A `datetime-local` value typed on the organisation's clock
+ * ("2026-11-27T22:30", seconds allowed) as the API's time (ISO-8601 UTC), as
+ * `zoneTime` takes it: a time the clocks skip moves on by the gap, one they
+ * repeat is the first. Null for no real date and time, or an unknown zone.
+ */
+export function zoneLocalToIso(value: string, timeZone: string): string | null {
+  const m = LOCAL.exec(value.trim());
+  if (!m) return null;
+  const at = zoneTime(m[1] as string, m[2] as string, timeZone);
+  if (at === null) return null;
+  return m[3] ? new Date(Date.parse(at) + Number(m[3]) * 1000).toISOString() : at;
+}
+
+/**
+ * A time of day on a day in a zone (`zoneTime`), or `now` when the day is
+ * the zone's day at `now` and that time is still to come (measured today at
+ * 10:00, "today at noon" would be in the future). A day after today keeps
+ * its time, for the server to refuse. Null for no real day or time, or an
+ * unknown zone.
+ */
+export function zoneTimeUpToNow(day: string, time: string, timeZone: string, now: number): string | null {
+  const at = zoneTime(day, time, timeZone);
+  if (at === null) return null;
+  if (Date.parse(at) > now && dayIn(timeZone, now) === day.trim()) return new Date(now).toISOString();
+  return at;
+}
+
 /** The day of the week of a YYYY-MM-DD day: 0 Sunday … 6 Saturday; null when it is no day. */
 export function weekday(day: string): number | null {
   const n = dayNumber(day);

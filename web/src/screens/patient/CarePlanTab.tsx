@@ -5,6 +5,7 @@ import { api, type CarePlan, type Goal } from '../../api';
 import { goalChart } from '../../lib/chart';
 import { ApiError } from '../../lib/errors';
 import { dateOnly, dateTime, humanize, num } from '../../lib/format';
+import { zoneTimeUpToNow } from '../../lib/organisation';
 import { can, useSession } from '../../session';
 import { Dialog, ErrorMessage, Field, FormDialog, Loading, fieldError } from '../../components/ui';
 import type { TabProps } from '../PatientView';
@@ -362,6 +363,7 @@ function ProgressDialog(props: { plan: CarePlan; goal: Goal; onClose: () => void
   const [note, setNote] = useState('');
   const [measuredOn, setMeasuredOn] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const { org, today } = useSession();
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
@@ -370,7 +372,15 @@ function ProgressDialog(props: { plan: CarePlan; goal: Goal; onClose: () => void
       if (value.trim()) body.value = Number(value);
     } else if (value.trim()) body.value_text = value.trim();
     if (note.trim()) body.note = note.trim();
-    if (measuredOn) body.measured_at = new Date(`${measuredOn}T12:00:00`).toISOString();
+    if (measuredOn.trim()) {
+      // Noon of that day on the organisation's clock (now, when that is still to come today).
+      const at = zoneTimeUpToNow(measuredOn, '12:00', org.time_zone, Date.now());
+      if (!at) {
+        setError(new ApiError(400, { error: 'is not a date', field: 'measured_at' }));
+        return;
+      }
+      body.measured_at = at;
+    }
     try {
       props.onDone(await api.addProgress(props.plan.id, props.goal.id, body));
     } catch (err) {
@@ -389,8 +399,8 @@ function ProgressDialog(props: { plan: CarePlan; goal: Goal; onClose: () => void
         >
           {(a) => (numeric ? <input {...a} type="number" step="any" value={value} onInput={(e) => setValue(e.currentTarget.value)} required /> : <input {...a} value={value} onInput={(e) => setValue(e.currentTarget.value)} />)}
         </Field>
-        <Field id="progress-date" label="Measured on" hint="Leave empty for now" error={fieldError(error, 'measured_at')}>
-          {(a) => <input {...a} type="date" value={measuredOn} onInput={(e) => setMeasuredOn(e.currentTarget.value)} />}
+        <Field id="progress-date" label="Measured on" hint={`A day on the organisation's clock (${org.time_zone}); leave empty for now`} error={fieldError(error, 'measured_at', 'Measured on')}>
+          {(a) => <input {...a} type="date" max={today()} value={measuredOn} onInput={(e) => setMeasuredOn(e.currentTarget.value)} />}
         </Field>
         <Field id="progress-note" label="Note" error={fieldError(error, 'note')}>
           {(a) => <input {...a} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}

@@ -19,6 +19,7 @@ import {
 import { ApiError } from '../../lib/errors';
 import { dateOnly, dateTime, humanize } from '../../lib/format';
 import { AUTH_ACTION_LABELS, authActions, availableLevels, canAppeal, deadline, type AuthAction } from '../../lib/insurance';
+import { zoneLocalToIso, zoneNowLocal } from '../../lib/organisation';
 import { navigate } from '../../router';
 import { can, useSession } from '../../session';
 import { Dialog, ErrorMessage, Field, FormDialog, Link, Loading, fieldError } from '../../components/ui';
@@ -805,6 +806,7 @@ function NewAuthDialog(props: {
 function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onStale: () => void; onClose: () => void; onDone: (message: string) => void }) {
   const a = props.auth;
   const act = props.action;
+  const zone = useSession().org.time_zone;
   const [f, setF] = useState({ reason: '', denial_reason: '', denial_code: '', payer_reference: a.payer_reference ?? '', approved_from: '', approved_to: '', decided_at: '' });
   const [units, setUnits] = useState<Record<number, string>>(() =>
     Object.fromEntries(a.services.map((s) => [s.id, String(act === 'partially_approve' ? '' : s.units_requested)])),
@@ -822,9 +824,14 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
     if (needsDenial && f.denial_reason.trim()) body.denial_reason = f.denial_reason.trim();
     if (act === 'deny' && f.denial_code.trim()) body.denial_code = f.denial_code.trim();
     if ((approving || act === 'submit') && f.payer_reference.trim() && f.payer_reference.trim() !== (a.payer_reference ?? '')) body.payer_reference = f.payer_reference.trim();
-    if ((approving || act === 'deny') && f.decided_at) {
-      const t = new Date(f.decided_at);
-      if (!Number.isNaN(t.getTime())) body.decided_at = t.toISOString();
+    if ((approving || act === 'deny') && f.decided_at.trim()) {
+      // Typed on the organisation's clock, whatever the browser's zone.
+      const at = zoneLocalToIso(f.decided_at, zone);
+      if (!at) {
+        setError(new ApiError(400, { error: 'is not a date and time', field: 'decided_at' }));
+        return;
+      }
+      body.decided_at = at;
     }
     if (approving) {
       if (f.approved_from) body.approved_from = f.approved_from;
@@ -839,7 +846,7 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
       if (err instanceof ApiError && err.isStale) props.onStale();
     }
   };
-  const labels = { reason: act === 'pend' ? 'What the payer asked for' : act === 'pause_clock' ? 'Why the clock stops' : 'Reason' };
+  const labels = { reason: act === 'pend' ? 'What the payer asked for' : act === 'pause_clock' ? 'Why the clock stops' : 'Reason', decided_at: 'Decided at' };
   return (
     <Dialog title={AUTH_ACTION_LABELS[act]} onClose={props.onClose} wide={approving}>
       <p class="dialog-subject">
@@ -895,8 +902,13 @@ function AuthActionDialog(props: { auth: Authorization; action: AuthAction; onSt
           </>
         ) : null}
         {approving || act === 'deny' ? (
-          <Field id="act-decided" label="Decided at" hint="When the payer decided, from its notice (default: now)" error={fieldError(error, 'decided_at')}>
-            {(x) => <input {...x} type="datetime-local" value={f.decided_at} onInput={set('decided_at')} />}
+          <Field
+            id="act-decided"
+            label="Decided at"
+            hint={`When the payer decided, from its notice, on the organisation's clock (${zone}); empty: now`}
+            error={fieldError(error, 'decided_at', labels.decided_at)}
+          >
+            {(x) => <input {...x} type="datetime-local" max={zoneNowLocal(zone, Date.now()) ?? undefined} value={f.decided_at} onInput={set('decided_at')} />}
           </Field>
         ) : null}
         {approving || act === 'submit' ? (

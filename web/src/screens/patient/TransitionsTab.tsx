@@ -23,6 +23,7 @@ import {
 } from '../../api';
 import { ApiError } from '../../lib/errors';
 import { dateOnly, dateTime, humanize } from '../../lib/format';
+import { zoneLocalToIso, zoneNowLocal } from '../../lib/organisation';
 import {
   ADHERENCE_METHODS,
   ADHERENCE_RESULTS,
@@ -1217,20 +1218,17 @@ function CompleteDialog(props: { rec: Reconciliation; onClose: () => void; onDon
   );
 }
 
-function localNow(): string {
-  const t = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`;
-}
-
 function TrcDialog(props: { encounterId: number; component: string; onClose: () => void; onDone: (m: string) => void }) {
   const label = TRC_COMPONENT_LABELS[props.component] ?? props.component;
-  const [f, setF] = useState({ at: localNow(), by: '', note: '' });
+  // When, on the organisation's clock (never the browser's zone): now there by default.
+  const zone = useSession().org.time_zone;
+  const [f, setF] = useState(() => ({ at: zoneNowLocal(zone, Date.now()) ?? '', by: '', note: '' }));
   const submit = async () => {
     const body: Record<string, unknown> = { component: props.component };
-    if (f.at) {
-      const t = new Date(f.at);
-      if (!Number.isNaN(t.getTime())) body.occurred_at = t.toISOString();
+    if (f.at.trim()) {
+      const at = zoneLocalToIso(f.at, zone);
+      if (!at) throw new ApiError(400, { error: 'is not a date and time', field: 'occurred_at' });
+      body.occurred_at = at;
     }
     if (f.by.trim()) body.performed_by = f.by.trim();
     if (f.note.trim()) body.note = f.note.trim();
@@ -1243,8 +1241,8 @@ function TrcDialog(props: { encounterId: number; component: string; onClose: () 
       {(error) => (
         <>
           <p class="small">For what casekeeper cannot see: a call from the hospital, a summary by fax, a visit to the primary care provider. It counts when it falls in the window.</p>
-          <Field id="trc-at" label="When" error={fieldError(error, 'occurred_at')}>
-            {(x) => <input {...x} type="datetime-local" max={localNow()} value={f.at} onInput={(e) => setF({ ...f, at: e.currentTarget.value })} />}
+          <Field id="trc-at" label="When" hint={`On the organisation's clock (${zone})`} error={fieldError(error, 'occurred_at')}>
+            {(x) => <input {...x} type="datetime-local" max={zoneNowLocal(zone, Date.now()) ?? undefined} value={f.at} onInput={(e) => setF({ ...f, at: e.currentTarget.value })} />}
           </Field>
           <Field id="trc-by" label="Who did it" hint="Leave empty when it was you" error={fieldError(error, 'performed_by')}>
             {(x) => <input {...x} value={f.by} onInput={(e) => setF({ ...f, by: e.currentTarget.value })} />}

@@ -236,15 +236,22 @@ void SnoozeSome(const std::string& path) {
     if (none) return c.Exec("DELETE FROM worklist_snoozes", {}).status();
     CK_ASSIGN_OR_RETURN(auto n, c.Query("SELECT COUNT(*) FROM worklist_snoozes", {}));
     if (n.at(0).Int(0) > 0) return Status::Ok();
-    return c
-        .Exec(
-            "INSERT INTO worklist_snoozes (item_key, patient_id, reason, until_at, snoozed_by, "
-            "snoozed_at) SELECT CASE WHEN due_at < ? THEN 'task_overdue:task:' ELSE "
-            "'task_due_soon:task:' END || id, patient_id, 'bench', ?, owner_user_id, ? FROM tasks "
-            "WHERE status IN ('open', 'in_progress') AND owner_user_id IS NOT NULL AND due_at < ? "
-            "AND id % 10 = 0",
-            {kNow, kNow + kMillisPerDay, kNow - kMillisPerHour, kNow + kMillisPerDay})
-        .status();
+    CK_ASSIGN_OR_RETURN(auto tasks, c.Query("SELECT id, due_at, priority, owner_user_id, "
+                                            "patient_id FROM tasks WHERE status IN ('open', "
+                                            "'in_progress') AND owner_user_id IS NOT NULL AND "
+                                            "due_at < ? AND id % 10 = 0",
+                                            {kNow + kMillisPerDay}));
+    for (const db::Row& t : tasks) {
+      std::string key = std::string(t.Int(1) < kNow ? "task_overdue" : "task_due_soon") +
+                        ":task:" + std::to_string(t.Int(0));
+      CK_RETURN_IF_ERROR(
+          c.Exec("INSERT INTO worklist_snoozes (item_key, item_state, patient_id, reason, "
+                 "until_at, snoozed_by, snoozed_at) VALUES (?, ?, ?, 'bench', ?, ?, ?)",
+                 {key, worklist::TaskState(t.Int(1), t.Text(2), t.Int(3)), t.Int(4),
+                  kNow + kMillisPerDay, t.Int(3), kNow - kMillisPerHour})
+              .status());
+    }
+    return Status::Ok();
   });
   if (!st.ok()) std::abort();
   db->Close();

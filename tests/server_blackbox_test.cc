@@ -345,7 +345,7 @@ TEST(ServeTest, ServesTlsWithHsts) {
   EXPECT_NE(r.headers["strict-transport-security"].find("max-age"), std::string::npos);
 }
 
-TEST(ServeTest, AConfigurationNamingAnUnknownInstrumentOrAZeroSnoozeIsRefusedAtStartUp) {
+TEST(ServeTest, AConfigurationNamingAnUnknownInstrumentOrASnoozeLimitOutOfRangeIsRefusedAtStartUp) {
   testing::TempDir dir;
   auto serve_with = [&](const std::string& toml) {
     std::string path = dir.File("casekeeper.toml");
@@ -358,9 +358,11 @@ TEST(ServeTest, AConfigurationNamingAnUnknownInstrumentOrAZeroSnoozeIsRefusedAtS
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(Json::parse(r.err)["field"], "compliance.assessments") << r.err;
   EXPECT_NE(r.err.find("phq-9"), std::string::npos) << r.err;
-  r = serve_with("[worklist]\nsnooze_max_days = 0\n");
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(Json::parse(r.err)["field"], "worklist.snooze_max_days") << r.err;
+  for (const char* days : {"0", "91"}) {
+    r = serve_with(std::string("[worklist]\nsnooze_max_days = ") + days + "\n");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(Json::parse(r.err)["field"], "worklist.snooze_max_days") << r.err;
+  }
 }
 
 TEST(ServeTest, BadTlsFilesAreAClearError) {

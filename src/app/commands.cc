@@ -137,6 +137,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** env) {
   careplans::Service care_plans(db, clock);
   auto time_zone = TimeZone::Load(cfg.calendar.time_zone);
   if (!time_zone.ok()) return Fail(time_zone.status());
+  // A snooze is for days or weeks; longer hides work that should be re-planned.
+  if (cfg.worklist.snooze_max_days > 90)
+    return Fail(InvalidArgument("must be at most 90", "worklist.snooze_max_days"));
   worklist::Worklist worklist(db, clock, {.snooze_max_days = cfg.worklist.snooze_max_days},
                               &*time_zone);
   scheduling::Service appointments(db, clock, calendar);

@@ -1,6 +1,7 @@
 // The demo's worklist snoozes (docs/worklist.md): one item Luis Garcia hid
 // until tomorrow morning, and one of Linh Nguyen's back from a snooze that ran
 // out yesterday, each with its reason.
+#include "audit/trail.h"
 #include "demo/demo_data.h"
 
 namespace ck::demo {
@@ -31,7 +32,8 @@ Status SeedSnoozes(db::Database& db, worklist::Worklist& worklist, const Clock& 
         auto list, worklist.ForUser(who, auth::Actor::From(who, "demo-seed"), who.user_id, 200));
     int seen = 0;
     for (const worklist::Item& it : list.items)
-      if (it.key && (kind.empty() ? ++seen == 2 : it.kind == kind))
+      if (it.key && !(it.task_id && !it.owner_user_id) &&
+          (kind.empty() ? ++seen == 2 : it.kind == kind))
         return std::optional<worklist::Item>(it);
     return std::optional<worklist::Item>();
   };
@@ -51,16 +53,20 @@ Status SeedSnoozes(db::Database& db, worklist::Worklist& worklist, const Clock& 
   // A patient not reached lately: that was as true three days ago.
   CK_ASSIGN_OR_RETURN(auto back, pick(nguyen, "no_recent_contact"));
   if (back) {
-    // Snoozed three days ago until yesterday: history, written as it was.
-    CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) {
-      return c
-          .Exec(
-              "INSERT INTO worklist_snoozes (item_key, patient_id, reason, until_at, "
-              "snoozed_by, snoozed_at) VALUES (?, ?, ?, ?, ?, ?)",
-              {*back->key, back->patient_id,
-               std::string("Left a voicemail; waiting two days for a call back"),
-               now - kMillisPerDay, nguyen.user_id, now - 3 * kMillisPerDay})
-          .status();
+    // Snoozed three days ago until yesterday: history, written as it was
+    // (audited now, as the demo's seeding).
+    CK_RETURN_IF_ERROR(db.Write([&](db::Connection& c) -> Status {
+      CK_ASSIGN_OR_RETURN(
+          auto rows,
+          c.Query("INSERT INTO worklist_snoozes (item_key, item_state, patient_id, reason, "
+                  "until_at, snoozed_by, snoozed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  {*back->key, back->state, back->patient_id,
+                   std::string("Left a voicemail; waiting two days for a call back"),
+                   now - kMillisPerDay, nguyen.user_id, now - 3 * kMillisPerDay}));
+      return audit::Append(
+          c, audit::EventBy(auth::Actor::From(nguyen, "demo-seed"), now, "worklist.snooze",
+                            "worklist_snooze", std::to_string(rows.at(0).Int(0)), back->patient_id,
+                            "item=" + *back->key + "; demo history"));
     }));
   }
   return Status::Ok();

@@ -486,7 +486,8 @@ Status Service::Send(db::Connection& c, const Referral& f,
                      const std::optional<std::string>& consent_method, std::optional<int64_t> by,
                      const auth::Actor& actor, Timestamp now, SentLink* link) {
   // Sending shares the patient's details: their agreement first.
-  CK_ASSIGN_OR_RETURN(auto consent, SharingConsent(c, f.patient_id, f.organization, DateOf(now)));
+  CK_ASSIGN_OR_RETURN(auto consent,
+                      SharingConsent(c, f.patient_id, f.organization, LocalDate(now)));
   if (!consent && !consent_method)
     return FailedPrecondition(
         "the patient has not agreed to share with " + f.organization +
@@ -499,7 +500,7 @@ Status Service::Send(db::Connection& c, const Referral& f,
     k.party_name = f.organization;
     k.scope = "community referral: contact details and the need";
     k.method = *consent_method;
-    k.granted_on = FormatDate(DateOf(now));
+    k.granted_on = FormatDate(LocalDate(now));
     k.recorded_by = by;
     CK_ASSIGN_OR_RETURN(patients::Consent made, patients::InsertConsent(c, k, now));
     consent = made.id;

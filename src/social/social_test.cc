@@ -509,6 +509,11 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   EXPECT_EQ(v["note"], "Needs a wheelchair van");
   EXPECT_EQ(v["allowed"], Json({"accepted", "declined"}));
   EXPECT_EQ(v["today"], "2026-11-27");  // the organisation's (04:00 in New York)
+  // At 03:00 UTC on the 28th it is still the 27th in New York: the
+  // organisation's today, not the UTC date, bounds the service date.
+  api_.clock().Set(1795748400000 + 24 * kMillisPerHour);  // 2026-11-28T03:00:00Z
+  api_.SignInAgain("cm.one");
+  EXPECT_EQ(Ok(Partner("", {{"token", token}}))["today"], "2026-11-27");
   EXPECT_EQ(v.dump().find("1951"), std::string::npos);
 
   // Accept, then the outcome with a capacity update.
@@ -564,8 +569,9 @@ TEST_F(SocialTest, TheOrganisationAnswersThroughItsSecureLinkAndEveryUseIsAudite
   EXPECT_EQ(Partner("", {{"token", token}}).status, 404);
   EXPECT_EQ(Partner("", {{"token", std::string(43, 'A')}}).status, 404);
   EXPECT_EQ(Partner("", {}).status, 400);
+  // Opened twice, accepted, delivered.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE role = 'partner' AND outcome = 'success'"),
-            3);
+            4);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'referral.partner%' AND "
                   "outcome = 'denied'"),
             3);

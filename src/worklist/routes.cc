@@ -14,7 +14,9 @@ Json ToJson(const Snooze& s) {
             {"snoozed_by", s.snoozed_by},
             {"snoozed_by_name", s.snoozed_by_name},
             {"snoozed_at", FormatTimestamp(s.snoozed_at)},
-            {"active", s.active}};
+            {"active", s.active},
+            {"changed", s.changed}};
+  if (s.replaced_by) j["replaced_by"] = *s.replaced_by;
   if (s.woken_at) {
     j["woken_at"] = FormatTimestamp(*s.woken_at);
     j["woken_by"] = http::OrNull(s.woken_by);
@@ -105,13 +107,16 @@ void RegisterRoutes(http::Router& router, Worklist& worklist) {
              {.permission = auth::Permission::kWritePatient, .patient_of = item_patient},
              [&worklist](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
-               CK_RETURN_IF_ERROR(http::RejectUnknownFields(body, {"item", "until", "reason"}));
+               CK_RETURN_IF_ERROR(
+                   http::RejectUnknownFields(body, {"item", "until", "reason", "replaces"}));
                CK_ASSIGN_OR_RETURN(std::string key, http::RequiredString(body, "item", 200));
                CK_ASSIGN_OR_RETURN(auto until, http::OptionalTime(body, "until"));
                if (!until) return InvalidArgument("is required", "until");
                CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 500));
-               CK_ASSIGN_OR_RETURN(Snooze s, worklist.SnoozeItem(*req.principal, req.Actor(), key,
-                                                                 *until, reason.value_or("")));
+               CK_ASSIGN_OR_RETURN(auto replaces, http::OptionalInt(body, "replaces"));
+               CK_ASSIGN_OR_RETURN(Snooze s,
+                                   worklist.SnoozeItem(*req.principal, req.Actor(), key, *until,
+                                                       reason.value_or(""), replaces));
                return http::JsonResponse(201, ResourceJson(s));
              });
   router.Add(http::Method::kPost, "/api/v1/worklist/snoozes/{snooze_id}/wake",

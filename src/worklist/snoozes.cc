@@ -66,8 +66,8 @@ std::optional<int64_t> SubjectId(const Item& it, std::string_view subject) {
 
 constexpr const char* kSnoozeColumns =
     "SELECT s.id, s.item_key, s.patient_id, s.reason, s.until_at, s.snoozed_by, u.display_name, "
-    "s.snoozed_at, s.woken_at, s.woken_by FROM worklist_snoozes s JOIN users u ON u.id = "
-    "s.snoozed_by ";
+    "s.snoozed_at, s.woken_at, s.woken_by, s.replaced_by FROM worklist_snoozes s JOIN users u ON "
+    "u.id = s.snoozed_by ";
 
 Snooze SnoozeOf(const db::Row& r, Timestamp now) {
   Snooze s;
@@ -81,7 +81,8 @@ Snooze SnoozeOf(const db::Row& r, Timestamp now) {
   s.snoozed_at = r.Int(7);
   s.woken_at = r.OptInt(8);
   s.woken_by = r.OptInt(9);
-  s.active = !s.woken_at && s.until > now;
+  s.replaced_by = r.OptInt(10);
+  s.active = !s.woken_at && !s.replaced_by && s.until > now;
   return s;
 }
 
@@ -90,6 +91,17 @@ Result<Snooze> LoadSnooze(db::Connection& c, int64_t id, Timestamp now) {
   if (rows.empty()) return NotFound("no snooze " + std::to_string(id));
   return SnoozeOf(rows.at(0), now);
 }
+
+// Snoozing and waking are caseload work.
+Status MaySnooze(const auth::Principal& who) {
+  if (who.role == auth::Role::kCaseManager || who.role == auth::Role::kSupervisor)
+    return Status::Ok();
+  return PermissionDenied("only case managers and supervisors snooze worklist items");
+}
+
+// A task waiting in a queue is listed to everyone who may claim it: not its
+// snoozes (nor their reasons).
+bool Queued(const Item& it) { return it.task_id && !it.owner_user_id; }
 
 }  // namespace
 
@@ -132,44 +144,53 @@ Result<int64_t> PatientOfItem(db::Connection& conn, std::string_view key) {
 Status Worklist::ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool include_snoozed,
                               int& snoozed) const {
   const Timestamp now = clock_.Now();
-  const Timestamp recall_from =
-      now - static_cast<Timestamp>(rules_.snooze_recall_days) * kMillisPerDay;
+  const Timestamp recall = static_cast<Timestamp>(rules_.snooze_recall_days) * kMillisPerDay;
   // First which items are snoozed, by patient from a covering index (an
   // index range each, no table rows); then the whole snooze only of those
-  // the list shows (run out lately, or asked for).
+  // the list shows.
   std::vector<int64_t> patients;
   for (Item& it : items) {
     it.key = KeyOf(it);
-    if (it.key) patients.push_back(it.patient_id);
+    if (it.key && !Queued(it)) patients.push_back(it.patient_id);
   }
   std::sort(patients.begin(), patients.end());
   patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
-  std::unordered_map<std::string, std::pair<int64_t, bool>> by_key;  // → id, active
+  struct Latest {
+    int64_t id = 0;
+    Timestamp until = 0;
+    int64_t state = 0;
+  };
+  std::unordered_map<std::string, Latest> by_key;  // the item's newest snooze
   for (size_t start = 0; start < patients.size(); start += 500) {
     size_t n = std::min<size_t>(500, patients.size() - start);
     db::Params p(patients.begin() + static_cast<long>(start),
                  patients.begin() + static_cast<long>(start + n));
-    p.emplace_back(recall_from);
-    CK_RETURN_IF_ERROR(
-        c.ForEachRow("SELECT item_key, until_at, id FROM worklist_snoozes WHERE patient_id IN " +
-                         db::InList(n) + " AND until_at > ? AND woken_at IS NULL",
-                     p, [&](const db::Row& r) {
-                       by_key.emplace(r.Text(0), std::pair{r.Int(2), r.Int(1) > now});
-                       return Status::Ok();
-                     }));
+    p.emplace_back(now - recall);
+    CK_RETURN_IF_ERROR(c.ForEachRow(
+        "SELECT item_key, item_state, until_at, id FROM worklist_snoozes WHERE patient_id IN " +
+            db::InList(n) + " AND until_at > ? AND woken_at IS NULL AND replaced_by IS NULL",
+        p, [&](const db::Row& r) {
+          Latest& l = by_key[r.Text(0)];
+          if (r.Int(3) > l.id) l = {r.Int(3), r.Int(2), r.Int(1)};
+          return Status::Ok();
+        }));
   }
   if (by_key.empty()) return Status::Ok();
+  enum class Shown { kHidden, kChanged, kRanOut };
   std::vector<Item> kept;
   kept.reserve(items.size());
-  std::unordered_map<int64_t, std::vector<size_t>> shown;  // snooze id → kept items
+  std::unordered_map<int64_t, std::vector<std::pair<size_t, Shown>>> shown;  // snooze → items
   for (Item& it : items) {
-    auto s = it.key ? by_key.find(*it.key) : by_key.end();
-    if (s != by_key.end()) {
-      if (s->second.second) {
+    auto l = it.key && !Queued(it) ? by_key.find(*it.key) : by_key.end();
+    if (l != by_key.end()) {
+      Shown how = l->second.until <= now        ? Shown::kRanOut
+                  : l->second.state != it.state ? Shown::kChanged
+                                                : Shown::kHidden;
+      if (how == Shown::kHidden) {
         ++snoozed;
         if (!include_snoozed) continue;
       }
-      shown[s->second.first].push_back(kept.size());
+      shown[l->second.id].emplace_back(kept.size(), how);
     }
     kept.push_back(std::move(it));
   }
@@ -179,17 +200,27 @@ Status Worklist::ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool 
     size_t n = std::min<size_t>(500, ids.size() - start);
     db::Params p(ids.begin() + static_cast<long>(start),
                  ids.begin() + static_cast<long>(start + n));
-    CK_RETURN_IF_ERROR(c.ForEachRow(std::string(kSnoozeColumns) + "WHERE s.id IN " + db::InList(n),
-                                    p, [&](const db::Row& r) {
-                                      Snooze s = SnoozeOf(r, now);
-                                      for (size_t k : shown[s.id]) {
-                                        Item& it = kept[k];
-                                        if (!s.active)
-                                          it.reasons.push_back("back from a snooze: " + s.reason);
-                                        it.snooze = s;
-                                      }
-                                      return Status::Ok();
-                                    }));
+    CK_RETURN_IF_ERROR(c.ForEachRow(
+        std::string(kSnoozeColumns) + "WHERE s.id IN " + db::InList(n), p, [&](const db::Row& r) {
+          Snooze s = SnoozeOf(r, now);
+          for (auto [k, how] : shown[s.id]) {
+            Item& it = kept[k];
+            if (how == Shown::kChanged) {
+              it.snooze = s;
+              it.snooze->active = false;
+              it.snooze->changed = true;
+              it.reasons.push_back("back from a snooze: it changed");
+            } else if (how == Shown::kRanOut) {
+              // Said for as long as the snooze lasted, a week at most.
+              if (now >= s.until + std::min(recall, s.until - s.snoozed_at)) continue;
+              it.snooze = s;
+              it.reasons.push_back("back from a snooze");
+            } else {
+              it.snooze = s;
+            }
+          }
+          return Status::Ok();
+        }));
   }
   items = std::move(kept);
   return Status::Ok();
@@ -197,32 +228,83 @@ Status Worklist::ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool 
 
 Result<Snooze> Worklist::SnoozeItem(const auth::Principal& who, const auth::Actor& actor,
                                     const std::string& key, Timestamp until,
-                                    const std::string& reason) {
+                                    const std::string& reason, std::optional<int64_t> replaces) {
   const Timestamp now = clock_.Now();
   auto blank = [](unsigned char ch) { return std::isspace(ch) != 0; };
   if (std::all_of(reason.begin(), reason.end(), blank))
     return InvalidArgument("is required: say why the item can wait", "reason");
   if (reason.size() > 500) return InvalidArgument("must be at most 500 bytes", "reason");
   if (until <= now) return InvalidArgument("must be in the future", "until");
-  if (until > now + static_cast<Timestamp>(rules_.snooze_max_days) * kMillisPerDay)
-    return InvalidArgument(
-        "must be at most " + std::to_string(rules_.snooze_max_days) + " days ahead", "until");
+  // By the end of the organisation's day snooze_max_days on.
+  const Date today = tz_ ? tz_->LocalDate(now) : DateOf(now);
+  const Date last = AddDays(today, rules_.snooze_max_days);
+  const Timestamp latest =
+      tz_ ? tz_->EndOfLocalDay(last)
+          : static_cast<Timestamp>(std::chrono::sys_days{AddDays(last, 1)}.time_since_epoch() /
+                                   std::chrono::milliseconds(1)) -
+                1;
+  if (until > latest)
+    return InvalidArgument("must be by the end of " + FormatDate(last) + " (" +
+                               std::to_string(rules_.snooze_max_days) + " days ahead)",
+                           "until");
+  CK_RETURN_IF_ERROR(MaySnooze(who));
+  // The item as the caller's worklist (a supervisor's: the team's) has it now.
+  CK_ASSIGN_OR_RETURN(Scope scope, who.role == auth::Role::kSupervisor
+                                       ? TeamScope(who)
+                                       : UserScope(who, who.user_id));
+  std::optional<Item> item;
+  CK_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    std::vector<Item> items;
+    CK_RETURN_IF_ERROR(Collect(c, scope, items));
+    item.reset();
+    for (Item& it : items)
+      if (KeyOf(it) == key) item = std::move(it);
+    return Status::Ok();
+  }));
+  if (!item)
+    return FailedPrecondition("is not on your worklist now (done, or changed meanwhile): reload",
+                              "item");
+  if (Queued(*item)) return FailedPrecondition("the task waits in a queue: claim it first", "item");
+  if (item->task_id && item->owner_user_id != who.user_id && who.role != auth::Role::kSupervisor)
+    return PermissionDenied("the task is someone else's: they or a supervisor may snooze it");
+  if (item->kind == "new_referral" && !item->owner_user_id)
+    return FailedPrecondition("a referral nobody has cannot wait: assign it", "item");
   Snooze out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
-    CK_ASSIGN_OR_RETURN(int64_t patient_id, PatientOfItem(c, key));
-    // The item's earlier snooze, if any, gives way to this one.
-    CK_RETURN_IF_ERROR(c.Exec("UPDATE worklist_snoozes SET woken_at = ?, woken_by = ? WHERE "
-                              "item_key = ? AND woken_at IS NULL",
-                              {now, who.user_id, key})
-                           .status());
+    // The item's snooze in force, if any: replaced only when named.
+    CK_ASSIGN_OR_RETURN(auto current,
+                        c.Query(std::string(kSnoozeColumns) +
+                                    "WHERE s.item_key = ? AND s.woken_at IS NULL AND "
+                                    "s.replaced_by IS NULL AND s.until_at > ? AND s.item_state = ? "
+                                    "ORDER BY s.id DESC LIMIT 1",
+                                {key, now, item->state}));
+    std::optional<Snooze> in_force;
+    if (!current.empty()) in_force = SnoozeOf(current.at(0), now);
+    if (in_force && replaces != in_force->id)
+      return Conflict("is snoozed until " + FormatTimestamp(in_force->until) + " by " +
+                          in_force->snoozed_by_name + " (snooze " + std::to_string(in_force->id) +
+                          "): name it in replaces to snooze it again",
+                      "item");
+    if (!in_force && replaces)
+      return Conflict("snooze " + std::to_string(*replaces) + " is no longer in force: reload",
+                      "replaces");
     CK_ASSIGN_OR_RETURN(
-        auto rows, c.Query("INSERT INTO worklist_snoozes (item_key, patient_id, reason, until_at, "
-                           "snoozed_by, snoozed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                           {key, patient_id, reason, until, who.user_id, now}));
+        auto rows,
+        c.Query("INSERT INTO worklist_snoozes (item_key, item_state, patient_id, reason, "
+                "until_at, snoozed_by, snoozed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                {key, item->state, item->patient_id, reason, until, who.user_id, now}));
     int64_t id = rows.at(0).Int(0);
-    CK_RETURN_IF_ERROR(audit::Append(
-        c, audit::EventBy(actor, now, "worklist.snooze", "worklist_snooze", std::to_string(id),
-                          patient_id, "item=" + key + "; until=" + FormatTimestamp(until))));
+    std::string detail = "item=" + key + "; until=" + FormatTimestamp(until);
+    // The newest snooze speaks for the item: earlier ones, in force or run
+    // out, are replaced (kept, with what replaced them).
+    CK_RETURN_IF_ERROR(c.Exec("UPDATE worklist_snoozes SET replaced_by = ? WHERE item_key = ? AND "
+                              "woken_at IS NULL AND replaced_by IS NULL AND id <> ?",
+                              {id, key, id})
+                           .status());
+    if (in_force) detail += "; replaces=" + std::to_string(in_force->id);
+    CK_RETURN_IF_ERROR(
+        audit::Append(c, audit::EventBy(actor, now, "worklist.snooze", "worklist_snooze",
+                                        std::to_string(id), item->patient_id, detail)));
     CK_ASSIGN_OR_RETURN(out, LoadSnooze(c, id, now));
     return Status::Ok();
   }));
@@ -231,11 +313,15 @@ Result<Snooze> Worklist::SnoozeItem(const auth::Principal& who, const auth::Acto
 
 Result<Snooze> Worklist::Wake(const auth::Principal& who, const auth::Actor& actor,
                               int64_t snooze_id) {
+  CK_RETURN_IF_ERROR(MaySnooze(who));
   const Timestamp now = clock_.Now();
   Snooze out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {
     CK_ASSIGN_OR_RETURN(Snooze s, LoadSnooze(c, snooze_id, now));
     if (s.woken_at) return FailedPrecondition("the snooze was already ended");
+    if (s.replaced_by)
+      return FailedPrecondition("the snooze was replaced by snooze " +
+                                std::to_string(*s.replaced_by));
     if (s.until <= now) return FailedPrecondition("the snooze has already run out");
     CK_RETURN_IF_ERROR(c.Exec("UPDATE worklist_snoozes SET woken_at = ?, woken_by = ? WHERE id = ?",
                               {now, who.user_id, snooze_id})

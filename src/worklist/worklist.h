@@ -14,9 +14,11 @@
 //   CK_ASSIGN_OR_RETURN(auto list, worklist.ForUser(who, actor, who.user_id, 100));
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/model.h"
@@ -74,7 +76,9 @@ struct Snooze {
   Timestamp snoozed_at = 0;
   std::optional<Timestamp> woken_at;
   std::optional<int64_t> woken_by;
-  bool active = false;  // hiding its item now: not woken, until still ahead
+  std::optional<int64_t> replaced_by;
+  bool active = false;   // hiding its item now: not woken or replaced, until ahead, item unchanged
+  bool changed = false;  // its item changed since (a worse state): the snooze no longer hides it
 };
 
 struct Item {
@@ -92,6 +96,9 @@ struct Item {
   // "<kind>:<subject>:<id>" ("task_overdue:task:12"): what a snooze names;
   // none for a crisis alert, which cannot be snoozed.
   std::optional<std::string> key;
+  // What a snooze must not hide a change of: a task's due time, priority and
+  // owner, a triage or payer deadline passing, a draft appeal filed.
+  int64_t state = 0;  // a hash of those (StateOf)
   // Its snooze: active (listed only when asked for), or run out lately.
   std::optional<Snooze> snooze;
 };
@@ -100,6 +107,12 @@ struct List {
   std::vector<Item> items;
   int snoozed = 0;  // items an active snooze hides (listed or not)
 };
+
+// An item's state (Item::state): a hash of its parts and an optional number.
+int64_t StateOf(std::initializer_list<std::string_view> parts,
+                std::optional<int64_t> number = std::nullopt);
+// A task's: its due time, priority and owner (none: the queue).
+int64_t TaskState(Timestamp due, std::string_view priority, std::optional<int64_t> owner);
 
 // The key of an item of `kind` about the item's subject; none when the kind
 // cannot be snoozed or the subject is unknown.
@@ -124,20 +137,34 @@ class Worklist {
   Result<List> ForTeam(const auth::Principal& who, const auth::Actor& actor, int limit,
                        bool include_snoozed = false);
 
-  // Hides the item `key` until `until` (ahead, within snooze_max_days), for a
-  // reason; replaces the item's earlier snooze. The caller has checked access
-  // to the item's patient.
+  // Hides the item `key` of the caller's worklist (a supervisor's: the
+  // team's) until `until` (ahead, by the end of the organisation's day
+  // snooze_max_days on), for a reason. Case managers and supervisors only; a
+  // task by its owner or a supervisor; not a task waiting in a queue or a
+  // referral nobody has. An item snoozed now is snoozed again only by naming
+  // that snooze (`replaces`; Conflict otherwise).
   Result<Snooze> SnoozeItem(const auth::Principal& who, const auth::Actor& actor,
-                            const std::string& key, Timestamp until, const std::string& reason);
+                            const std::string& key, Timestamp until, const std::string& reason,
+                            std::optional<int64_t> replaces = std::nullopt);
   // Ends a snooze now: FailedPrecondition when it was woken or ran out.
   Result<Snooze> Wake(const auth::Principal& who, const auth::Actor& actor, int64_t snooze_id);
 
   const RankingRules& rules() const { return rules_; }
 
  private:
-  Result<List> Build(const auth::Actor& actor, const std::vector<int64_t>& users,
-                     std::optional<int64_t> team_id, std::string_view role,
-                     bool unassigned_referrals, int limit, bool include_snoozed);
+  // Whose work a list gathers.
+  struct Scope {
+    std::vector<int64_t> users;
+    std::optional<int64_t> team_id;
+    std::string role;  // whose role queue
+    bool unassigned_referrals = false;
+    std::unordered_map<int64_t, std::string> covered;  // patient → the absent colleague
+  };
+  Result<Scope> UserScope(const auth::Principal& who, int64_t user_id) const;
+  Result<Scope> TeamScope(const auth::Principal& who) const;
+  // Every item of the scope, unranked, without tiers or snoozes.
+  Status Collect(db::Connection& c, const Scope& scope, std::vector<Item>& items) const;
+  Result<List> Build(const auth::Actor& actor, const Scope& scope, int limit, bool include_snoozed);
   // Sets each item's key and snooze; drops (or with `include_snoozed` keeps)
   // the snoozed ones, counting them.
   Status ApplySnoozes(db::Connection& c, std::vector<Item>& items, bool include_snoozed,

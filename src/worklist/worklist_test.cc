@@ -23,6 +23,7 @@ class WorklistTest : public ::testing::Test {
     api_.AddUser("sup", auth::Role::kSupervisor, team_);
     api_.AddUser("sup.b", auth::Role::kSupervisor, api_.AddTeam("B"));
     api_.AddUser("auditor", auth::Role::kAuditor, std::nullopt);
+    api_.AddUser("feed", auth::Role::kIntegration, std::nullopt);
     p1_ = Patient("One", 1);  // tier 1
     p2_ = Patient("Two", 3);
     c1_ = Case(p1_, "active", api_.id("cm.one"));
@@ -336,7 +337,7 @@ TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) 
             "until");
   EXPECT_EQ(refused({{"item", key}, {"until", FormatTimestamp(kNow + 31 * d)}, {"reason", reason}},
                     "cm.one", 400)["error"],
-            "must be at most 30 days ahead");
+            "must be by the end of 2026-12-27 (30 days ahead)");
   EXPECT_EQ(
       refused({{"item", key}, {"until", "Monday"}, {"reason", reason}}, "cm.one", 400)["field"],
       "until");
@@ -346,6 +347,17 @@ TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) 
             "x");
   refused({{"item", key}, {"until", until}, {"reason", reason}}, "cm.two", 403);   // not theirs
   refused({{"item", key}, {"until", until}, {"reason", reason}}, "auditor", 403);  // read only
+  refused({{"item", key}, {"until", until}, {"reason", reason}}, "feed", 403);  // not caseload work
+  // Only an item on the caller's worklist now, by its exact key: not a
+  // crisis alert under another kind, not the task before it is overdue, not
+  // a key written another way.
+  for (const std::string& absent :
+       {"high_alert:alert:" + std::to_string(crisis), "task_due_soon:task:" + std::to_string(task),
+        "task_overdue:task:0" + std::to_string(task)})
+    EXPECT_EQ(
+        refused({{"item", absent}, {"until", until}, {"reason", reason}}, "cm.one", 409)["field"],
+        "item")
+        << absent;
   EXPECT_EQ(Get("/api/v1/worklist", "cm.one")["snoozed"], 0);
 
   // Snoozed: off the case manager's and the supervisor's lists, counted, and
@@ -396,18 +408,37 @@ TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) 
   Json back = Find(items, key);
   ASSERT_FALSE(back.is_null());
   EXPECT_EQ(back["snooze"]["active"], false);
-  EXPECT_EQ(back["reasons"].back(), "back from a snooze: " + reason);
+  EXPECT_EQ(back["snooze"]["reason"], reason);
+  EXPECT_EQ(back["reasons"].back(), "back from a snooze");  // the text stays in the snooze
   Post("/api/v1/worklist/snoozes/" + std::to_string(snooze["id"].get<int64_t>()) + "/wake",
        "cm.one", Json::object(), 409);
 
-  // Snoozed again, the new snooze replaces nothing active; woken early by
-  // someone else on the case, it comes back at once, without the note.
+  // Snoozed again (nothing in force). Snoozing it once more must name the
+  // snooze in force, so nobody overwrites another's reason unseen.
   Json again =
       Post("/api/v1/worklist/snoozes", "cm.one",
            {{"item", key}, {"until", FormatTimestamp(kNow + 5 * d)}, {"reason", "first"}}, 201);
-  Json replaced =
-      Post("/api/v1/worklist/snoozes", "sup",
-           {{"item", key}, {"until", FormatTimestamp(kNow + 6 * d)}, {"reason", "second"}}, 201);
+  EXPECT_EQ(Post("/api/v1/worklist/snoozes", "sup",
+                 {{"item", key}, {"until", FormatTimestamp(kNow + 6 * d)}, {"reason", "second"}},
+                 409)["field"],
+            "item");
+  EXPECT_EQ(Post("/api/v1/worklist/snoozes", "sup",
+                 {{"item", key},
+                  {"until", FormatTimestamp(kNow + 6 * d)},
+                  {"reason", "second"},
+                  {"replaces", snooze["id"]}},
+                 409)["field"],
+            "item");
+  Json replaced = Post("/api/v1/worklist/snoozes", "sup",
+                       {{"item", key},
+                        {"until", FormatTimestamp(kNow + 6 * d)},
+                        {"reason", "second"},
+                        {"replaces", again["id"]}},
+                       201);
+  EXPECT_EQ(
+      Post("/api/v1/worklist/snoozes/" + std::to_string(snooze["id"].get<int64_t>()) + "/wake",
+           "cm.one", Json::object(), 409)["code"],
+      "FailedPrecondition");
   all = Get("/api/v1/worklist?include_snoozed=true", "cm.one");
   EXPECT_EQ(all["snoozed"], 1);
   EXPECT_EQ(Find(all["items"], key)["snooze"]["reason"], "second");
@@ -426,6 +457,88 @@ TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) 
   EXPECT_EQ(back["reasons"], Json({"overdue by 2 days", "priority high"}));
   Post(wake, "cm.one", Json::object(), 409);
   Post("/api/v1/worklist/snoozes/99999/wake", "cm.one", Json::object(), 403);
+  EXPECT_EQ(Post("/api/v1/worklist/snoozes", "cm.one",
+                 {{"item", key},
+                  {"until", FormatTimestamp(kNow + 3 * d)},
+                  {"reason", reason},
+                  {"replaces", again["id"]}},
+                 409)["field"],
+            "replaces");  // nothing in force to replace
+  // Every snooze is kept, with what replaced it or who woke it.
+  int kept = 0;
+  ASSERT_TRUE(api_.db()
+                  .Read([&](db::Connection& c) -> Status {
+                    CK_ASSIGN_OR_RETURN(
+                        auto rows,
+                        c.Query("SELECT COUNT(*) FROM worklist_snoozes WHERE item_key = ? AND "
+                                "(replaced_by IS NOT NULL OR woken_at IS NOT NULL)",
+                                {key}));
+                    kept = static_cast<int>(rows.at(0).Int(0));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(kept, 3);
+  // As late as the end of the 30th day.
+  Post("/api/v1/worklist/snoozes", "cm.one",
+       {{"item", key}, {"until", "2026-12-29T23:59:00Z"}, {"reason", reason}}, 201);
+}
+
+TEST_F(WorklistTest, ASnoozeEndsWhenItsItemGetsWorseAndNeverHidesAQueue) {
+  const Timestamp h = kMillisPerHour;
+  int64_t cm = api_.id("cm.one");
+  Task(c2_, p2_, "Overdue call", kNow - 5 * h, "normal", cm);
+  Task(c2_, p2_, "Queued visit", kNow - 2 * h, "normal", std::nullopt);
+  Case(Patient("Three", 4), "referred", std::nullopt, kNow + 3 * h);  // nobody has it yet
+  std::string key, queued, referral;
+  const Json team = Get("/api/v1/team/worklist", "sup")["items"];
+  for (const Json& it : team) {
+    if (it["title"] == "Overdue call") key = it["key"];
+    if (it["title"] == "Queued visit") queued = it["key"];
+    if (it["kind"] == "new_referral" && it["owner_user_id"].is_null()) referral = it["key"];
+  }
+  ASSERT_FALSE(key.empty() || queued.empty() || referral.empty()) << team;
+  auto snooze = [&](const std::string& item, const std::string& who, int want) {
+    return Post("/api/v1/worklist/snoozes", who,
+                {{"item", item}, {"until", FormatTimestamp(kNow + 24 * h)}, {"reason", "later"}},
+                want);
+  };
+  EXPECT_EQ(snooze(queued, "cm.one", 409)["error"], "the task waits in a queue: claim it first");
+  EXPECT_EQ(snooze(referral, "sup", 409)["error"], "a referral nobody has cannot wait: assign it");
+  snooze(key, "cm.one", 201);
+  EXPECT_EQ(Get("/api/v1/worklist", "cm.one")["snoozed"], 1);
+  // Raised to urgent: back at once, saying it changed.
+  Exec("UPDATE tasks SET priority = 'urgent' WHERE title = 'Overdue call'", {});
+  Json mine = Get("/api/v1/worklist", "cm.one");
+  EXPECT_EQ(mine["snoozed"], 0);
+  Json back = Find(mine["items"], key);
+  ASSERT_FALSE(back.is_null());
+  EXPECT_EQ(back["snooze"]["changed"], true);
+  EXPECT_EQ(back["snooze"]["active"], false);
+  EXPECT_EQ(back["reasons"].back(), "back from a snooze: it changed");
+  // Snoozed again as it is now: hidden again.
+  snooze(key, "cm.one", 201);
+  EXPECT_EQ(Get("/api/v1/worklist", "cm.one")["snoozed"], 1);
+  // Given to someone else: the new owner sees it.
+  Exec("UPDATE tasks SET owner_user_id = ? WHERE title = 'Overdue call'", {api_.id("cm.two")});
+  EXPECT_FALSE(Find(Get("/api/v1/worklist", "cm.two")["items"], key).is_null());
+}
+
+TEST_F(WorklistTest, ABackFromSnoozeNoteLastsAsLongAsTheSnoozeDidAtMostAWeek) {
+  const Timestamp h = kMillisPerHour;
+  Task(c2_, p2_, "Overdue call", kNow - 5 * h, "normal", api_.id("cm.one"));
+  std::string key;
+  const Json items = Get("/api/v1/worklist", "cm.one")["items"];
+  for (const Json& it : items)
+    if (it["kind"] == "task_overdue") key = it["key"];
+  Post("/api/v1/worklist/snoozes", "cm.one",
+       {{"item", key}, {"until", FormatTimestamp(kNow + 2 * h)}, {"reason", "after lunch"}}, 201);
+  At(kNow + 3 * h);
+  EXPECT_EQ(Find(Get("/api/v1/worklist", "cm.one")["items"], key)["reasons"].back(),
+            "back from a snooze");
+  At(kNow + 4 * h + kMillisPerMinute);
+  Json item = Find(Get("/api/v1/worklist", "cm.one")["items"], key);
+  EXPECT_TRUE(item["snooze"].is_null());
+  EXPECT_NE(item["reasons"].back(), "back from a snooze");
 }
 
 TEST_F(WorklistTest, ASnoozedItemThatChangesKindComesBack) {

@@ -41,6 +41,13 @@ Status SeedTransitions(db::Database& db, transitions::Service& transitions,
     who.role = auth::Role::kCaseManager;
     return who;
   };
+  // Noon on the organisation's day so many days ago: the stays' local days (and
+  // so the 12 days between discharge and readmission) do not depend on the
+  // hour the demo is made, nor on a daylight-saving change in between.
+  const TimeZone& tz = transitions.time_zone();
+  auto noon = [&](int days_ago) {
+    return tz.FromLocal(AddDays(tz.LocalDate(now), -days_ago), 12 * kMillisPerHour);
+  };
   auto stay = [&](const OpenCase& k, const auth::Actor& actor, int admitted_days_ago,
                   std::optional<int> discharged_days_ago, const char* disposition,
                   const std::string& visit) -> Result<patients::Record> {
@@ -48,12 +55,12 @@ Status SeedTransitions(db::Database& db, transitions::Service& transitions,
         {"encounter_class", std::string("inpatient")},
         {"facility", std::string("Riverside General Hospital")},
         {"visit_number", visit},
-        {"admitted_at", now - admitted_days_ago * kMillisPerDay},
+        {"admitted_at", noon(admitted_days_ago)},
         {"admission_type", std::string("emergency")},
         {"diagnoses", std::string("I50.23")},
         {"status", std::string(discharged_days_ago ? "finished" : "in_progress")}};
     if (discharged_days_ago) {
-      f["discharged_at"] = now - *discharged_days_ago * kMillisPerDay;
+      f["discharged_at"] = noon(*discharged_days_ago);
       f["discharge_disposition"] = std::string(disposition);
     }
     return clinical.Create(actor, k.patient_id, encounters, f);
@@ -104,7 +111,7 @@ Status SeedTransitions(db::Database& db, transitions::Service& transitions,
                            .status());
     CK_RETURN_IF_ERROR(transitions
                            .DocumentTrc(who, actor, e.id,
-                                        {"discharge_information", now - 5 * kMillisPerDay,
+                                        {"discharge_information", noon(5) + 2 * kMillisPerHour,
                                          std::nullopt, "Discharge summary received by fax"})
                            .status());
   }

@@ -28,7 +28,10 @@ const api = async (page, method, p, data) => {
 /** A patient of the caller's worklist whose stays satisfy `test` (the demo's story is found, not assumed). */
 async function findStay(page, test) {
   const wl = await api(page, 'GET', '/worklist?limit=300');
-  const ids = [...new Set(wl.items.map((i) => i.patient_id).filter(Boolean))];
+  // The worklist's patients first, then the rest of the caseload: whether a
+  // patient has work today depends on the time of day the demo was made.
+  const caseload = await api(page, 'GET', '/cases?limit=500');
+  const ids = [...new Set([...wl.items.map((i) => i.patient_id), ...caseload.items.map((c) => c.patient_id)].filter(Boolean))];
   for (const id of ids) {
     // Queue items can name patients outside the caller's care team (403): skip those.
     const r = await page.request.get(`${server.url}/api/v1/patients/${id}/stays`);
@@ -36,9 +39,9 @@ async function findStay(page, test) {
     assert.ok(r.ok(), `stays of ${id}: ${r.status()}`);
     const stays = await r.json();
     const s = stays.items.find(test);
-    if (s) return { patientId: id, stay: s, caseId: wl.items.find((i) => i.patient_id === id && i.case_id)?.case_id ?? null };
+    if (s) return { patientId: id, stay: s, caseId: wl.items.find((i) => i.patient_id === id && i.case_id)?.case_id ?? caseload.items.find((c) => c.patient_id === id)?.id ?? null };
   }
-  throw new Error('no such stay on the worklist');
+  throw new Error('no such stay in the caseload');
 }
 
 const status = (page, text) => page.getByRole('status').filter({ hasText: text }).waitFor();
@@ -103,6 +106,29 @@ describe('case manager: the discharge plan, medication reconciliation and TRC', 
     assert.match(await detail.locator('tr[data-component="patient_engagement"]').textContent(), /Pending.*window opens at discharge/s);
     await assertAccessible(page, 'transitions tab');
     await screenshot(page, '40-transitions-plan');
+  });
+
+  it('cancels a reconciliation started by mistake, for a reason, and keeps it on record', async () => {
+    const detail = page.locator('section.stay-detail');
+    await detail.getByRole('button', { name: 'Start medication reconciliation' }).click();
+    const d = page.getByRole('dialog', { name: 'Start medication reconciliation' });
+    await d.getByRole('button', { name: 'Start from the current medication list' }).click();
+    await d.getByRole('button', { name: 'Start reconciliation' }).click();
+    const rec = detail.locator('article.reconciliation.open');
+    await rec.waitFor();
+    await rec.getByRole('button', { name: 'Cancel reconciliation' }).click();
+    const c = page.getByRole('dialog', { name: 'Cancel the reconciliation' });
+    await c.getByRole('button', { name: 'Cancel reconciliation' }).click();
+    await c.locator('#rec-cancel-reason-error').waitFor();
+    assert.match(await c.locator('#rec-cancel-reason-error').textContent(), /empty|required/);
+    await assertAccessible(page, 'cancel reconciliation dialog');
+    await c.getByLabel('Why').fill('Started on the wrong list; the discharge summary has arrived');
+    await c.getByRole('button', { name: 'Cancel reconciliation' }).click();
+    await rec.waitFor({ state: 'detached' });
+    const cancelled = detail.locator('article.reconciliation', { has: page.locator('.badge', { hasText: 'Cancelled' }) });
+    await cancelled.waitFor();
+    assert.match(await cancelled.textContent(), /cancelled .*: Started on the wrong list; the discharge summary has arrived/);
+    assert.equal(await cancelled.getByRole('button', { name: 'Complete reconciliation' }).count(), 0, 'a cancelled one is not worked on');
   });
 
   it('reconciles the medications: discrepancies in words, resolved with whom, completed with the list updated', async () => {
@@ -327,7 +353,8 @@ describe('case managers: TRC after discharge and a readmission', { concurrency: 
     const { context, page, problems } = await newPage();
     try {
       await signIn(page, 'cm.nguyen');
-      const found = await findStay(page, (s) => s.stay.readmission && s.stay.readmission.days_after_discharge === 12);
+      // The patient's latest stay (the first card) is the readmission.
+      const found = await findStay(page, (s, i) => i === 0 && s.stay.readmission && s.stay.readmission.days_after_discharge === 12);
       await page.goto(`${server.url}/patients/${found.patientId}?tab=transitions`);
       const cards = page.locator('article.stay');
       await cards.first().waitFor();

@@ -12,6 +12,7 @@ import type { PackReport, ProgramEvaluation } from './lib/evaluation';
 import type { Organisation } from './lib/organisation';
 import type { ComplianceReport, CoverageRecord, Proposal, TeamView } from './lib/supervision';
 import type { Readiness, StayReadmission } from './lib/transitions';
+import type { SnoozeBody } from './lib/snooze';
 import type { WorklistItem, WorklistSnooze } from './lib/worklist';
 
 export type Role = 'case_manager' | 'supervisor' | 'auditor' | 'admin' | 'integration';
@@ -694,6 +695,9 @@ export interface Reconciliation {
   created_at: string;
   completed_at: string | null;
   completed_by: number | null;
+  cancelled_at?: string | null;
+  cancelled_by?: number | null;
+  cancel_reason?: string | null;
   updated_at: string;
   version: number;
 }
@@ -921,9 +925,9 @@ export const api = {
   /** The caller's ranked worklist; `snoozed` counts the items active snoozes hide (listed too with `includeSnoozed`). */
   worklist: (limit = 100, includeSnoozed = false) => get<WorklistAnswer>(`/worklist?limit=${limit}${includeSnoozed ? '&include_snoozed=true' : ''}`),
   teamWorklist: (limit = 200, includeSnoozed = false) => get<WorklistAnswer>(`/team/worklist?limit=${limit}${includeSnoozed ? '&include_snoozed=true' : ''}`),
-  /** Hides a worklist item (its `key`) from every worklist until `until`; a snoozed item's snooze is replaced. */
-  snooze: (body: { item: string; until: string; reason: string }) => post<WorklistSnooze>('/worklist/snoozes', body),
-  /** Ends a snooze now (no body): the item is back at once; 409 when it had already ended. */
+  /** Hides a worklist item (its `key`) from every worklist until `until`; a snoozed item's snooze is replaced only when named in `replaces` (409 otherwise). */
+  snooze: (body: SnoozeBody) => post<WorklistSnooze>('/worklist/snoozes', body),
+  /** Ends a snooze now (no body): the item is back at once; 409 when it had already ended (woken, replaced or run out). */
   wakeSnooze: (id: number) => request<WorklistSnooze>('POST', `/worklist/snoozes/${id}/wake`),
   caseloads: () => get<Items<Caseload>>('/caseloads'),
 
@@ -1042,6 +1046,7 @@ export const api = {
     post<Reconciliation>(`/medication-reconciliations/${id}/discrepancies/${discrepancyId}`, body),
   completeReconciliation: (id: number, body: { version: number; update_medication_list: boolean }) =>
     post<Reconciliation>(`/medication-reconciliations/${id}/complete`, body),
+  cancelReconciliation: (id: number, body: { version: number; reason: string }) => post<Reconciliation>(`/medication-reconciliations/${id}/cancel`, body),
   adherenceChecks: (id: number) => get<Items<AdherenceCheck>>(`/patients/${id}/adherence-checks`),
   addAdherenceCheck: (id: number, body: Record<string, unknown>) => post<AdherenceCheck>(`/patients/${id}/adherence-checks`, body),
   transitionsOfCare: (encounterId: number) => get<TransitionsOfCare>(`/encounters/${encounterId}/transitions-of-care`),

@@ -1,21 +1,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ApiError } from '../src/lib/errors.js';
 import {
   WAKE_CONFLICT,
   backNote,
+  canSnooze,
+  canWake,
   customUntil,
+  dayWords,
   isBackFromSnooze,
   isSnoozed,
   nextMonday,
   reasonsShown,
   snoozeBody,
+  snoozeConflict,
+  snoozeLimit,
   snoozeNote,
   snoozePresets,
   snoozedCount,
   snoozedMessage,
   zoneDateTime,
 } from '../src/lib/snooze.js';
-import type { WorklistSnooze } from '../src/lib/worklist.js';
+import type { WorklistItem, WorklistSnooze } from '../src/lib/worklist.js';
 
 const NY = 'America/New_York';
 const at = (iso: string) => Date.parse(iso);
@@ -124,6 +130,7 @@ describe('snooze formatting', () => {
     snoozed_by_name: 'Maria Rivera',
     snoozed_at: '2026-11-28T03:00:00.000Z',
     active: true,
+    changed: false,
   };
 
   it('describes a snoozed item and one back from a snooze', () => {
@@ -131,16 +138,30 @@ describe('snooze formatting', () => {
     assert.equal(snoozeNote({ ...snooze, snoozed_by_name: null }, NY, now), 'Snoozed until Mon 30 Nov 09:00 by user #3 — waiting for the cardiology letter');
     assert.equal(snoozeNote({ ...snooze, reason: '' }, NY, now), 'Snoozed until Mon 30 Nov 09:00 by Maria Rivera');
     assert.equal(backNote({ ...snooze, active: false }), 'Back from snooze — waiting for the cardiology letter');
+    assert.equal(backNote({ ...snooze, active: false, changed: true }), 'Back from snooze (it changed) — waiting for the cardiology letter');
+    assert.equal(backNote({ ...snooze, active: false, changed: true, reason: ' ' }), 'Back from snooze (it changed)');
     assert.equal(snoozedMessage('2026-11-30T14:00:00.000Z', NY, now), 'Snoozed until Mon 30 Nov 09:00');
     assert.equal(snoozedCount(1), '1 snoozed');
     assert.match(WAKE_CONFLICT, /already ended/);
+    // The latest time the dialog offers: the end of the organisation's day snooze_max_days on.
+    assert.equal(snoozeLimit('2026-11-27', 30), 'by the end of Sun 27 Dec (30 days from today)');
+    assert.equal(snoozeLimit('2026-12-10', 30), 'by the end of Sat 9 Jan 2027 (30 days from today)');
+    assert.equal(snoozeLimit('2026-11-27', 1), 'by the end of Sat 28 Nov (1 day from today)');
+    assert.equal(dayWords('2026-11-30', '2026-11-27'), 'Mon 30 Nov');
+    assert.equal(dayWords('not a day', '2026-11-27'), 'not a day');
   });
 
   it('shows the back-from-a-snooze reason once, in the note', () => {
-    const back = { snooze: { ...snooze, active: false }, reasons: ['overdue by 2 h', 'risk tier 1', 'back from a snooze: waiting for the cardiology letter'] };
+    // Ran out: "back from a snooze"; the item changed: "back from a snooze: it changed".
+    const back = { snooze: { ...snooze, active: false }, reasons: ['overdue by 2 h', 'risk tier 1', 'back from a snooze'] };
     assert.ok(isBackFromSnooze(back));
     assert.ok(!isSnoozed(back));
     assert.deepEqual(reasonsShown(back), ['overdue by 2 h', 'risk tier 1']);
+    const changed = { snooze: { ...snooze, active: false, changed: true }, reasons: ['overdue by 2 h', 'back from a snooze: it changed', 'priority urgent'] };
+    assert.ok(isBackFromSnooze(changed) && !isSnoozed(changed));
+    assert.deepEqual(reasonsShown(changed), ['overdue by 2 h', 'priority urgent']);
+    // Older servers' wording too.
+    assert.deepEqual(reasonsShown({ ...back, reasons: ['back from a snooze: waiting for the cardiology letter', 'risk tier 1'] }), ['risk tier 1']);
     // Asleep, or never snoozed: every reason as the server words it.
     const asleep = { snooze, reasons: ['overdue by 2 h'] };
     assert.ok(isSnoozed(asleep) && !isBackFromSnooze(asleep));
@@ -149,11 +170,83 @@ describe('snooze formatting', () => {
     assert.ok(!isSnoozed({}) && !isBackFromSnooze({}));
   });
 
-  it('sends the key, the time and the reason trimmed', () => {
-    assert.deepEqual(snoozeBody('task_overdue:task:12', '2026-11-30T14:00:00.000Z', '  letter  '), {
-      item: 'task_overdue:task:12',
-      until: '2026-11-30T14:00:00.000Z',
-      reason: 'letter',
-    });
+  it('sends the key, the time and the reason trimmed, and the snooze in force it replaces', () => {
+    const body = { item: 'task_overdue:task:12', until: '2026-11-30T14:00:00.000Z', reason: 'letter' };
+    assert.deepEqual(snoozeBody('task_overdue:task:12', '2026-11-30T14:00:00.000Z', '  letter  '), body);
+    assert.deepEqual(snoozeBody(body.item, body.until, 'letter', null), body);
+    // Snoozed now (listed with Show snoozed): replaces it, by its id.
+    assert.deepEqual(snoozeBody(body.item, body.until, 'letter', snooze), { ...body, replaces: 5 });
+    // Ran out, or outgrown by its item: no longer in force, nothing to replace.
+    assert.deepEqual(snoozeBody(body.item, body.until, 'letter', { ...snooze, active: false }), body);
+    assert.deepEqual(snoozeBody(body.item, body.until, 'letter', { ...snooze, active: false, changed: true }), body);
+  });
+
+  it('says a 409 in one sentence: who snoozed it meanwhile, until when on the organisation’s clock', () => {
+    const c = (field: string | null, error: string, status = 409) => snoozeConflict(new ApiError(status, { error, field }), NY, now);
+    assert.equal(
+      c('item', 'is snoozed until 2026-11-30T14:00:00.000Z by Grace Okafor, RN (supervisor) (snooze 3): name it in replaces to snooze it again'),
+      'Grace Okafor, RN (supervisor) snoozed this item meanwhile, until Mon 30 Nov 09:00, so your snooze was not saved. Close this to see the list as it is now. To snooze it your way, replace their snooze from Show snoozed.',
+    );
+    assert.equal(
+      c('item', 'is not on your worklist now (done, or changed meanwhile): reload'),
+      'Not snoozed: the item is not on your worklist now (done, or changed meanwhile). Close this to see the list as it is now.',
+    );
+    assert.equal(c('item', 'the task waits in a queue: claim it first'), 'Not snoozed: the task waits in a queue: claim it first. Close this to see the list as it is now.');
+    assert.match(c('replaces', 'snooze 3 is no longer in force: reload') ?? '', /^The snooze this one was to replace has ended meanwhile .* nothing was saved\. Close this/);
+    // Not a conflict of snoozing: the usual sentence.
+    assert.equal(c('until', 'must be in the future', 400), null);
+    assert.equal(c(null, 'the task is someone else’s', 403), null);
+    assert.equal(c('version', 'stale'), null);
+    assert.equal(snoozeConflict(new Error('x'), NY, now), null);
+  });
+});
+
+describe('who may snooze what (as the server takes it)', () => {
+  const rivera = { id: 3, role: 'case_manager' };
+  const okafor = { id: 2, role: 'supervisor' };
+  const item = (over: Partial<WorklistItem>): Pick<WorklistItem, 'key' | 'kind' | 'task_id' | 'owner_user_id'> => ({
+    key: 'no_recent_contact:patient:56',
+    kind: 'no_recent_contact',
+    task_id: null,
+    owner_user_id: null,
+    ...over,
+  });
+  const own = item({ key: 'task_overdue:task:41', kind: 'task_overdue', task_id: 41, owner_user_id: 3 });
+  const colleagues = item({ key: 'task_due_soon:task:9', kind: 'task_due_soon', task_id: 9, owner_user_id: 4 });
+  const queued = item({ key: 'task_overdue:task:722', kind: 'task_overdue', task_id: 722, owner_user_id: null });
+  const referral = item({ key: 'new_referral:case:141', kind: 'new_referral', owner_user_id: 3 });
+  const unassigned = item({ key: 'new_referral:case:7', kind: 'new_referral', owner_user_id: null });
+  const crisis = item({ key: null, kind: 'crisis_alert' });
+
+  it('lets a case manager snooze her own tasks and the items that are no task', () => {
+    assert.ok(canSnooze(own, rivera));
+    assert.ok(canSnooze(item({}), rivera));
+    assert.ok(canSnooze(item({ key: 'appeal_deadline:authorization:11', kind: 'appeal_deadline' }), rivera));
+    assert.ok(canSnooze(referral, rivera));
+    // Someone else's task (a covered colleague's): its owner or a supervisor.
+    assert.ok(!canSnooze(colleagues, rivera));
+  });
+
+  it('lets a supervisor snooze the team’s tasks, whoever owns them', () => {
+    assert.ok(canSnooze(colleagues, okafor));
+    assert.ok(canSnooze(own, okafor));
+    assert.ok(canSnooze(referral, okafor));
+  });
+
+  it('never offers a crisis alert, a task in a queue or a referral nobody has', () => {
+    for (const u of [rivera, okafor]) {
+      assert.ok(!canSnooze(crisis, u));
+      assert.ok(!canSnooze(queued, u));
+      assert.ok(!canSnooze(unassigned, u));
+    }
+  });
+
+  it('only to case managers and supervisors, who alone wake', () => {
+    for (const role of ['auditor', 'admin', 'integration']) {
+      assert.ok(!canSnooze(item({}), { id: 3, role }));
+      assert.ok(!canSnooze(own, { id: 3, role }));
+      assert.ok(!canWake({ role }));
+    }
+    assert.ok(canWake(rivera) && canWake(okafor));
   });
 });

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, type WorklistAnswer } from '../api';
 import { ApiError } from '../lib/errors';
 import { dateTime, relativeTime } from '../lib/format';
-import { WAKE_CONFLICT, backNote, isSnoozed, reasonsShown, snoozeNote, snoozedCount, snoozedMessage } from '../lib/snooze';
+import { WAKE_CONFLICT, backNote, canSnooze, canWake, isSnoozed, reasonsShown, snoozeNote, snoozedCount, snoozedMessage } from '../lib/snooze';
 import {
   CATEGORY_LABELS,
   type Category,
@@ -154,7 +154,7 @@ export function Worklist(props: WorklistProps) {
           if (it?.patient_id && writable) setAction({ kind: 'contact', item: it });
           break;
         case 'z':
-          if (it?.key && writable) setAction({ kind: 'snooze', item: it });
+          if (it && canSnooze(it, user)) setAction({ kind: 'snooze', item: it });
           break;
         case '/': {
           e.preventDefault();
@@ -169,7 +169,7 @@ export function Worklist(props: WorklistProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [visible, action, writable]);
+  }, [visible, action, writable, user]);
 
   const toggleCategory = (c: Category) => {
     const next = new Set(filter.categories);
@@ -188,6 +188,13 @@ export function Worklist(props: WorklistProps) {
   const snoozeDone = (it: WorklistItem, until: string) => {
     refocus.current = { key: it.key ?? '', index: Math.max(0, visible.indexOf(it)) };
     done(`${snoozedMessage(until, zone)} — “${it.title}”.`);
+  };
+
+  // A snooze refused with a 409 (snoozed by someone meanwhile, changed): the
+  // list as it is now, once the dialog is closed, the focus kept as above.
+  const snoozeStale = (it: WorklistItem) => {
+    refocus.current = { key: it.key ?? '', index: Math.max(0, visible.indexOf(it)) };
+    props.reload();
   };
 
   const wake = async (it: WorklistItem) => {
@@ -361,12 +368,12 @@ export function Worklist(props: WorklistProps) {
                       Log contact
                     </button>
                   ) : null}
-                  {it.key ? (
+                  {canSnooze(it, user) ? (
                     <button type="button" aria-haspopup="dialog" onClick={() => setAction({ kind: 'snooze', item: it })} aria-label={`Snooze: ${it.title}`}>
                       Snooze
                     </button>
                   ) : null}
-                  {it.snooze && asleep ? (
+                  {it.snooze && asleep && canWake(user) ? (
                     <button type="button" onClick={() => wake(it)} aria-label={`Wake now: ${it.title}`}>
                       Wake now
                     </button>
@@ -390,6 +397,7 @@ export function Worklist(props: WorklistProps) {
           subject={`${nameOf(action.item.patient_id)}: ${action.item.title}`}
           current={action.item.snooze ?? null}
           onClose={() => setAction(null)}
+          onStale={() => snoozeStale(action.item)}
           onDone={(s) => snoozeDone(action.item, s.until)}
         />
       ) : null}

@@ -2,12 +2,12 @@
 // pause a task, log a contact, snooze a worklist item. Each task action
 // reloads the task first, so the version it sends is the latest; a 409 still
 // explains what changed.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Case, type Task, type TaskHistory } from '../api';
 import { ApiError } from '../lib/errors';
 import { dateTime, humanize } from '../lib/format';
 import { addDays } from '../lib/organisation';
-import { SNOOZE_LABELS, SNOOZE_TIME, customUntil, snoozeBody, snoozeNote, snoozePresets, zoneDateTime, type PresetId } from '../lib/snooze';
+import { SNOOZE_LABELS, SNOOZE_TIME, customUntil, snoozeBody, snoozeConflict, snoozeLimit, snoozeNote, snoozePresets, zoneDateTime, type PresetId } from '../lib/snooze';
 import type { WorklistSnooze } from '../lib/worklist';
 import { useSession } from '../session';
 import { Dialog, ErrorMessage, Field, FormDialog, Loading, fieldError } from './ui';
@@ -94,7 +94,7 @@ export function CompleteTaskDialog(props: { taskId: number; title: string; onDon
 /**
  * Pausing a task (its status, docs/tasks.md) with a reason takes it off every
  * worklist until it is resumed from the patient's tasks. Not a snooze: a
- * snooze (SnoozeDialog) hides any worklist item until a time and the item
+ * snooze (SnoozeDialog) hides a worklist item until a time and the item
  * comes back by itself; the task's status does not change.
  */
 export function PauseTaskDialog(props: { taskId: number; title: string; onDone: (t: Task) => void; onClose: () => void }) {
@@ -259,11 +259,21 @@ export function LogContactDialog(props: { caseId: number | null; patientId?: num
 /**
  * Snooze a worklist item: until a preset (tomorrow, next Monday, in 3 days,
  * each 9:00) or a date and time, all on the organisation's clock (its zone
- * from GET /organisation, its today), and why (required by the server).
- * The server's errors land on their field: `item` under the item, `until`
- * on the choice of time, `reason` on the reason.
+ * from GET /organisation, its today), and why (required by the server). An
+ * item snoozed now (`current` active) is snoozed again by naming that snooze
+ * (`replaces`). The server's errors land on their field: `item` under the
+ * item, `until` on the choice of time, `reason` on the reason; a 409 (someone
+ * snoozed it meanwhile, the snooze to replace ended, the item changed) is one
+ * sentence, and `onStale` reads the list again once the dialog is closed.
  */
-export function SnoozeDialog(props: { itemKey: string; subject: string; current: WorklistSnooze | null; onDone: (s: WorklistSnooze) => void; onClose: () => void }) {
+export function SnoozeDialog(props: {
+  itemKey: string;
+  subject: string;
+  current: WorklistSnooze | null;
+  onDone: (s: WorklistSnooze) => void;
+  onClose: () => void;
+  onStale: () => void;
+}) {
   const { org, today } = useSession();
   const zone = org.time_zone;
   const maxDays = org.snooze_max_days;
@@ -273,17 +283,29 @@ export function SnoozeDialog(props: { itemKey: string; subject: string; current:
   const [date, setDate] = useState(addDays(day, 1));
   const [time, setTime] = useState(SNOOZE_TIME);
   const [reason, setReason] = useState('');
+  const stale = useRef(false);
+  const conflict = (e: unknown) => snoozeConflict(e, zone);
 
   const submit = async () => {
     const until = choice === 'custom' ? customUntil(date, time, zone) : (presets.find((p) => p.id === choice)?.until ?? null);
     if (!until) throw new ApiError(400, { error: 'choose a date and a time', field: 'until' });
-    props.onDone(await api.snooze(snoozeBody(props.itemKey, until, reason)));
+    try {
+      props.onDone(await api.snooze(snoozeBody(props.itemKey, until, reason, props.current)));
+    } catch (e) {
+      if (conflict(e)) stale.current = true;
+      throw e;
+    }
+  };
+  const close = () => {
+    props.onClose();
+    if (stale.current) props.onStale();
   };
 
   return (
-    <FormDialog title="Snooze" subject={props.subject} submitLabel="Snooze" labels={SNOOZE_LABELS} onClose={props.onClose} onSubmit={submit}>
+    <FormDialog title="Snooze" subject={props.subject} submitLabel="Snooze" labels={SNOOZE_LABELS} describe={conflict} onClose={close} onSubmit={submit}>
       {(error) => {
-        const itemError = fieldError(error, 'item', SNOOZE_LABELS.item);
+        // A conflict is said once, in the sentence above the form.
+        const itemError = conflict(error) ? null : fieldError(error, 'item', SNOOZE_LABELS.item);
         const untilError = fieldError(error, 'until', SNOOZE_LABELS.until);
         const untilDescribed = ['snooze-until-hint', untilError ? 'snooze-until-error' : ''].filter(Boolean).join(' ');
         return (
@@ -294,13 +316,13 @@ export function SnoozeDialog(props: { itemKey: string; subject: string; current:
               </p>
             ) : null}
             <p class="muted small">
-              The item leaves every worklist that shows it (yours, a covering colleague's, the team's) until then, and comes back by itself if it still needs action.
-              {props.current?.active ? ` It is snoozed now (${snoozeNote(props.current, zone)}); a new snooze replaces it.` : ''}
+              The item leaves every worklist that shows it (yours, a covering colleague's, the team's) until then, and comes back by itself if it still needs action, or at once if it changes.
+              {props.current?.active ? ` It is snoozed now (${snoozeNote(props.current, zone)}); a new snooze replaces that one.` : ''}
             </p>
             <fieldset class={untilError ? 'radios snooze-until invalid' : 'radios snooze-until'} aria-describedby={untilDescribed}>
               <legend>Snooze until</legend>
               <span class="hint" id="snooze-until-hint">
-                On the organisation's clock ({zone}); at most {maxDays} days ahead.
+                On the organisation's clock ({zone}); {snoozeLimit(day, maxDays)} at the latest.
               </span>
               <div class="options">
                 {presets.map((p) => (

@@ -65,6 +65,8 @@ export function FormDialog(props: {
   /** For the error sentence: the record's kind (for conflicts) and the fields' names as the form shows them. */
   what?: RecordKind;
   labels?: Record<string, string>;
+  /** The sentence for an error the form words itself (null: the usual one). */
+  describe?: (error: unknown) => string | null;
   children: (error: unknown) => ComponentChildren;
 }) {
   const [error, setError] = useState<unknown>(null);
@@ -85,7 +87,7 @@ export function FormDialog(props: {
     <Dialog title={props.title} onClose={props.onClose} wide={props.wide}>
       {props.subject ? <p class="dialog-subject">{props.subject}</p> : null}
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} what={props.what} labels={props.labels} />
+        <ErrorMessage error={error} what={props.what} labels={props.labels} describe={props.describe} />
         {props.children(error)}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
@@ -101,12 +103,19 @@ export function FormDialog(props: {
 }
 
 /** An error as one clear sentence, announced to screen readers. */
-export function ErrorMessage(props: { error: unknown; what?: RecordKind; labels?: Record<string, string>; children?: ComponentChildren }) {
+export function ErrorMessage(props: {
+  error: unknown;
+  what?: RecordKind;
+  labels?: Record<string, string>;
+  /** The sentence for an error the caller words itself (null: the usual one). */
+  describe?: (error: unknown) => string | null;
+  children?: ComponentChildren;
+}) {
   if (!props.error) return null;
   const e = props.error;
   return (
     <div class="error" role="alert">
-      <p>{describeError(e, props.what, props.labels)}</p>
+      <p>{props.describe?.(e) ?? describeError(e, props.what, props.labels)}</p>
       {e instanceof ApiError && e.requestId && e.status >= 500 ? <p class="muted">Reference {e.requestId}</p> : null}
       {props.children}
     </div>

@@ -1,10 +1,44 @@
-// Worklist snoozes (docs/web.md, My day): any item with a `key` can be hidden
-// until a time, with a reason. The times offered are the organisation's (its
-// zone and its today, as GET /organisation gives them), never the browser's:
-// "Tomorrow 9:00" is 9:00 where the organisation is. No DOM: unit-tested in Node.
+// Worklist snoozes (docs/web.md, My day): an item of one's worklist can be
+// hidden until a time, with a reason, where the server takes it (canSnooze).
+// The times offered are the organisation's (its zone and its today, as GET
+// /organisation gives them), never the browser's: "Tomorrow 9:00" is 9:00
+// where the organisation is. No DOM: unit-tested in Node.
+import { ApiError } from './errors.js';
 import { dateTime } from './format.js';
 import { addDays, dayIn, weekday, zoneTime } from './organisation.js';
 import type { WorklistItem, WorklistSnooze } from './worklist.js';
+
+/** The signed-in user as the snooze rules need them. */
+export interface Snoozer {
+  id: number;
+  role: string;
+}
+
+/** Whether the user snoozes and wakes worklist items at all: case managers and supervisors (the server refuses others, 403). */
+export function maySnooze(user: Pick<Snoozer, 'role'>): boolean {
+  return user.role === 'case_manager' || user.role === 'supervisor';
+}
+
+/** Whether *Wake now* is offered on a snoozed item: to whoever may snooze. */
+export const canWake = maySnooze;
+
+/**
+ * Whether the server would take a snooze of `item` from `user` (docs/worklist.md,
+ * "Snoozing an item"): case managers and supervisors only; never a crisis
+ * alert (no key), a task waiting in a queue (claim it first) or a new
+ * referral nobody has (assign it); a task only by its owner or a supervisor.
+ * The item is one of the user's worklist (a supervisor's: the team's), as
+ * the list shows it.
+ */
+export function canSnooze(item: Pick<WorklistItem, 'key' | 'kind' | 'task_id' | 'owner_user_id'>, user: Snoozer): boolean {
+  if (!maySnooze(user) || !item.key) return false;
+  if (item.task_id !== null) {
+    if (item.owner_user_id === null) return false; // in a queue
+    return item.owner_user_id === user.id || user.role === 'supervisor';
+  }
+  if (item.kind === 'new_referral' && item.owner_user_id === null) return false;
+  return true;
+}
 
 /** The hour the presets snooze until, on the organisation's clock. */
 export const SNOOZE_TIME = '09:00';
@@ -107,17 +141,22 @@ export function isSnoozed(it: Pick<WorklistItem, 'snooze'>): boolean {
   return it.snooze?.active === true;
 }
 
-/** Whether the item is back from a snooze that ran out (in the last 7 days). */
+/**
+ * Whether the item is back from a snooze: one that ran out (said for as long
+ * as it lasted, a week at most) or one its item outgrew (`changed`: a
+ * priority raised, a deadline passed).
+ */
 export function isBackFromSnooze(it: Pick<WorklistItem, 'snooze'>): boolean {
   return !!it.snooze && it.snooze.active === false;
 }
 
+/** The server's reason for an item back from a snooze: "back from a snooze" or "back from a snooze: it changed". */
 const BACK_REASON = /^back from (a )?snooze\b/i;
 
 /**
  * The reasons to list as chips: the server's, without its "back from a
- * snooze: …" when the item carries the snooze it is back from (the item's
- * "Back from snooze" note says it, with the reason, once).
+ * snooze" (or "…: it changed") when the item carries the snooze it is back
+ * from (the item's "Back from snooze" note says it, with the reason, once).
  */
 export function reasonsShown(it: Pick<WorklistItem, 'snooze' | 'reasons'>): string[] {
   if (!isBackFromSnooze(it)) return it.reasons;
@@ -136,10 +175,14 @@ export function snoozeNote(s: WorklistSnooze, timeZone: string, now: number = Da
   return `Snoozed until ${zoneDateTime(s.until, timeZone, now)} by ${snoozedBy(s)}${reason ? ` — ${reason}` : ''}`;
 }
 
-/** "Back from snooze — waiting for the cardiology letter" */
+/**
+ * "Back from snooze — waiting for the cardiology letter" when it ran out;
+ * "Back from snooze (it changed) — …" when the item changed and the snooze
+ * no longer hides it.
+ */
 export function backNote(s: WorklistSnooze): string {
   const reason = s.reason.trim();
-  return `Back from snooze${reason ? ` — ${reason}` : ''}`;
+  return `Back from snooze${s.changed ? ' (it changed)' : ''}${reason ? ` — ${reason}` : ''}`;
 }
 
 /** The status after snoozing: "Snoozed until Mon 30 Nov 09:00" (the organisation's clock). */
@@ -155,11 +198,75 @@ export function snoozedCount(n: number): string {
 /** The fields of POST /worklist/snoozes as the dialog names them. */
 export const SNOOZE_LABELS: Record<string, string> = { item: 'Item', until: 'Snooze until', reason: 'Reason' };
 
-/** The body of POST /worklist/snoozes: the reason trimmed (a blank one is the server's to name). */
-export function snoozeBody(key: string, until: string, reason: string): { item: string; until: string; reason: string } {
-  return { item: key, until, reason: reason.trim() };
+export interface SnoozeBody {
+  item: string;
+  until: string;
+  reason: string;
+  /** The id of the item's snooze in force, which this one replaces (required by the server when there is one). */
+  replaces?: number;
+}
+
+/**
+ * The body of POST /worklist/snoozes: the reason trimmed (a blank one is the
+ * server's to name) and, when the item is snoozed now (`current` active), the
+ * snooze it replaces. A snooze that ran out or that its item outgrew is not
+ * in force: nothing to replace.
+ */
+export function snoozeBody(key: string, until: string, reason: string, current: WorklistSnooze | null = null): SnoozeBody {
+  const body: SnoozeBody = { item: key, until, reason: reason.trim() };
+  if (current?.active) body.replaces = current.id;
+  return body;
+}
+
+/** The day as the dialog words it: "Sun 27 Dec", with the year when it is not `today`'s ("Mon 4 Jan 2027"). */
+export function dayWords(day: string, today: string): string {
+  const t = Date.parse(`${day}T12:00:00Z`);
+  if (Number.isNaN(t)) return day;
+  const p: Record<string, string> = {};
+  for (const x of new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(new Date(t)))
+    if (x.type !== 'literal') p[x.type] = x.value;
+  return `${p.weekday} ${p.day} ${p.month}${day.slice(0, 4) !== today.slice(0, 4) ? ` ${p.year}` : ''}`;
+}
+
+/**
+ * The snooze's latest time in words, for the dialog's hint: any time up to
+ * the end of the organisation's day `maxDays` after its today, "by the end of
+ * Sun 27 Dec (30 days from today)".
+ */
+export function snoozeLimit(today: string, maxDays: number): string {
+  return `by the end of ${dayWords(addDays(today, maxDays), today)} (${maxDays} ${maxDays === 1 ? 'day' : 'days'} from today)`;
 }
 
 /** What a 409 on wake means, in words. */
 export const WAKE_CONFLICT =
-  'This snooze had already ended: someone woke it or its time ran out, so there was nothing to wake. The list has been refreshed.';
+  'This snooze had already ended: someone woke it or snoozed the item again, or its time ran out, so there was nothing to wake. The list has been refreshed.';
+
+/** The server's 409 naming `item` for an item snoozed meanwhile: "is snoozed until <time> by <name> (snooze <id>): …". */
+const SNOOZED_MEANWHILE = /^is snoozed until (\S+) by (.+) \(snooze \d+\)/;
+
+/**
+ * A 409 on snoozing in one clear sentence, or null for any other error. On
+ * `item`: someone snoozed it meanwhile (who, until when on the organisation's
+ * clock, from the server's message), or the item is no longer one to snooze
+ * (done, changed, in a queue); on `replaces`: the snooze it was to replace
+ * ended meanwhile. Each says nothing was saved and that the list is read
+ * again when the dialog closes.
+ */
+export function snoozeConflict(err: unknown, timeZone: string, now: number = Date.now()): string | null {
+  if (!(err instanceof ApiError) || !err.isConflict) return null;
+  const after = 'Close this to see the list as it is now.';
+  if (err.field === 'item') {
+    const m = SNOOZED_MEANWHILE.exec(err.message);
+    if (m) {
+      const until = zoneDateTime(m[1], timeZone, now) || m[1];
+      return `${m[2]} snoozed this item meanwhile, until ${until}, so your snooze was not saved. ${after} To snooze it your way, replace their snooze from Show snoozed.`;
+    }
+    // "is not on your worklist now (…): reload" — reloading is what closing does.
+    const why = err.message.replace(/^is /, 'the item is ').replace(/[.\s]+$/, '').replace(/:\s*reload$/, '');
+    return `Not snoozed: ${why}. ${after}`;
+  }
+  if (err.field === 'replaces') {
+    return `The snooze this one was to replace has ended meanwhile (someone woke it, its time ran out, or the item changed), so nothing was saved. ${after}`;
+  }
+  return null;
+}

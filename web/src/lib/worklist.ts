@@ -3,8 +3,8 @@
 
 /**
  * A worklist snooze (docs/worklist.md): the item is hidden from every
- * worklist until `until`. `active` false: it ran out (or was woken) and the
- * item is back.
+ * worklist until `until`. `active` false: it ran out (or was woken or
+ * replaced), or the item changed (`changed`), and the item is back.
  */
 export interface WorklistSnooze {
   id: number;
@@ -14,6 +14,10 @@ export interface WorklistSnooze {
   snoozed_by_name?: string | null;
   snoozed_at: string;
   active: boolean;
+  /** The item changed since (a priority raised, a deadline passed): the snooze no longer hides it (`active` false). */
+  changed: boolean;
+  /** The snooze that replaced this one, when one did. */
+  replaced_by?: number | null;
   /** The answers of POST /worklist/snoozes and of a wake. */
   item?: string;
   patient_id?: number | null;
@@ -24,7 +28,11 @@ export interface WorklistSnooze {
 export interface WorklistItem {
   /** "<kind>:<subject>:<id>" for snoozing; null for items that cannot be snoozed (crisis alerts). */
   key?: string | null;
-  /** Null, an active snooze (listed with include_snoozed=true only), or one that ran out in the last 7 days. */
+  /**
+   * Null, an active snooze (listed with include_snoozed=true only), one that
+   * ran out (for as long as it lasted, 7 days at most) or one the item outgrew
+   * (`changed`).
+   */
   snooze?: WorklistSnooze | null;
   kind: string;
   score: number;

@@ -284,6 +284,7 @@ type DialogState =
   | { kind: 'edit-rec'; recId: number }
   | { kind: 'resolve'; recId: number; discrepancyId: number }
   | { kind: 'complete'; recId: number }
+  | { kind: 'cancel-rec'; recId: number }
   | { kind: 'trc'; component: string }
   | { kind: 'retract'; component: string; documentationId: number }
   | { kind: 'planned' }
@@ -426,6 +427,7 @@ function StayDetail(props: {
           onResolve={(discrepancyId) => setDialog({ kind: 'resolve', recId: r.id, discrepancyId })}
           onEdit={() => setDialog({ kind: 'edit-rec', recId: r.id })}
           onComplete={() => setDialog({ kind: 'complete', recId: r.id })}
+          onCancel={() => setDialog({ kind: 'cancel-rec', recId: r.id })}
         />
       ))}
       {props.writable && !open ? (
@@ -458,6 +460,7 @@ function StayDetail(props: {
         <ResolveDialog rec={dialogRec} discrepancy={dialogRec.discrepancies.find((x) => x.id === dialog.discrepancyId) ?? null} onClose={() => setDialog(null)} onDone={done} onStale={stale} />
       ) : null}
       {dialog?.kind === 'complete' && dialogRec ? <CompleteDialog rec={dialogRec} onClose={() => setDialog(null)} onDone={done} onStale={stale} /> : null}
+      {dialog?.kind === 'cancel-rec' && dialogRec ? <CancelRecDialog rec={dialogRec} onClose={() => setDialog(null)} onDone={done} onStale={stale} /> : null}
       {dialog?.kind === 'trc' ? <TrcDialog encounterId={entry.id} component={dialog.component} onClose={() => setDialog(null)} onDone={done} /> : null}
       {dialog?.kind === 'retract' ? (
         <RetractDialog component={dialog.component} documentationId={dialog.documentationId} onClose={() => setDialog(null)} onDone={done} />
@@ -661,7 +664,7 @@ function MedTable(props: { title: string; lines: Reconciliation['before_admissio
   );
 }
 
-function RecView(props: { rec: Reconciliation; writable: boolean; onResolve: (id: number) => void; onEdit: () => void; onComplete: () => void }) {
+function RecView(props: { rec: Reconciliation; writable: boolean; onResolve: (id: number) => void; onEdit: () => void; onComplete: () => void; onCancel: () => void }) {
   const r = props.rec;
   const inProgress = r.status === 'in_progress';
   return (
@@ -670,12 +673,13 @@ function RecView(props: { rec: Reconciliation; writable: boolean; onResolve: (id
         <h4 id={`rec-${r.id}-h`}>
           Reconciliation #{r.id} · from the {(REC_SOURCE_LABELS[r.source] ?? humanize(r.source)).toLowerCase()}
         </h4>
-        <span class={`badge rec-${r.status}${inProgress ? '' : ' ok'}`}>{inProgress ? 'In progress' : 'Completed'}</span>
+        <span class={`badge rec-${r.status}${r.status === 'completed' ? ' ok' : ''}`}>{inProgress ? 'In progress' : r.status === 'cancelled' ? 'Cancelled' : 'Completed'}</span>
       </div>
       <p class="small">
         Started {dateTime(r.created_at)}
         {r.completed_at ? ` · completed ${dateTime(r.completed_at)}` : ''}
         {r.completed_at ? (r.medication_list_updated ? ' · the medication list was updated' : ' · the medication list was left as it was') : ''}
+        {r.cancelled_at ? ` · cancelled ${dateTime(r.cancelled_at)}${r.cancel_reason ? `: ${r.cancel_reason}` : ''}` : ''}
       </p>
       {r.note ? <p>{r.note}</p> : null}
       <div class="grid2 med-lists">
@@ -717,6 +721,9 @@ function RecView(props: { rec: Reconciliation; writable: boolean; onResolve: (id
           </button>
           <button type="button" class="primary" onClick={props.onComplete}>
             Complete reconciliation
+          </button>
+          <button type="button" onClick={props.onCancel}>
+            Cancel reconciliation
           </button>
         </div>
       ) : null}
@@ -1215,6 +1222,39 @@ function CompleteDialog(props: { rec: Reconciliation; onClose: () => void; onDon
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Cancel a reconciliation in progress, for a reason: its lists stay on record and a new one may start. */
+function CancelRecDialog(props: { rec: Reconciliation; onClose: () => void; onDone: (m: string) => void; onStale: () => void }) {
+  const r = props.rec;
+  const [reason, setReason] = useState('');
+  return (
+    <FormDialog
+      title="Cancel the reconciliation"
+      subject={`Reconciliation #${r.id}`}
+      submitLabel="Cancel reconciliation"
+      what="medication reconciliation"
+      onClose={props.onClose}
+      onSubmit={async () => {
+        try {
+          const out = await api.cancelReconciliation(r.id, { version: r.version, reason: reason.trim() });
+          props.onDone(`Reconciliation #${out.id} cancelled; a new one may be started.`);
+        } catch (err) {
+          if (err instanceof ApiError && err.isStale) props.onStale();
+          throw err;
+        }
+      }}
+    >
+      {(error) => (
+        <>
+          <p class="small">Its lists and resolutions stay on record; the medication list, the checklist item and the reconciliation tasks are left as they are.</p>
+          <Field id="rec-cancel-reason" label="Why" hint="e.g. started on the wrong stay, or the discharge summary has arrived" error={fieldError(error, 'reason')}>
+            {(a) => <textarea {...a} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />}
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }
 

@@ -25,12 +25,13 @@ bool RoleHas(Role role, Permission p) {
   switch (role) {
     case Role::kCaseManager:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
-             p == P::kBreakGlass || p == P::kViewOwnAccount || p == P::kCalculateScores;
+             p == P::kBreakGlass || p == P::kViewOwnAccount || p == P::kCalculateScores ||
+             p == P::kWorkWorklist;
     case Role::kSupervisor:
       return p == P::kReadPatient || p == P::kWritePatient || p == P::kListPatients ||
              p == P::kBreakGlass || p == P::kManageCareTeam || p == P::kMergePatients ||
              p == P::kViewOwnAccount || p == P::kCalculateScores || p == P::kRunStratification ||
-             p == P::kManageLibrary || p == P::kReadReports;
+             p == P::kManageLibrary || p == P::kReadReports || p == P::kWorkWorklist;
     case Role::kAuditor:
       return p == P::kReadPatient || p == P::kListPatients || p == P::kReadAudit ||
              p == P::kViewOwnAccount || p == P::kReadReports;

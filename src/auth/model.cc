@@ -57,6 +57,8 @@ std::string_view PermissionName(Permission p) {
       return "library.manage";
     case Permission::kReadReports:
       return "reports.read";
+    case Permission::kWorkWorklist:
+      return "worklist.work";
   }
   return "unknown";
 }

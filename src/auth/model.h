@@ -38,6 +38,7 @@ enum class Permission {
   kImportData,         // load records from other systems in bulk (FHIR Bundles)
   kManageLibrary,      // shared reference content: the patient education library
   kReadReports,        // aggregate reports (no patient-level data)
+  kWorkWorklist,       // caseload work on worklist items: snooze and wake them
 };
 
 std::string_view PermissionName(Permission p);

@@ -52,7 +52,8 @@ class RouterTest : public ::testing::Test {
          {Permission::kReadAudit, Permission::kManageUsers, Permission::kListPatients,
           Permission::kWritePatient, Permission::kViewOwnAccount, Permission::kManageCareTeam,
           Permission::kBreakGlass, Permission::kCalculateScores, Permission::kRunStratification,
-          Permission::kImportData, Permission::kManageLibrary, Permission::kReadReports}) {
+          Permission::kImportData, Permission::kManageLibrary, Permission::kReadReports,
+          Permission::kWorkWorklist}) {
       api_.router().Add(Method::kGet, "/probe/" + std::string(auth::PermissionName(p)),
                         {.permission = p}, [](Request&) -> Result<Response> {
                           return JsonResponse(200, {{"ok", true}});
@@ -109,7 +110,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"risk.stratify", 403},
         {"data.import", 403},
         {"library.manage", 403},
-        {"reports.read", 403}}},
+        {"reports.read", 403},
+        {"worklist.work", 200}}},
       {"sup.a",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -122,7 +124,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"risk.stratify", 200},
         {"data.import", 403},
         {"library.manage", 200},
-        {"reports.read", 200}}},
+        {"reports.read", 200},
+        {"worklist.work", 200}}},
       {"auditor",
        {{"audit.read", 200},
         {"users.manage", 403},
@@ -135,7 +138,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"risk.stratify", 403},
         {"data.import", 403},
         {"library.manage", 403},
-        {"reports.read", 200}}},
+        {"reports.read", 200},
+        {"worklist.work", 403}}},
       {"admin",
        {{"audit.read", 403},
         {"users.manage", 200},
@@ -148,7 +152,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"risk.stratify", 200},
         {"data.import", 403},
         {"library.manage", 200},
-        {"reports.read", 403}}},
+        {"reports.read", 403},
+        {"worklist.work", 403}}},
       {"ehr",
        {{"audit.read", 403},
         {"users.manage", 403},
@@ -161,7 +166,8 @@ TEST_F(RouterTest, EveryRoleAgainstEveryPermission) {
         {"risk.stratify", 403},
         {"data.import", 200},
         {"library.manage", 403},
-        {"reports.read", 403}}},
+        {"reports.read", 403},
+        {"worklist.work", 403}}},
   };
   for (const auto& [user, routes] : want) {
     for (const auto& [perm, status] : routes) {

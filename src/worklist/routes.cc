@@ -104,7 +104,7 @@ void RegisterRoutes(http::Router& router, Worklist& worklist) {
     return PatientOfItem(c, key);
   };
   router.Add(http::Method::kPost, "/api/v1/worklist/snoozes",
-             {.permission = auth::Permission::kWritePatient, .patient_of = item_patient},
+             {.permission = auth::Permission::kWorkWorklist, .patient_of = item_patient},
              [&worklist](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(Json body, http::ParseJsonObject(req));
                CK_RETURN_IF_ERROR(
@@ -114,13 +114,15 @@ void RegisterRoutes(http::Router& router, Worklist& worklist) {
                if (!until) return InvalidArgument("is required", "until");
                CK_ASSIGN_OR_RETURN(auto reason, http::OptionalString(body, "reason", 500));
                CK_ASSIGN_OR_RETURN(auto replaces, http::OptionalInt(body, "replaces"));
+               if (replaces && *replaces <= 0)
+                 return InvalidArgument("must be the id of the item's snooze in force", "replaces");
                CK_ASSIGN_OR_RETURN(Snooze s,
                                    worklist.SnoozeItem(*req.principal, req.Actor(), key, *until,
                                                        reason.value_or(""), replaces));
                return http::JsonResponse(201, ResourceJson(s));
              });
   router.Add(http::Method::kPost, "/api/v1/worklist/snoozes/{snooze_id}/wake",
-             {.permission = auth::Permission::kWritePatient,
+             {.permission = auth::Permission::kWorkWorklist,
               .patient_of = http::PatientOfRecord("worklist_snoozes", "snooze_id", "snooze")},
              [&worklist](http::Request& req) -> Result<http::Response> {
                CK_ASSIGN_OR_RETURN(int64_t id, req.IdParam("snooze_id"));

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "audit/trail.h"
+#include "auth/authorizer.h"
 #include "db/sql.h"
 #include "worklist/worklist.h"
 
@@ -90,13 +91,6 @@ Result<Snooze> LoadSnooze(db::Connection& c, int64_t id, Timestamp now) {
   CK_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kSnoozeColumns) + "WHERE s.id = ?", {id}));
   if (rows.empty()) return NotFound("no snooze " + std::to_string(id));
   return SnoozeOf(rows.at(0), now);
-}
-
-// Snoozing and waking are caseload work.
-Status MaySnooze(const auth::Principal& who) {
-  if (who.role == auth::Role::kCaseManager || who.role == auth::Role::kSupervisor)
-    return Status::Ok();
-  return PermissionDenied("only case managers and supervisors snooze worklist items");
 }
 
 // A task waiting in a queue is listed to everyone who may claim it: not its
@@ -247,7 +241,7 @@ Result<Snooze> Worklist::SnoozeItem(const auth::Principal& who, const auth::Acto
     return InvalidArgument("must be by the end of " + FormatDate(last) + " (" +
                                std::to_string(rules_.snooze_max_days) + " days ahead)",
                            "until");
-  CK_RETURN_IF_ERROR(MaySnooze(who));
+  CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kWorkWorklist));
   // The item as the caller's worklist (a supervisor's: the team's) has it now.
   CK_ASSIGN_OR_RETURN(Scope scope, who.role == auth::Role::kSupervisor
                                        ? TeamScope(who)
@@ -313,7 +307,7 @@ Result<Snooze> Worklist::SnoozeItem(const auth::Principal& who, const auth::Acto
 
 Result<Snooze> Worklist::Wake(const auth::Principal& who, const auth::Actor& actor,
                               int64_t snooze_id) {
-  CK_RETURN_IF_ERROR(MaySnooze(who));
+  CK_RETURN_IF_ERROR(auth::Authorizer::Require(who, auth::Permission::kWorkWorklist));
   const Timestamp now = clock_.Now();
   Snooze out;
   CK_RETURN_IF_ERROR(db_.Write([&](db::Connection& c) -> Status {

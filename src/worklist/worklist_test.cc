@@ -348,6 +348,9 @@ TEST_F(WorklistTest, ASnoozeHidesAnItemFromEveryWorklistUntilItsTimeForAReason) 
   refused({{"item", key}, {"until", until}, {"reason", reason}}, "cm.two", 403);   // not theirs
   refused({{"item", key}, {"until", until}, {"reason", reason}}, "auditor", 403);  // read only
   refused({{"item", key}, {"until", until}, {"reason", reason}}, "feed", 403);  // not caseload work
+  EXPECT_EQ(refused({{"item", key}, {"until", until}, {"reason", reason}, {"replaces", 0}},
+                    "cm.one", 400)["field"],
+            "replaces");
   // Only an item on the caller's worklist now, by its exact key: not a
   // crisis alert under another kind, not the task before it is overdue, not
   // a key written another way.
